@@ -1,0 +1,93 @@
+package org.kafkatrain.contracts;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.kafkatrain.contracts.proto.PixelEncoding;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ImageRecordCodecTest {
+    private final ImageRecordCodec codec = new ImageRecordCodec(RecordLimits.DEFAULT.withNumClasses(10));
+
+    @Test
+    void rawBatchRoundTripsBitExactly() throws InvalidRecordException {
+        List<Sample> samples = List.of(TestImages.sample("a", 0, 28, 28, 1, 1), TestImages.sample("b", 9, 32, 24, 3, 2));
+        byte[] value = ImageRecordCodec.encodeBatch("ds", samples, PixelEncoding.RAW_U8_HWC);
+
+        DecodedRecord decoded = codec.decode(ImageRecordCodec.BATCH_CONTENT_TYPE, null, null, "x", value);
+
+        assertThat(decoded.dataset()).isEqualTo("ds");
+        assertThat(decoded.samples()).hasSize(2);
+        for (int i = 0; i < samples.size(); i++) {
+            Sample in = samples.get(i);
+            Sample out = decoded.samples().get(i);
+            assertThat(out.id()).isEqualTo(in.id());
+            assertThat(out.label()).isEqualTo(in.label());
+            assertThat(new int[]{out.height(), out.width(), out.channels()}).containsExactly(in.height(), in.width(), in.channels());
+            assertThat(out.pixels()).isEqualTo(in.pixels());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = PixelEncoding.class, names = {"PNG", "JPEG"})
+    void compressedBatchRoundTrips(PixelEncoding encoding) throws InvalidRecordException {
+        Sample gray = TestImages.gradient("g", 3, 20, 30, 1);
+        Sample rgb = TestImages.gradient("c", 4, 16, 16, 3);
+        byte[] value = ImageRecordCodec.encodeBatch("ds", List.of(gray, rgb), encoding);
+
+        List<Sample> out = codec.decode(ImageRecordCodec.BATCH_CONTENT_TYPE, null, null, "x", value).samples();
+
+        // PNG is lossless; baseline JPEG at quality 0.75 stays within a few levels on smooth images.
+        int tolerance = encoding == PixelEncoding.PNG ? 0 : 12;
+        assertClose(out.get(0), gray, tolerance);
+        assertClose(out.get(1), rgb, tolerance);
+    }
+
+    @Test
+    void singlePngWithLabelHeaderDecodes() throws InvalidRecordException {
+        Sample rgb = TestImages.sample("ignored", 0, 12, 10, 3, 7);
+        byte[] png = ImageFiles.encode(rgb.pixels(), 12, 10, 3, "png");
+
+        DecodedRecord decoded = codec.decode("image/png", "7", "mine", "images.train-0@5", png);
+
+        Sample s = decoded.samples().get(0);
+        assertThat(decoded.dataset()).isEqualTo("mine");
+        assertThat(s.id()).isEqualTo("images.train-0@5");
+        assertThat(s.label()).isEqualTo(7);
+        assertThat(s.channels()).isEqualTo(3);
+        assertThat(s.pixels()).isEqualTo(rgb.pixels());
+    }
+
+    @Test
+    void singleGrayscalePngKeepsOneChannel() throws InvalidRecordException {
+        Sample gray = TestImages.sample("g", 0, 28, 28, 1, 3);
+        byte[] png = ImageFiles.encode(gray.pixels(), 28, 28, 1, "png");
+
+        Sample s = codec.decode("IMAGE/PNG", " 2 ", null, "id", png).samples().get(0);
+
+        assertThat(s.channels()).isEqualTo(1);
+        assertThat(s.pixels()).isEqualTo(gray.pixels());
+    }
+
+    @Test
+    void versionParameterOfTheCurrentVersionIsAccepted() throws InvalidRecordException {
+        byte[] value = ImageRecordCodec.encodeBatch("ds", List.of(TestImages.sample("a", 1, 2, 2, 1, 1)), PixelEncoding.RAW_U8_HWC);
+        assertThat(codec.decode(ImageRecordCodec.BATCH_MEDIA_TYPE, null, null, "x", value).samples()).hasSize(1);
+        assertThat(codec.decode(ImageRecordCodec.BATCH_MEDIA_TYPE + ";v=1", null, null, "x", value).samples()).hasSize(1);
+    }
+
+    private static void assertClose(Sample actual, Sample expected, int tolerance) {
+        assertThat(actual.height()).isEqualTo(expected.height());
+        assertThat(actual.width()).isEqualTo(expected.width());
+        assertThat(actual.channels()).isEqualTo(expected.channels());
+        assertThat(actual.label()).isEqualTo(expected.label());
+        int worst = 0;
+        for (int i = 0; i < expected.pixels().length; i++) {
+            worst = Math.max(worst, Math.abs((actual.pixels()[i] & 0xff) - (expected.pixels()[i] & 0xff)));
+        }
+        assertThat(worst).isLessThanOrEqualTo(tolerance);
+    }
+}

@@ -1,0 +1,30 @@
+package org.kafkatrain.testing;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.util.Map;
+
+/**
+ * Quarkus test resource: points the application under test at the local stack (Dev Services are off, they need
+ * Docker). Use with {@code @QuarkusTestResource(LocalStackResource.class)}.
+ */
+public class LocalStackResource implements QuarkusTestResourceLifecycleManager {
+    private LocalStack stack;
+
+    @Override
+    public Map<String, String> start() {
+        stack = LocalStack.ensureRunning();
+        return Map.of(
+                "kafka.bootstrap.servers", stack.kafkaBootstrapServers(),
+                "s3.endpoint", stack.s3Endpoint(),
+                "s3.access-key", stack.s3AccessKey(),
+                "s3.secret-key", stack.s3SecretKey());
+    }
+
+    @Override
+    public void stop() {
+        if (stack != null) {
+            stack.stopIfStartedHere();
+        }
+    }
+}
