@@ -1,0 +1,79 @@
+package org.kafkatrain.engine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * The file format of {@code torch.save} (PyTorch's zip serialization): a zip whose entries share one top folder,
+ * holding {@code data.pkl} (the pickled object), one uncompressed record per tensor storage under {@code data/},
+ * {@code byteorder} and {@code version}. Python opens what this writes with {@code torch.load(path)}.
+ */
+public final class TorchCheckpointFile {
+    private static final String ARCHIVE = "archive/";
+
+    private TorchCheckpointFile() {
+    }
+
+    public static void write(Map<String, ?> checkpoint, OutputStream out) throws IOException {
+        List<TensorData> storages = new ArrayList<>();
+        byte[] pickle = TorchPickle.write(checkpoint, storages);
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            zip.setMethod(ZipOutputStream.STORED);
+            stored(zip, "data.pkl", pickle);
+            stored(zip, "byteorder", "little".getBytes(StandardCharsets.US_ASCII));
+            for (int i = 0; i < storages.size(); i++) {
+                stored(zip, "data/" + i, storages.get(i).data());
+            }
+            stored(zip, "version", "3\n".getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> read(InputStream in) throws IOException {
+        Map<String, byte[]> records = new HashMap<>();
+        try (ZipInputStream zip = new ZipInputStream(in)) {
+            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                String name = e.getName();
+                records.put(name.substring(name.indexOf('/') + 1), zip.readAllBytes());
+            }
+        }
+        byte[] pickle = records.get("data.pkl");
+        if (pickle == null) {
+            throw new IOException("not a torch.save archive: no data.pkl");
+        }
+        Object value = TorchPickle.read(pickle, key -> {
+            byte[] storage = records.get("data/" + key);
+            if (storage == null) {
+                throw new IllegalArgumentException("archive lacks storage record data/" + key);
+            }
+            return storage;
+        });
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new IOException("checkpoint is not a dict but " + value.getClass().getSimpleName());
+        }
+        return (Map<String, Object>) map;
+    }
+
+    private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
+        ZipEntry entry = new ZipEntry(ARCHIVE + name);
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        entry.setMethod(ZipEntry.STORED);
+        entry.setSize(data.length);
+        entry.setCompressedSize(data.length);
+        entry.setCrc(crc.getValue());
+        zip.putNextEntry(entry);
+        zip.write(data);
+        zip.closeEntry();
+    }
+}
