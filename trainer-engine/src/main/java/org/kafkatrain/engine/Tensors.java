@@ -55,12 +55,12 @@ public final class Tensors {
     }
 
     static TensorData.DType dtypeOf(ScalarType type) {
-        // Enum constants from native code are compared by name: the binding may hand back a fresh instance.
-        return switch (type.name()) {
-            case "Float" -> TensorData.DType.FLOAT32;
-            case "Double" -> TensorData.DType.FLOAT64;
-            case "Long" -> TensorData.DType.INT64;
-            case "Byte" -> TensorData.DType.UINT8;
+        // Enum values built by native code are fresh instances without a name: intern() maps them to the constants.
+        return switch (type.intern()) {
+            case Float -> TensorData.DType.FLOAT32;
+            case Double -> TensorData.DType.FLOAT64;
+            case Long -> TensorData.DType.INT64;
+            case Byte -> TensorData.DType.UINT8;
             default -> throw new IllegalArgumentException("no checkpoint dtype for " + type);
         };
     }
