@@ -1,0 +1,58 @@
+package org.kafkatrain.engine;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DataPathTest {
+    @Test
+    void shuffleIsAPermutationAndDependsOnlyOnSeedAndInput() {
+        List<Integer> a = shuffled(100, 1000, 7);
+        List<Integer> b = shuffled(100, 1000, 7);
+        List<Integer> c = shuffled(100, 1000, 8);
+        assertThat(a).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 1000).boxed().toList());
+        assertThat(b).isEqualTo(a);
+        assertThat(c).isNotEqualTo(a);
+        // Items travel: with a buffer of 100 the first outputs are not simply the first inputs.
+        assertThat(a.subList(0, 10)).isNotEqualTo(IntStream.range(0, 10).boxed().toList());
+    }
+
+    @Test
+    void batchesAreIndependentOfRecordGroupingAndTheLastOneIsSmaller() {
+        List<Batch> batches = new ArrayList<>();
+        BatchAssembler assembler = new BatchAssembler(4, 2, 2, 1, null, batches::add);
+        for (int i = 0; i < 10; i++) {
+            assembler.add(new byte[]{(byte) i, (byte) i, (byte) i, (byte) i}, i);
+        }
+        assembler.flush();
+        assertThat(batches).extracting(Batch::size).containsExactly(4, 4, 2);
+        assertThat(batches.get(2).labels()).containsExactly(8, 9);
+        assertThat(batches.get(1).pixels()[0]).isEqualTo((byte) 4);
+    }
+
+    @Test
+    void augmentationIsSeededAndKeepsShape() {
+        byte[] image = new byte[8 * 8 * 3];
+        new Random(1).nextBytes(image);
+        List<Batch> first = new ArrayList<>();
+        List<Batch> second = new ArrayList<>();
+        new BatchAssembler(1, 8, 8, 3, new Random(5), first::add).add(image, 1);
+        new BatchAssembler(1, 8, 8, 3, new Random(5), second::add).add(image, 1);
+        assertThat(first.get(0).pixels()).hasSize(image.length).isEqualTo(second.get(0).pixels());
+    }
+
+    private static List<Integer> shuffled(int capacity, int n, long seed) {
+        List<Integer> out = new ArrayList<>();
+        ShuffleBuffer<Integer> buffer = new ShuffleBuffer<>(capacity, seed, out::add);
+        for (int i = 0; i < n; i++) {
+            buffer.add(i);
+        }
+        buffer.drain();
+        return out;
+    }
+}
