@@ -6,7 +6,8 @@ import java.util.function.Consumer;
 /**
  * Packs images of one shape, one at a time, into mini-batches of a fixed size, independent of how the images were
  * grouped in records. With augmentation on, each image gets torchvision's {@code RandomCrop(size, padding=4)} and
- * {@code RandomHorizontalFlip()} drawn from a seeded generator, so a replayed epoch sees the same crops and flips.
+ * {@code RandomHorizontalFlip()} drawn from a generator seeded by the augmentation seed and the image's position in
+ * the epoch, so a replayed or resumed epoch sees the same crops and flips.
  */
 public final class BatchAssembler {
     private static final int CROP_PADDING = 4;
@@ -15,32 +16,33 @@ public final class BatchAssembler {
     private final int height;
     private final int width;
     private final int channels;
-    private final Random augmentation;
+    private final Long augmentationSeed;
     private final Consumer<Batch> downstream;
     private byte[] pixels;
     private long[] labels;
     private int count;
 
-    /** @param augmentation a seeded generator for crops and flips, or null for none */
-    public BatchAssembler(int batchSize, int height, int width, int channels, Random augmentation, Consumer<Batch> downstream) {
+    /** @param augmentationSeed seed of crops and flips, or null for none */
+    public BatchAssembler(int batchSize, int height, int width, int channels, Long augmentationSeed, Consumer<Batch> downstream) {
         this.batchSize = batchSize;
         this.height = height;
         this.width = width;
         this.channels = channels;
-        this.augmentation = augmentation;
+        this.augmentationSeed = augmentationSeed;
         this.downstream = downstream;
         reset();
     }
 
-    public void add(byte[] image, long label) {
+    /** @param position the image's index in the epoch's order */
+    public void add(byte[] image, long label, long position) {
         int size = height * width * channels;
         if (image.length != size) {
             throw new IllegalArgumentException("image of " + image.length + " bytes, batches take " + height + "x" + width + "x" + channels);
         }
-        if (augmentation == null) {
+        if (augmentationSeed == null) {
             System.arraycopy(image, 0, pixels, count * size, size);
         } else {
-            cropAndFlip(image, count * size);
+            cropAndFlip(image, count * size, new Random(augmentationSeed * 0x9E3779B97F4A7C15L + position));
         }
         labels[count++] = label;
         if (count == batchSize) {
@@ -64,7 +66,7 @@ public final class BatchAssembler {
         count = 0;
     }
 
-    private void cropAndFlip(byte[] image, int offset) {
+    private void cropAndFlip(byte[] image, int offset, Random augmentation) {
         int dy = augmentation.nextInt(2 * CROP_PADDING + 1) - CROP_PADDING;
         int dx = augmentation.nextInt(2 * CROP_PADDING + 1) - CROP_PADDING;
         boolean flip = augmentation.nextBoolean();

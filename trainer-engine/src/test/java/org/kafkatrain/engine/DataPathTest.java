@@ -27,7 +27,7 @@ class DataPathTest {
         List<Batch> batches = new ArrayList<>();
         BatchAssembler assembler = new BatchAssembler(4, 2, 2, 1, null, batches::add);
         for (int i = 0; i < 10; i++) {
-            assembler.add(new byte[]{(byte) i, (byte) i, (byte) i, (byte) i}, i);
+            assembler.add(new byte[]{(byte) i, (byte) i, (byte) i, (byte) i}, i, i);
         }
         assembler.flush();
         assertThat(batches).extracting(Batch::size).containsExactly(4, 4, 2);
@@ -41,8 +41,8 @@ class DataPathTest {
         new Random(1).nextBytes(image);
         List<Batch> first = new ArrayList<>();
         List<Batch> second = new ArrayList<>();
-        new BatchAssembler(1, 8, 8, 3, new Random(5), first::add).add(image, 1);
-        new BatchAssembler(1, 8, 8, 3, new Random(5), second::add).add(image, 1);
+        new BatchAssembler(1, 8, 8, 3, 5L, first::add).add(image, 1, 17);
+        new BatchAssembler(1, 8, 8, 3, 5L, second::add).add(image, 1, 17);
         assertThat(first.get(0).pixels()).hasSize(image.length).isEqualTo(second.get(0).pixels());
     }
 

@@ -1,0 +1,207 @@
+package org.kafkatrain.trainer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.Result;
+import io.minio.UploadObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import io.minio.messages.Item;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Checkpoints in S3 (MinIO, or any S3 server) through the MinIO Java SDK, in the layout of DESIGN.md:
+ * {@code runs/<id>/run.json}, immutable {@code runs/<id>/epoch-NNNN[-step-SSSSSSSS].tar} objects whose user metadata
+ * carries epoch, step, loss, acc1 and acc5, and {@code runs/<id>/latest.json}, written last.
+ */
+@ApplicationScoped
+public class CheckpointStore {
+    private static final Logger LOG = Logger.getLogger(CheckpointStore.class);
+
+    @ConfigProperty(name = "s3.endpoint")
+    String endpoint;
+    @ConfigProperty(name = "s3.access-key")
+    String accessKey;
+    @ConfigProperty(name = "s3.secret-key")
+    String secretKey;
+    @ConfigProperty(name = "s3.region", defaultValue = "us-east-1")
+    String region;
+    @ConfigProperty(name = "s3.bucket", defaultValue = "checkpoints")
+    String bucket;
+    @ConfigProperty(name = "s3.retry.attempts", defaultValue = "6")
+    int attempts;
+    @ConfigProperty(name = "s3.retry.initial-delay", defaultValue = "PT1S")
+    Duration initialDelay;
+
+    @Inject
+    ObjectMapper json;
+
+    private MinioClient client;
+
+    @PostConstruct
+    void connect() {
+        client = MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).region(region).build();
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /** Creates the bucket if it is missing; used by readiness and before the first write of a run. */
+    public void ensureBucket() throws IOException {
+        call(() -> {
+            if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                client.makeBucket(MakeBucketArgs.builder().bucket(bucket).region(region).build());
+            }
+            return null;
+        });
+    }
+
+    public void writeRunJson(String runId, Object runDocument) throws IOException {
+        putJson(runPrefix(runId) + "run.json", runDocument);
+    }
+
+    public Optional<LatestCheckpoint> latest(String runId) throws IOException {
+        return readJson(runPrefix(runId) + "latest.json", LatestCheckpoint.class);
+    }
+
+    public <T> Optional<T> readJson(String key, Class<T> type) throws IOException {
+        return call(() -> {
+            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+                return Optional.of(json.readValue(in, type));
+            } catch (ErrorResponseException e) {
+                if ("NoSuchKey".equals(e.errorResponse().code())) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    public InputStream open(String key) throws IOException {
+        return call(() -> client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build()));
+    }
+
+    /**
+     * Uploads a checkpoint file, retrying with exponential backoff, and only then moves {@code latest.json} to it.
+     * Throws after the last attempt; {@code latest.json} then still names the previous checkpoint.
+     */
+    public void commit(String runId, String key, Path file, Map<String, String> metadata, LatestCheckpoint latest) throws IOException {
+        retrying("upload " + key, () -> {
+            client.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).filename(file.toString())
+                    .contentType("application/x-tar").userMetadata(metadata).build());
+            return null;
+        });
+        retrying("update latest.json of " + runId, () -> {
+            putJson(runPrefix(runId) + "latest.json", latest);
+            return null;
+        });
+    }
+
+    /** Deletes epoch checkpoints of a run beyond the newest {@code keepLast}, never the best one nor latest's. */
+    public void prune(String runId, int keepLast, LatestCheckpoint latest) throws IOException {
+        TreeSet<String> checkpoints = new TreeSet<>();
+        call(() -> {
+            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(runPrefix(runId) + "epoch-").build())) {
+                checkpoints.add(r.get().objectName());
+            }
+            return null;
+        });
+        List<String> newestFirst = new ArrayList<>(checkpoints.descendingSet());
+        for (int i = keepLast; i < newestFirst.size(); i++) {
+            String key = newestFirst.get(i);
+            if (!key.equals(latest.best()) && !key.equals(latest.object())) {
+                call(() -> {
+                    client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+                    return null;
+                });
+                LOG.infof("pruned checkpoint %s", key);
+            }
+        }
+    }
+
+    public List<String> runIds() throws IOException {
+        List<String> ids = new ArrayList<>();
+        call(() -> {
+            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix("runs/").build())) {
+                String name = r.get().objectName();
+                if (r.get().isDir()) {
+                    ids.add(name.substring("runs/".length(), name.length() - 1));
+                }
+            }
+            return null;
+        });
+        return ids;
+    }
+
+    static String runPrefix(String runId) {
+        return "runs/" + runId + "/";
+    }
+
+    private void putJson(String key, Object value) throws IOException {
+        byte[] bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
+        call(() -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+                .stream(new ByteArrayInputStream(bytes), bytes.length, -1).contentType("application/json").build()));
+    }
+
+    private <T> T retrying(String what, S3Call<T> call) throws IOException {
+        Duration delay = initialDelay;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call(call);
+            } catch (IOException e) {
+                if (attempt >= attempts) {
+                    throw new IOException(what + " failed after " + attempt + " attempts: " + e.getMessage(), e);
+                }
+                LOG.warnf("%s failed (attempt %d of %d), retrying in %s: %s", what, attempt, attempts, delay, e.getMessage());
+                try {
+                    Thread.sleep(delay.toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(what + " interrupted", ie);
+                }
+                delay = delay.multipliedBy(2);
+            }
+        }
+    }
+
+    /** Runs an SDK call, turning the SDK's many checked exceptions into IOException. */
+    private static <T> T call(S3Call<T> call) throws IOException {
+        try {
+            return call.run();
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface S3Call<T> {
+        T run() throws Exception;
+    }
+}

@@ -1,0 +1,48 @@
+package org.kafkatrain.trainer;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * How far each partition has been examined in this run, so that a bad record read again by a later epoch (or by
+ * evaluation, which re-reads the val topic every epoch) goes to the dead-letter topic once, not once per pass.
+ * Kept in the checkpoint with the count of records rejected so far.
+ */
+final class DeadLetterLedger {
+    private final Map<String, Long> examinedUpTo = new HashMap<>();
+    private long rejected;
+
+    synchronized boolean firstLook(String topic, int partition, long offset) {
+        String key = topic + "-" + partition;
+        long seen = examinedUpTo.getOrDefault(key, 0L);
+        if (offset < seen) {
+            return false;
+        }
+        examinedUpTo.put(key, offset + 1);
+        return true;
+    }
+
+    synchronized void rejectedOne() {
+        rejected++;
+    }
+
+    synchronized long rejected() {
+        return rejected;
+    }
+
+    synchronized Map<String, Object> toCheckpoint() {
+        Map<String, Object> out = new HashMap<>();
+        out.put("examined_up_to", new HashMap<>(examinedUpTo));
+        out.put("rejected", rejected);
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    synchronized void restore(Object stored) {
+        if (stored instanceof Map<?, ?> map) {
+            examinedUpTo.clear();
+            ((Map<String, Long>) map.get("examined_up_to")).forEach(examinedUpTo::put);
+            rejected = (Long) map.get("rejected");
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package org.kafkatrain.trainer;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.jboss.logging.Logger;
+import org.kafkatrain.contracts.DecodedRecord;
+import org.kafkatrain.contracts.ImageRecordCodec;
+import org.kafkatrain.contracts.InvalidRecordException;
+import org.kafkatrain.contracts.Sample;
+import org.kafkatrain.contracts.Topics;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * Reads the image records of one topic between given offsets, partition by partition in partition order (so the
+ * sequence is the same on every replay), decodes them with the contract codec and hands the samples on. A record
+ * that breaks the contract, or whose images are not the run's shape, goes to the dead-letter topic with its reason
+ * (once per run, see {@link DeadLetterLedger}) and is counted; reading goes on.
+ */
+final class ImageTopicReader {
+    private static final Logger LOG = Logger.getLogger(ImageTopicReader.class);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaClients kafka;
+    private final String topic;
+    private final ImageRecordCodec codec;
+    private final int height;
+    private final int width;
+    private final int channels;
+    private final DeadLetterPublisher deadLetters;
+    private final DeadLetterLedger ledger;
+
+    ImageTopicReader(KafkaClients kafka, String clientId, String topic, ImageRecordCodec codec, int height, int width, int channels,
+                     DeadLetterPublisher deadLetters, DeadLetterLedger ledger) {
+        this.kafka = kafka;
+        this.consumer = kafka.consumer(clientId);
+        this.topic = topic;
+        this.codec = codec;
+        this.height = height;
+        this.width = width;
+        this.channels = channels;
+        this.deadLetters = deadLetters;
+        this.ledger = ledger;
+    }
+
+    /** Partition -> offset of the first record still in the log. */
+    Map<Integer, Long> beginning() {
+        return byPartition(consumer.beginningOffsets(partitions()));
+    }
+
+    /** Partition -> offset after the last record now in the log: "what the topic holds" at this moment. */
+    Map<Integer, Long> end() {
+        return byPartition(consumer.endOffsets(partitions()));
+    }
+
+    /**
+     * Reads every record in [start, end) of each partition; stops early when {@code cancelled} says so.
+     *
+     * @return number of samples handed to {@code sink}
+     */
+    long read(Map<Integer, Long> start, Map<Integer, Long> end, Consumer<Sample> sink, BooleanSupplier cancelled) {
+        long samples = 0;
+        for (TopicPartition tp : partitions()) {
+            long from = start.getOrDefault(tp.partition(), 0L);
+            long to = end.getOrDefault(tp.partition(), from);
+            if (from >= to) {
+                continue;
+            }
+            consumer.assign(List.of(tp));
+            consumer.seek(tp, from);
+            while (consumer.position(tp) < to && !cancelled.getAsBoolean()) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200)).records(tp)) {
+                    if (record.offset() >= to) {
+                        break;
+                    }
+                    samples += handle(record, sink);
+                }
+            }
+        }
+        return samples;
+    }
+
+    /**
+     * Continuous mode: reads from {@code start} across all partitions until at least {@code minSamples} samples have
+     * been handed on, waiting for new data as needed.
+     *
+     * @return partition -> offset after the last record used: the next epoch's start
+     */
+    Map<Integer, Long> readAtLeast(Map<Integer, Long> start, long minSamples, Consumer<Sample> sink, BooleanSupplier cancelled) {
+        List<TopicPartition> partitions = partitions();
+        consumer.assign(partitions);
+        Map<Integer, Long> next = new HashMap<>(start);
+        for (TopicPartition tp : partitions) {
+            consumer.seek(tp, start.getOrDefault(tp.partition(), 0L));
+        }
+        long samples = 0;
+        while (samples < minSamples && !cancelled.getAsBoolean()) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                if (samples >= minSamples) {
+                    break;
+                }
+                samples += handle(record, sink);
+                next.put(record.partition(), record.offset() + 1);
+            }
+        }
+        return next;
+    }
+
+    void close() {
+        consumer.close(Duration.ofSeconds(5));
+    }
+
+    private int handle(ConsumerRecord<String, byte[]> record, Consumer<Sample> sink) {
+        String id = record.topic() + "-" + record.partition() + "@" + record.offset();
+        DecodedRecord decoded;
+        try {
+            decoded = codec.decode(header(record, Topics.HEADER_CONTENT_TYPE), header(record, Topics.HEADER_LABEL),
+                    header(record, Topics.HEADER_DATASET), id, record.value());
+            for (Sample s : decoded.samples()) {
+                if (s.height() != height || s.width() != width || s.channels() != channels) {
+                    throw new InvalidRecordException(InvalidRecordException.Problem.SHAPE_MISMATCH, s.id() + " is "
+                            + s.height() + "x" + s.width() + "x" + s.channels() + ", this run trains on " + height + "x" + width + "x" + channels);
+                }
+            }
+        } catch (InvalidRecordException e) {
+            if (ledger.firstLook(record.topic(), record.partition(), record.offset())) {
+                deadLetter(record, e);
+            }
+            return 0;
+        }
+        ledger.firstLook(record.topic(), record.partition(), record.offset());
+        decoded.samples().forEach(sink);
+        return decoded.samples().size();
+    }
+
+    private void deadLetter(ConsumerRecord<String, byte[]> record, InvalidRecordException e) {
+        ledger.rejectedOne();
+        LOG.warnf("rejected %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), e.getMessage());
+        try {
+            // Wait for the broker's ack: a rejected record is never dropped silently.
+            deadLetters.reject(record, e.problem().name(), e.getMessage()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while dead-lettering " + record.offset(), ie);
+        } catch (ExecutionException | TimeoutException ex) {
+            throw new IllegalStateException("cannot write dead letter for " + record.topic() + "-" + record.partition() + "@" + record.offset(), ex);
+        }
+    }
+
+    private List<TopicPartition> partitions() {
+        List<TopicPartition> partitions = kafka.partitions(consumer, topic);
+        if (partitions.isEmpty()) {
+            throw new IllegalStateException("topic " + topic + " does not exist");
+        }
+        return partitions;
+    }
+
+    private static Map<Integer, Long> byPartition(Map<TopicPartition, Long> offsets) {
+        Map<Integer, Long> out = new HashMap<>();
+        offsets.forEach((tp, o) -> out.put(tp.partition(), o));
+        return out;
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        Header h = record.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,14 @@
+package org.kafkatrain.trainer;
+
+/**
+ * {@code runs/<run-id>/latest.json}: the pointer to the newest complete checkpoint, written only after the object
+ * it names is fully stored, so a crash mid-upload never leaves it pointing at a partial object.
+ *
+ * @param object        key of the checkpoint object
+ * @param epochComplete whether the checkpoint closes its epoch (false for an every-N-steps checkpoint)
+ * @param best          key of the checkpoint with the best validation top-1 so far (kept when older ones are pruned)
+ */
+public record LatestCheckpoint(int v, String runId, String object, int epoch, boolean epochComplete, long step,
+                               double loss, Double acc1, Double acc5, String best, Double bestAcc1, long writtenAt) {
+    public static final int VERSION = 1;
+}

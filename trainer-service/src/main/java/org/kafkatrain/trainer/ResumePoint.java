@@ -1,0 +1,49 @@
+package org.kafkatrain.trainer;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Where a run continues, read from its checkpoint: the epoch, whether it was complete, how many samples of it were
+ * already trained, the global step and the Kafka offsets that define the epoch.
+ *
+ * @param epochStart partition -> first offset of the epoch
+ * @param epochEnd   partition -> end offset of the epoch (epochs mode), or the next epoch's start (continuous mode)
+ */
+record ResumePoint(int epoch, boolean epochComplete, long epochSamples, long step, Map<Integer, Long> runStart,
+                   Map<Integer, Long> epochStart, Map<Integer, Long> epochEnd, Double bestAcc1, String bestObject) {
+
+    static ResumePoint fresh(Map<Integer, Long> runStart) {
+        return new ResumePoint(0, false, 0, 0, runStart, runStart, null, null, null);
+    }
+
+    /** The checkpoint dict's own entries, as {@link TrainingRun} writes them. */
+    @SuppressWarnings("unchecked")
+    static ResumePoint of(Map<String, Object> checkpoint, LatestCheckpoint latest) {
+        Map<String, Object> offsets = (Map<String, Object>) checkpoint.get("offsets");
+        return new ResumePoint(Math.toIntExact((Long) checkpoint.get("epoch")), (Boolean) checkpoint.get("epoch_complete"),
+                (Long) checkpoint.get("epoch_samples"), (Long) checkpoint.get("step"),
+                partitions(offsets.get("run_start")), partitions(offsets.get("epoch_start")), partitions(offsets.get("epoch_end")),
+                latest.bestAcc1(), latest.best());
+    }
+
+    /** Offsets as the checkpoint stores them: partition number -> offset. */
+    static Map<Long, Long> toCheckpoint(Map<Integer, Long> offsets) {
+        if (offsets == null) {
+            return null;
+        }
+        Map<Long, Long> out = new HashMap<>();
+        offsets.forEach((p, o) -> out.put((long) p, o));
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<Integer, Long> partitions(Object stored) {
+        if (stored == null) {
+            return null;
+        }
+        Map<Integer, Long> out = new HashMap<>();
+        ((Map<Object, Object>) stored).forEach((p, o) -> out.put(((Long) p).intValue(), (Long) o));
+        return out;
+    }
+}

@@ -1,0 +1,59 @@
+package org.kafkatrain.trainer;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.net.URI;
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * Runs over REST: {@code POST /runs} starts one (JSON {@link RunConfig}; an existing run id resumes from its
+ * checkpoint), {@code GET /runs} lists, {@code GET /runs/{id}} shows live status, {@code POST /runs/{id}/stop} stops
+ * gracefully.
+ */
+@Path("/runs")
+public class RunResource {
+    @Inject
+    RunManager runs;
+
+    @POST
+    public Response start(RunConfig config) {
+        RunStatus status = runs.start(config);
+        return Response.created(URI.create("/runs/" + status.runId())).entity(status).build();
+    }
+
+    @GET
+    public Collection<RunStatus> list() {
+        return runs.list();
+    }
+
+    @GET
+    @Path("{id}")
+    public RunStatus status(@PathParam("id") String id) {
+        return runs.status(id).orElseThrow(() -> new NotFoundException("no run " + id + " in this trainer"));
+    }
+
+    @POST
+    @Path("{id}/stop")
+    public RunStatus stop(@PathParam("id") String id) {
+        return runs.stop(id).orElseThrow(() -> new NotFoundException("no run " + id + " in this trainer"));
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Map<String, String>> badConfig(IllegalArgumentException e) {
+        return RestResponse.status(Response.Status.BAD_REQUEST, Map.of("error", e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Map<String, String>> busy(IllegalStateException e) {
+        return RestResponse.status(Response.Status.CONFLICT, Map.of("error", e.getMessage()));
+    }
+}

@@ -1,0 +1,44 @@
+package org.kafkatrain.trainer;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.kafkatrain.engine.BatchResult;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Prometheus metrics per run: steps, samples, loss, images/s, prefetch queue depth, rejected records, failed checkpoints. */
+@ApplicationScoped
+public class TrainerMetrics {
+    @Inject
+    MeterRegistry registry;
+
+    private final Map<String, AtomicReference<double[]>> gauges = new ConcurrentHashMap<>();
+
+    void step(String runId, BatchResult result, double imagesPerSec, int queueDepth, long rejected) {
+        Tags tags = Tags.of("run", runId);
+        registry.counter("trainer.steps", tags).increment();
+        registry.counter("trainer.samples", tags).increment(result.samples());
+        double[] values = gauges.computeIfAbsent(runId, id -> register(id, tags)).get();
+        values[0] = result.loss();
+        values[1] = imagesPerSec;
+        values[2] = queueDepth;
+        values[3] = rejected;
+    }
+
+    void checkpointFailed(String runId) {
+        registry.counter("trainer.checkpoint.failures", Tags.of("run", runId)).increment();
+    }
+
+    private AtomicReference<double[]> register(String runId, Tags tags) {
+        AtomicReference<double[]> ref = new AtomicReference<>(new double[4]);
+        registry.gauge("trainer.loss", tags, ref, r -> r.get()[0]);
+        registry.gauge("trainer.images.per.second", tags, ref, r -> r.get()[1]);
+        registry.gauge("trainer.prefetch.queue.depth", tags, ref, r -> r.get()[2]);
+        registry.gauge("trainer.rejected.records", tags, ref, r -> r.get()[3]);
+        return ref;
+    }
+}
