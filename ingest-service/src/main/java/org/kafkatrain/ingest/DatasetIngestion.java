@@ -1,0 +1,161 @@
+package org.kafkatrain.ingest;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.kafkatrain.contracts.DatasetManifest;
+import org.kafkatrain.contracts.EventJson;
+import org.kafkatrain.contracts.ImageRecordCodec;
+import org.kafkatrain.contracts.Sample;
+import org.kafkatrain.contracts.Topics;
+import org.kafkatrain.contracts.proto.PixelEncoding;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+/**
+ * Publishes a dataset from disk: reads it in its layout, splits it, brings every image to the training resolution,
+ * packs images into batch-envelope records under the record size, sends them, and publishes the dataset manifest
+ * (classes, counts, shape, source) once the data is acknowledged.
+ */
+@ApplicationScoped
+public class DatasetIngestion {
+    /** Envelope bytes per image beyond its pixels (field tags, lengths, id): a safe over-estimate. */
+    private static final int PER_IMAGE_OVERHEAD = 96;
+    private static final int CHUNK = 256;
+
+    @Inject
+    ImageProducer producer;
+
+    IngestReport ingest(IngestOptions o) throws IOException {
+        DatasetSource source = open(o);
+        producer.connect();
+        producer.ensureTopics(List.of(o.trainTopic(), o.valTopic()), o.datasetsTopic(), o.partitions());
+        List<SourceImage> all = source.images().toList();
+        Map<String, List<SourceImage>> plan = SplitPlan.plan(all, source.hasSplits(), o.valFraction(), o.seed(), o.limitPerClass(), o.valLimitPerClass());
+        List<String> skipped = new ArrayList<>(source.unusable());
+        Map<String, Long> images = new TreeMap<>();
+        Map<String, Long> records = new TreeMap<>();
+        Map<String, Map<String, Long>> perClass = new TreeMap<>();
+        ImageTransform transform = new ImageTransform(o.size(), o.channels());
+        PixelEncoding encoding = PixelEncoding.valueOf(o.encoding());
+        int[] shape = null;
+        long bytes = 0;
+        long started = System.nanoTime();
+        for (String split : List.of("train", "val")) {
+            List<SourceImage> planned = new ArrayList<>(plan.getOrDefault(split, List.of()));
+            // The trainer shuffles within a bounded buffer: a class-ordered source (ImageFolder) is mixed here first.
+            Collections.shuffle(planned, new Random(o.seed() + split.hashCode()));
+            String topic = split.equals("train") ? o.trainTopic() : o.valTopic();
+            ProgressBar bar = o.progress() ? new ProgressBar(System.err, split, planned.size()) : null;
+            List<Sample> pending = new ArrayList<>();
+            long pendingBytes = 0;
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            long done = 0;
+            for (int from = 0; from < planned.size(); from += CHUNK) {
+                List<SourceImage> chunk = planned.subList(from, Math.min(planned.size(), from + CHUNK));
+                // Decoding and resizing dominate for files: run them in parallel, keep the order.
+                List<Object> loaded = chunk.parallelStream().map(img -> load(img, transform)).toList();
+                for (int i = 0; i < chunk.size(); i++) {
+                    done++;
+                    SourceImage img = chunk.get(i);
+                    if (loaded.get(i) instanceof String reason) {
+                        skipped.add(img.id() + ": " + reason);
+                        continue;
+                    }
+                    RawImage raw = (RawImage) loaded.get(i);
+                    if (shape == null) {
+                        shape = new int[]{raw.height(), raw.width(), raw.channels()};
+                    } else if (shape[0] != raw.height() || shape[1] != raw.width() || shape[2] != raw.channels()) {
+                        skipped.add(img.id() + ": " + raw.height() + "x" + raw.width() + "x" + raw.channels()
+                                + " differs from the dataset's " + shape[0] + "x" + shape[1] + "x" + shape[2] + " (use --size)");
+                        continue;
+                    }
+                    int size = raw.pixels().length + PER_IMAGE_OVERHEAD;
+                    if (!pending.isEmpty() && (pendingBytes + size > o.recordBytes() || pending.size() >= o.maxImagesPerRecord())) {
+                        bytes += send(topic, o.dataset(), pending, encoding, sent);
+                        pending = new ArrayList<>();
+                        pendingBytes = 0;
+                    }
+                    pending.add(new Sample(o.dataset() + "/" + img.id(), img.label(), raw.height(), raw.width(), raw.channels(), raw.pixels()));
+                    pendingBytes += size;
+                    images.merge(split, 1L, Long::sum);
+                    perClass.computeIfAbsent(split, s -> new TreeMap<>()).merge(source.classes().get(img.label()), 1L, Long::sum);
+                }
+                if (bar != null) {
+                    bar.update(done, bytes);
+                }
+            }
+            if (!pending.isEmpty()) {
+                bytes += send(topic, o.dataset(), pending, encoding, sent);
+            }
+            producer.flush();
+            awaitAll(sent);
+            records.put(split, (long) sent.size());
+        }
+        if (shape == null) {
+            throw new IOException("no usable image in " + o.path());
+        }
+        DatasetManifest manifest = new DatasetManifest(DatasetManifest.VERSION, o.dataset(), source.classes(), shape[0], shape[1], shape[2],
+                o.path().toAbsolutePath().toString(), perClass, System.currentTimeMillis());
+        awaitAll(List.of(producer.send(new ProducerRecord<>(o.datasetsTopic(), o.dataset(), EventJson.write(manifest)))));
+        return new IngestReport(o.dataset(), images, records, bytes, (System.nanoTime() - started) / 1e9, perClass, skipped);
+    }
+
+    private DatasetSource open(IngestOptions o) throws IOException {
+        if (!Files.isDirectory(o.path())) {
+            throw new IOException(o.path() + " is not a directory");
+        }
+        String format = o.format();
+        if (format.equals("auto")) {
+            format = IdxDataset.looksLike(o.path()) ? "idx" : CifarDataset.looksLike(o.path()) ? "cifar" : "imagefolder";
+        }
+        return switch (format) {
+            case "idx" -> new IdxDataset(o.path());
+            case "cifar" -> new CifarDataset(o.path());
+            case "imagefolder" -> new ImageFolderDataset(o.path(), o.maxImageSide());
+            default -> throw new IOException("unknown format '" + o.format() + "' (auto, imagefolder, idx, cifar)");
+        };
+    }
+
+    /** The transformed image, or a String saying why it cannot be used. */
+    private static Object load(SourceImage image, ImageTransform transform) {
+        try {
+            return transform.apply(image.loader().load());
+        } catch (UnreadableImageException e) {
+            return e.getMessage();
+        }
+    }
+
+    private long send(String topic, String dataset, List<Sample> samples, PixelEncoding encoding, List<Future<RecordMetadata>> sent) {
+        byte[] value = ImageRecordCodec.encodeBatch(dataset, samples, encoding);
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, samples.get(0).id(), value);
+        record.headers().add(Topics.HEADER_CONTENT_TYPE, ImageRecordCodec.BATCH_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
+        record.headers().add(Topics.HEADER_DATASET, dataset.getBytes(StandardCharsets.UTF_8));
+        sent.add(producer.send(record));
+        return value.length;
+    }
+
+    private static void awaitAll(List<Future<RecordMetadata>> sent) throws IOException {
+        try {
+            for (Future<RecordMetadata> f : sent) {
+                f.get();
+            }
+        } catch (ExecutionException e) {
+            throw new IOException("a record was not acknowledged: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package org.kafkatrain.ingest;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The producer of image records, set for no loss and no duplicates: idempotence on, {@code acks=all}, unbounded
+ * retries within the delivery timeout; large batches and lz4 compression for throughput. Also creates the topics it
+ * writes when they are missing.
+ */
+@ApplicationScoped
+public class ImageProducer {
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+    @ConfigProperty(name = "ingest.producer.compression", defaultValue = "lz4")
+    String compression;
+    @ConfigProperty(name = "ingest.producer.linger-ms", defaultValue = "10")
+    int lingerMs;
+    @ConfigProperty(name = "ingest.producer.batch-bytes", defaultValue = "1048576")
+    int batchBytes;
+    @ConfigProperty(name = "ingest.max-request-bytes", defaultValue = "2097152")
+    int maxRequestBytes;
+    @ConfigProperty(name = "ingest.topic.replication-factor", defaultValue = "1")
+    short replicationFactor;
+    @ConfigProperty(name = "ingest.connect-timeout-seconds", defaultValue = "10")
+    int connectTimeoutSeconds;
+
+    private KafkaProducer<String, byte[]> producer;
+
+    /** Fails within the connect timeout, naming the address, when no broker answers. */
+    public synchronized void connect() {
+        if (producer != null) {
+            return;
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, connectTimeoutSeconds * 1000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, connectTimeoutSeconds * 1000))) {
+            admin.describeCluster().nodes().get(connectTimeoutSeconds, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within " + connectTimeoutSeconds
+                    + " s (is the stack up? ./kafka-train stack start)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.RETRIES_CONFIG, Integer.MAX_VALUE);
+        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, connectTimeoutSeconds * 1000L);
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, batchBytes);
+        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRequestBytes);
+        config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
+        producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    public void ensureTopics(List<String> imageTopics, String datasetsTopic, int partitions) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            for (String topic : imageTopics) {
+                if (!existing.contains(topic)) {
+                    create(admin, new NewTopic(topic, partitions, replicationFactor)
+                            .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxRequestBytes))));
+                }
+            }
+            if (!existing.contains(datasetsTopic)) {
+                create(admin, new NewTopic(datasetsTopic, 1, replicationFactor)
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot list or create topics: " + e.getMessage(), e);
+        }
+    }
+
+    public Future<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
+        connect();
+        return producer.send(record);
+    }
+
+    public void flush() {
+        if (producer != null) {
+            producer.flush();
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        if (producer != null) {
+            producer.close();
+        }
+    }
+
+    private static void create(Admin admin, NewTopic topic) throws InterruptedException, ExecutionException, TimeoutException {
+        try {
+            admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package org.kafkatrain.ingest;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response.Status;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.kafkatrain.contracts.DatasetManifest;
+import org.kafkatrain.contracts.ImageFiles;
+import org.kafkatrain.contracts.ImageRecordCodec;
+import org.kafkatrain.contracts.InvalidRecordException;
+import org.kafkatrain.contracts.ManifestLookup;
+import org.kafkatrain.contracts.Sample;
+import org.kafkatrain.contracts.Topics;
+import org.kafkatrain.contracts.proto.PixelEncoding;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Validates an uploaded image against its dataset's manifest and publishes it as a one-image batch record. */
+@ApplicationScoped
+public class ImageUploads {
+    @Inject
+    ImageProducer producer;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+    @ConfigProperty(name = "ingest.upload.train-topic", defaultValue = "images.train")
+    String trainTopic;
+    @ConfigProperty(name = "ingest.upload.val-topic", defaultValue = "images.val")
+    String valTopic;
+    @ConfigProperty(name = "ingest.upload.datasets-topic", defaultValue = "datasets")
+    String datasetsTopic;
+    @ConfigProperty(name = "ingest.limits.max-image-side", defaultValue = "1024")
+    int maxImageSide;
+
+    Map<String, Object> publish(String dataset, String label, String split, byte[] body) throws UploadRejectedException, IOException {
+        if (dataset == null || dataset.isBlank()) {
+            throw new UploadRejectedException(Status.BAD_REQUEST, "'dataset' is required");
+        }
+        String topic = split == null || split.equals("train") ? trainTopic : split.equals("val") ? valTopic : null;
+        if (topic == null) {
+            throw new UploadRejectedException(Status.BAD_REQUEST, "split must be 'train' or 'val': " + split);
+        }
+        DatasetManifest manifest = manifest(dataset);
+        int classIndex = classIndex(manifest, label);
+        if (body == null || body.length == 0) {
+            throw new UploadRejectedException(Status.BAD_REQUEST, "empty image");
+        }
+        BufferedImage decoded;
+        try {
+            decoded = ImageFiles.read(body, maxImageSide);
+        } catch (InvalidRecordException e) {
+            Status status = e.problem() == InvalidRecordException.Problem.IMAGE_TOO_LARGE ? Status.REQUEST_ENTITY_TOO_LARGE : Status.BAD_REQUEST;
+            throw new UploadRejectedException(status, e.getMessage());
+        }
+        int channels = ImageFiles.channelsOf(decoded);
+        RawImage raw = new ImageTransform(manifest.height(), manifest.channels())
+                .apply(new RawImage(ImageFiles.toPixels(decoded, channels), decoded.getHeight(), decoded.getWidth(), channels));
+        String id = dataset + "/upload/" + UUID.randomUUID();
+        Sample sample = new Sample(id, classIndex, raw.height(), raw.width(), raw.channels(), raw.pixels());
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, id, ImageRecordCodec.encodeBatch(dataset, List.of(sample), PixelEncoding.RAW_U8_HWC));
+        record.headers().add(Topics.HEADER_CONTENT_TYPE, ImageRecordCodec.BATCH_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
+        record.headers().add(Topics.HEADER_DATASET, dataset.getBytes(StandardCharsets.UTF_8));
+        try {
+            RecordMetadata meta = producer.send(record).get(30, TimeUnit.SECONDS);
+            return Map.of("id", id, "label", classIndex, "class", manifest.classes().get(classIndex), "topic", meta.topic(),
+                    "partition", meta.partition(), "offset", meta.offset());
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("not published: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private DatasetManifest manifest(String dataset) throws UploadRejectedException, IOException {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false, ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            return ManifestLookup.find(consumer, datasetsTopic, dataset).orElseThrow(() ->
+                    new UploadRejectedException(Status.NOT_FOUND, "no dataset '" + dataset + "': ingest it first, its manifest names the classes"));
+        } catch (InvalidRecordException e) {
+            throw new IOException("manifest of " + dataset + " is unreadable: " + e.getMessage(), e);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new IOException("Kafka unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    private static int classIndex(DatasetManifest manifest, String label) throws UploadRejectedException {
+        if (label == null || label.isBlank()) {
+            throw new UploadRejectedException(Status.BAD_REQUEST, "'label' is required (class index or class name)");
+        }
+        int byName = manifest.classes().indexOf(label);
+        if (byName >= 0) {
+            return byName;
+        }
+        try {
+            int index = Integer.parseInt(label.trim());
+            if (index >= 0 && index < manifest.classes().size()) {
+                return index;
+            }
+        } catch (NumberFormatException ignored) {
+            // neither a class name nor an index: reported below
+        }
+        throw new UploadRejectedException(Status.BAD_REQUEST, "unknown class '" + label + "'; " + manifest.dataset() + " has "
+                + manifest.classes().size() + " classes: " + manifest.classes());
+    }
+}

@@ -1,0 +1,15 @@
+package org.kafkatrain.ingest;
+
+/**
+ * One labeled image of a dataset, not yet decoded.
+ *
+ * @param split "train", "val", or null when the source has no split
+ */
+record SourceImage(String id, int label, String split, PixelLoader loader) {
+
+    /** Reads and decodes the image; throws with a message fit for the skip report. */
+    @FunctionalInterface
+    interface PixelLoader {
+        RawImage load() throws UnreadableImageException;
+    }
+}
