@@ -1,5 +1,7 @@
 package org.kafkatrain.contracts;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * One event on {@code training.steps}, keyed by run id (schema: {@code schemas/training-step.v1.json}).
  * <p>
@@ -24,6 +26,7 @@ public record TrainingStep(int v, String type, String runId, String split, int e
     public static final String TRAIN = "train";
     public static final String VAL = "val";
 
+    @JsonIgnore
     public boolean isEpochEnd() {
         return EPOCH_END.equals(type);
     }

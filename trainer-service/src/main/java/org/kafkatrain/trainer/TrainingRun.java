@@ -356,7 +356,7 @@ final class TrainingRun implements Runnable {
         if (stepsThisSession > 0 && perEpoch > 0) {
             double secondsPerSample = (System.nanoTime() - startedNanos) / 1e9 / Math.max(1, stepsThisSession * (long) config.batchSize());
             long remaining = Math.max(0, perEpoch - epochSamples) + (long) (config.epochs() - epoch - 1) * perEpoch;
-            eta = (long) (remaining * secondsPerSample);
+            eta = state.equals(RunStatus.FINISHED) ? 0 : Math.max(0, (long) (remaining * secondsPerSample));
         }
         return new RunStatus(config.runId(), state, epoch, config.epochs(), step, trainer == null ? config.lr() : trainer.lr(), lastLoss,
                 imagesPerSec, epochSamples, perEpoch, eta, lastCheckpoint, lastTop1, lastTop5, ledger.rejected(), message);
