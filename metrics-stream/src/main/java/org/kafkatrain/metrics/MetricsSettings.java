@@ -1,0 +1,21 @@
+package org.kafkatrain.metrics;
+
+import java.time.Duration;
+
+/**
+ * The topology's knobs.
+ *
+ * @param windowSize     hopping window length (event time)
+ * @param windowAdvance  hop between window starts
+ * @param grace          how late (event time) a step may arrive and still count in its window
+ * @param lastN          steps in the count-based rolling metric
+ * @param lastNEvery     emit the count-based metric every this many steps
+ * @param dedupRetention how long an event id is remembered to drop its duplicates
+ */
+public record MetricsSettings(String stepsTopic, String metricsTopic, Duration windowSize, Duration windowAdvance, Duration grace,
+                              int lastN, int lastNEvery, Duration dedupRetention) {
+    public static MetricsSettings defaults() {
+        return new MetricsSettings("training.steps", "training.metrics", Duration.ofSeconds(60), Duration.ofSeconds(10),
+                Duration.ofSeconds(30), 100, 10, Duration.ofHours(6));
+    }
+}

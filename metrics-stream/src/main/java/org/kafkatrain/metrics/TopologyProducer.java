@@ -1,0 +1,101 @@
+package org.kafkatrain.metrics;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.EmitStrategy;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.kafkatrain.contracts.EventSerdes;
+import org.kafkatrain.contracts.TrainingMetrics;
+import org.kafkatrain.contracts.TrainingStep;
+
+import java.time.Duration;
+
+/**
+ * training.steps -> training.metrics. Steps are deduplicated, then three aggregations run side by side:
+ * hopping event-time windows per run and split (emitted once per window, when it closes), the last N steps
+ * (every few steps) and whole epochs (once, when complete). A second source reads training.metrics back into
+ * the stores the REST API queries.
+ */
+@ApplicationScoped
+public class TopologyProducer {
+    @ConfigProperty(name = "metrics.steps-topic", defaultValue = "training.steps")
+    String stepsTopic;
+    @ConfigProperty(name = "metrics.metrics-topic", defaultValue = "training.metrics")
+    String metricsTopic;
+    @ConfigProperty(name = "metrics.window.size", defaultValue = "PT60S")
+    Duration windowSize;
+    @ConfigProperty(name = "metrics.window.advance", defaultValue = "PT10S")
+    Duration windowAdvance;
+    @ConfigProperty(name = "metrics.window.grace", defaultValue = "PT30S")
+    Duration grace;
+    @ConfigProperty(name = "metrics.last-n.steps", defaultValue = "100")
+    int lastN;
+    @ConfigProperty(name = "metrics.last-n.emit-every", defaultValue = "10")
+    int lastNEvery;
+    @ConfigProperty(name = "metrics.dedup.retention", defaultValue = "PT6H")
+    Duration dedupRetention;
+
+    @Produces
+    public Topology buildTopology() {
+        return build(new MetricsSettings(stepsTopic, metricsTopic, windowSize, windowAdvance, grace, lastN, lastNEvery, dedupRetention));
+    }
+
+    public static Topology build(MetricsSettings s) {
+        StreamsBuilder builder = new StreamsBuilder();
+        Serde<TrainingStep> stepSerde = EventSerdes.trainingStep();
+        Serde<TrainingMetrics> metricsSerde = EventSerdes.trainingMetrics();
+
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(DeduplicateSteps.STORE, s.dedupRetention(), s.dedupRetention(), false),
+                Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RollingMetrics.LAST_STORE), Serdes.String(), JsonSerde.of(LastSteps.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RollingMetrics.EPOCH_STORE), Serdes.String(), JsonSerde.of(EpochProgress.class)));
+
+        KStream<String, TrainingStep> steps = builder
+                .stream(s.stepsTopic(), Consumed.with(Serdes.String(), stepSerde).withTimestampExtractor(new StepTimestampExtractor()))
+                .processValues(() -> new DeduplicateSteps(s.dedupRetention()), DeduplicateSteps.STORE);
+
+        KStream<String, TrainingMetrics> windowed = steps
+                .filter((run, step) -> !step.isEpochEnd())
+                .groupBy((run, step) -> StreamKeys.runSplit(step.runId(), step.split()), Grouped.with("by-run-split", Serdes.String(), stepSerde))
+                .windowedBy(TimeWindows.ofSizeAndGrace(s.windowSize(), s.grace()).advanceBy(s.windowAdvance()))
+                .emitStrategy(EmitStrategy.onWindowClose())
+                .aggregate(() -> StepAggregate.EMPTY, (key, step, agg) -> agg.add(step),
+                        Materialized.<String, StepAggregate, WindowStore<Bytes, byte[]>>as("step-windows")
+                                .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(StepAggregate.class)))
+                .toStream()
+                .map((window, agg) -> {
+                    String key = window.key();
+                    String run = StreamKeys.runOf(key);
+                    String split = key.substring(run.length() + 1);
+                    return KeyValue.pair(run, agg.toMetrics(TrainingMetrics.WINDOW, run, split, agg.epoch(), window.window().start(),
+                            window.window().end(), s.windowSize().toMillis()));
+                });
+
+        KStream<String, TrainingMetrics> rolling = steps.process(() -> new RollingMetrics(s.lastN(), s.lastNEvery()),
+                RollingMetrics.LAST_STORE, RollingMetrics.EPOCH_STORE);
+
+        windowed.merge(rolling).to(s.metricsTopic(), Produced.with(Serdes.String(), metricsSerde));
+
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MetricsRecorder.LATEST_STORE), Serdes.String(), metricsSerde));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MetricsRecorder.HISTORY_STORE), Serdes.String(), metricsSerde));
+        builder.stream(s.metricsTopic(), Consumed.with(Serdes.String(), metricsSerde))
+                .process(MetricsRecorder::new, MetricsRecorder.LATEST_STORE, MetricsRecorder.HISTORY_STORE);
+        return builder.build();
+    }
+}
