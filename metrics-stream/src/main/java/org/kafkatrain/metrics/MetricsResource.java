@@ -1,0 +1,86 @@
+package org.kafkatrain.metrics;
+
+import io.smallrye.mutiny.Multi;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.kafkatrain.contracts.EventJson;
+import org.kafkatrain.contracts.InvalidRecordException;
+import org.kafkatrain.contracts.TrainingMetrics;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /runs} lists runs; {@code GET /runs/{id}/metrics} the current rolling metrics; {@code GET /runs/{id}/epochs}
+ * the per-epoch history; {@code GET /runs/{id}/stream} the run's metrics as they arrive (server-sent events);
+ * {@code GET /stats} what the stream set aside.
+ */
+@Path("/")
+public class MetricsResource {
+    @Inject
+    MetricsQueries queries;
+
+    @Inject
+    @Channel("metrics-feed")
+    Multi<byte[]> feed;
+
+    @GET
+    @Path("runs")
+    public List<String> runs() {
+        return queries.runs();
+    }
+
+    @GET
+    @Path("runs/{id}/metrics")
+    public List<TrainingMetrics> current(@PathParam("id") String runId) {
+        List<TrainingMetrics> current = queries.current(runId);
+        if (current.isEmpty()) {
+            throw new NotFoundException("no metrics for run " + runId);
+        }
+        return current;
+    }
+
+    @GET
+    @Path("runs/{id}/epochs")
+    public List<TrainingMetrics> epochs(@PathParam("id") String runId) {
+        return queries.epochs(runId);
+    }
+
+    @GET
+    @Path("runs/{id}/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    public Multi<TrainingMetrics> stream(@PathParam("id") String runId) {
+        return feed.map(MetricsResource::parse).filter(m -> m != null && m.runId().equals(runId));
+    }
+
+    @GET
+    @Path("stats")
+    public Map<String, Long> stats() {
+        return Map.of("malformed", StreamCounters.MALFORMED.get(), "invalid", StreamCounters.INVALID.get(),
+                "duplicates", StreamCounters.DUPLICATES.get(), "late", StreamCounters.LATE.get());
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Map<String, String>> notReady(MetricsQueries.StoresNotReadyException e) {
+        return RestResponse.status(Response.Status.SERVICE_UNAVAILABLE, Map.of("error", e.getMessage()));
+    }
+
+    private static TrainingMetrics parse(byte[] bytes) {
+        try {
+            return EventJson.readMetrics(bytes);
+        } catch (InvalidRecordException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package org.kafkatrain.metrics;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.kafkatrain.testing.LocalStackResource;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import java.io.File;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The dashboard in headless Chromium (Debian's chromium and chromium-driver, which .ci/run installs): the page
+ * loads, subscribes to a run, and its charts draw points for step events sent while it is open. Its twin without a
+ * browser is {@link MetricsApiTest#liveStreamDeliversARunsMetricsAsServerSentEvents}.
+ */
+@QuarkusTest
+@QuarkusTestResource(LocalStackResource.class)
+class DashboardBrowserTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @Test
+    void chartsDrawPointsForEventsSentWhileThePageIsOpen() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "needs apt packages chromium and chromium-driver");
+        String run = "ui-" + UUID.randomUUID();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+        ChromeDriver browser = new ChromeDriver(service, options);
+        try {
+            browser.get(new URL(base, "?run=" + run).toString());
+            await().atMost(Duration.ofSeconds(30)).until(() -> browser.findElement(By.id("status")).getText().startsWith("live"));
+            assertThat(browser.findElements(By.cssSelector("circle.point"))).isEmpty();
+
+            StepEvents.send(bootstrap, StepEvents.epoch(run, 0, 6, System.currentTimeMillis()));
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> browser.findElements(By.cssSelector("#loss-chart circle.point")).size() >= 3);
+            assertThat(browser.findElements(By.cssSelector("#acc-chart circle.point")).size()).isGreaterThanOrEqualTo(6);
+            File shot = browser.getScreenshotAs(OutputType.FILE);
+            Files.copy(shot.toPath(), Path.of("target", "dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            browser.quit();
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package org.kafkatrain.metrics;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.kafkatrain.contracts.TrainingMetrics;
+import org.kafkatrain.testing.LocalStackResource;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.hasItem;
+
+/** The app on the real broker: step events in, metrics out on training.metrics, the REST API and the live SSE feed. */
+@QuarkusTest
+@QuarkusTestResource(LocalStackResource.class)
+class MetricsApiTest {
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @Test
+    void stepEventsBecomeMetricsOnTheTopicAndInTheApi() {
+        String run = "api-" + UUID.randomUUID();
+        StepEvents.send(bootstrap, StepEvents.epoch(run, 0, 6, System.currentTimeMillis()));
+
+        List<TrainingMetrics> epoch = StepEvents.read(bootstrap, run, m -> m.kind().equals(TrainingMetrics.EPOCH), 1, Duration.ofSeconds(60));
+        assertThat(epoch).singleElement().satisfies(m -> {
+            assertThat(m.samples()).isEqualTo(48);
+            assertThat(m.top1()).isEqualTo(50.0);
+            assertThat(m.top5()).isEqualTo(87.5);
+        });
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().get("/runs").then().statusCode(200).body("$", hasItem(run)));
+        given().get("/runs/" + run + "/epochs").then().statusCode(200).body("[0].samples", org.hamcrest.Matchers.is(48));
+        given().get("/runs/" + run + "/metrics").then().statusCode(200).body("kind", hasItem("last_n"));
+        given().get("/runs/nope-" + UUID.randomUUID() + "/metrics").then().statusCode(404);
+    }
+
+    @Test
+    void liveStreamDeliversARunsMetricsAsServerSentEvents() throws Exception {
+        String run = "sse-" + UUID.randomUUID();
+        CompletableFuture<List<String>> received = CompletableFuture.supplyAsync(() -> readEvents(run, 3));
+        Thread.sleep(2_000); // let the subscription start before the events
+        StepEvents.send(bootstrap, StepEvents.epoch(run, 0, 6, System.currentTimeMillis()));
+        List<String> events = received.get(60, TimeUnit.SECONDS);
+        assertThat(events).hasSize(3).allSatisfy(e -> assertThat(e).contains("\"runId\":\"" + run + "\""));
+    }
+
+    private List<String> readEvents(String run, int count) {
+        List<String> events = new ArrayList<>();
+        try {
+            HttpURLConnection c = (HttpURLConnection) new URL(base, "runs/" + run + "/stream").openConnection();
+            c.setRequestProperty("Accept", "text/event-stream");
+            c.setReadTimeout(60_000);
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null && events.size() < count; line = in.readLine()) {
+                    if (line.startsWith("data:")) {
+                        events.add(line.substring(5));
+                    }
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return events;
+    }
+}
