@@ -1,0 +1,89 @@
+package org.kafkatrain.trainer;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.kafkatrain.contracts.DatasetManifest;
+import org.kafkatrain.contracts.EventJson;
+import org.kafkatrain.contracts.ImageRecordCodec;
+import org.kafkatrain.contracts.Sample;
+import org.kafkatrain.contracts.Topics;
+import org.kafkatrain.contracts.proto.PixelEncoding;
+import org.kafkatrain.testing.FashionMnist;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Puts a class-balanced Fashion-MNIST subset on fresh topics, with its manifest, as ingest would. */
+final class TrainingData {
+    static final List<String> CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+
+    private TrainingData() {
+    }
+
+    static void publish(String bootstrap, String dataset, String trainTopic, String valTopic, int trainPerClass, int valPerClass) throws IOException {
+        try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
+            Map<String, Map<String, Long>> counts = new HashMap<>();
+            counts.put("train", send(producer, dataset, trainTopic, FashionMnist.load("train"), trainPerClass));
+            counts.put("val", send(producer, dataset, valTopic, FashionMnist.load("t10k"), valPerClass));
+            DatasetManifest manifest = new DatasetManifest(DatasetManifest.VERSION, dataset, CLASSES, FashionMnist.SIDE, FashionMnist.SIDE, 1,
+                    FashionMnist.DIR.toString(), counts, System.currentTimeMillis());
+            producer.send(new ProducerRecord<>(Topics.DATASETS, dataset, EventJson.write(manifest)));
+            producer.flush();
+        }
+    }
+
+    static KafkaProducer<String, byte[]> producer(String bootstrap) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    static ProducerRecord<String, byte[]> record(String topic, String key, String contentType, byte[] value) {
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, key, value);
+        if (contentType != null) {
+            r.headers().add(Topics.HEADER_CONTENT_TYPE, contentType.getBytes(StandardCharsets.UTF_8));
+        }
+        return r;
+    }
+
+    /** The first {@code perClass} images of each class, in records of up to 50 images. */
+    private static Map<String, Long> send(KafkaProducer<String, byte[]> producer, String dataset, String topic, FashionMnist source, int perClass) {
+        int[] taken = new int[CLASSES.size()];
+        List<Sample> pending = new ArrayList<>();
+        Map<String, Long> counts = new HashMap<>();
+        for (int i = 0; i < source.size(); i++) {
+            int label = source.label(i);
+            if (taken[label] >= perClass) {
+                if (sum(taken) == perClass * CLASSES.size()) {
+                    break;
+                }
+                continue;
+            }
+            taken[label]++;
+            counts.merge(CLASSES.get(label), 1L, Long::sum);
+            pending.add(new Sample(dataset + "/" + i, label, FashionMnist.SIDE, FashionMnist.SIDE, 1, source.pixels(i)));
+            if (pending.size() == 50) {
+                producer.send(record(topic, pending.get(0).id(), ImageRecordCodec.BATCH_CONTENT_TYPE, ImageRecordCodec.encodeBatch(dataset, pending, PixelEncoding.RAW_U8_HWC)));
+                pending = new ArrayList<>();
+            }
+        }
+        if (!pending.isEmpty()) {
+            producer.send(record(topic, pending.get(0).id(), ImageRecordCodec.BATCH_CONTENT_TYPE, ImageRecordCodec.encodeBatch(dataset, pending, PixelEncoding.RAW_U8_HWC)));
+        }
+        return counts;
+    }
+
+    private static int sum(int[] values) {
+        int s = 0;
+        for (int v : values) {
+            s += v;
+        }
+        return s;
+    }
+}

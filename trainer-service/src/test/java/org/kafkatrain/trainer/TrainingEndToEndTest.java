@@ -1,0 +1,160 @@
+package org.kafkatrain.trainer;
+
+import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.MinioClient;
+import io.minio.Result;
+import io.minio.StatObjectArgs;
+import io.minio.StatObjectResponse;
+import io.minio.messages.Item;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.kafkatrain.contracts.EventJson;
+import org.kafkatrain.contracts.ImageRecordCodec;
+import org.kafkatrain.contracts.Sample;
+import org.kafkatrain.contracts.Topics;
+import org.kafkatrain.contracts.TrainingStep;
+import org.kafkatrain.contracts.proto.PixelEncoding;
+import org.kafkatrain.testing.LocalStackResource;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A real run through the service on the local stack: Fashion-MNIST from Kafka, ResNet-50 on CPU, step events on
+ * training.steps, bad records on the dead-letter topic, checkpoints in S3.
+ */
+@QuarkusTest
+@QuarkusTestResource(LocalStackResource.class)
+class TrainingEndToEndTest {
+    private static final int TRAIN_PER_CLASS = 100;
+    private static final int VAL_PER_CLASS = 20;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+    @ConfigProperty(name = "s3.endpoint")
+    String s3Endpoint;
+    @ConfigProperty(name = "s3.access-key")
+    String accessKey;
+    @ConfigProperty(name = "s3.secret-key")
+    String secretKey;
+
+    @Test
+    void shortRunLearnsEmitsStepsDeadLettersBadRecordsAndCheckpoints() throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String dataset = "fmnist-e2e-" + id;
+        String trainTopic = "e2e." + id + ".train";
+        String valTopic = "e2e." + id + ".val";
+        String run = "e2e-" + id;
+        TrainingData.publish(bootstrap, dataset, trainTopic, valTopic, TRAIN_PER_CLASS, VAL_PER_CLASS);
+        try (KafkaProducer<String, byte[]> producer = TrainingData.producer(bootstrap)) {
+            producer.send(TrainingData.record(trainTopic, "garbage", ImageRecordCodec.BATCH_CONTENT_TYPE, "not protobuf at all".getBytes(StandardCharsets.UTF_8)));
+            producer.send(TrainingData.record(trainTopic, "bad-label", ImageRecordCodec.BATCH_CONTENT_TYPE, ImageRecordCodec.encodeBatch(dataset,
+                    List.of(new Sample("x", 42, 28, 28, 1, new byte[784])), PixelEncoding.RAW_U8_HWC)));
+            producer.send(TrainingData.record(trainTopic, "wrong-size", ImageRecordCodec.BATCH_CONTENT_TYPE, ImageRecordCodec.encodeBatch(dataset,
+                    List.of(new Sample("y", 1, 32, 32, 3, new byte[32 * 32 * 3])), PixelEncoding.RAW_U8_HWC)));
+            producer.send(TrainingData.record(trainTopic, "no-type", null, new byte[]{1, 2, 3}));
+        }
+
+        given().contentType(ContentType.JSON).body(Map.of("runId", run, "dataset", dataset, "trainTopic", trainTopic, "valTopic", valTopic,
+                        "epochs", 1, "batchSize", 32))
+                .post("/runs").then().statusCode(201);
+        given().contentType(ContentType.JSON).body(Map.of("runId", "other", "dataset", dataset, "epochs", 1))
+                .post("/runs").then().statusCode(409);
+
+        await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(2)).until(() ->
+                !List.of("PENDING", "RUNNING").contains(given().get("/runs/" + run).then().extract().path("state").toString()));
+        var status = given().get("/runs/" + run).then().statusCode(200).extract().jsonPath();
+        assertThat(status.getString("state")).as(status.getString("message")).isEqualTo("FINISHED");
+        double top1 = status.getDouble("lastValTop1");
+        System.out.printf("[trainer] run %s: val top-1 %.1f%% after one epoch of %d images (chance 10%%), %d rejected%n",
+                run, top1, 10 * TRAIN_PER_CLASS, status.getLong("rejected"));
+        assertThat(top1).isGreaterThan(30.0);
+        assertThat(status.getLong("rejected")).isEqualTo(4);
+
+        List<TrainingStep> steps = stepsOf(run);
+        List<TrainingStep> trainSteps = steps.stream().filter(s -> s.split().equals("train") && !s.isEpochEnd()).toList();
+        assertThat(trainSteps).hasSize((10 * TRAIN_PER_CLASS + 31) / 32);
+        assertThat(trainSteps.stream().mapToInt(TrainingStep::samples).sum()).isEqualTo(10 * TRAIN_PER_CLASS);
+        assertThat(steps).filteredOn(TrainingStep::isEpochEnd).extracting(TrainingStep::split, TrainingStep::samples)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("train", 10 * TRAIN_PER_CLASS), org.assertj.core.groups.Tuple.tuple("val", 10 * VAL_PER_CLASS));
+        double firstLoss = trainSteps.subList(0, 5).stream().mapToDouble(TrainingStep::loss).average().orElseThrow();
+        double lastLoss = trainSteps.subList(trainSteps.size() - 6, trainSteps.size() - 1).stream().mapToDouble(TrainingStep::loss).average().orElseThrow();
+        assertThat(lastLoss).as("loss falls").isLessThan(firstLoss);
+
+        Map<String, String> reasons = deadLettersFrom(trainTopic);
+        assertThat(reasons).containsOnlyKeys("garbage", "bad-label", "wrong-size", "no-type");
+        assertThat(reasons.get("garbage")).startsWith("MALFORMED_ENVELOPE");
+        assertThat(reasons.get("bad-label")).startsWith("LABEL_OUT_OF_RANGE");
+        assertThat(reasons.get("wrong-size")).startsWith("SHAPE_MISMATCH");
+        assertThat(reasons.get("no-type")).startsWith("MISSING_CONTENT_TYPE");
+
+        MinioClient s3 = MinioClient.builder().endpoint(s3Endpoint).credentials(accessKey, secretKey).build();
+        List<String> objects = new ArrayList<>();
+        for (Result<Item> r : s3.listObjects(ListObjectsArgs.builder().bucket("checkpoints").prefix("runs/" + run + "/").build())) {
+            objects.add(r.get().objectName());
+        }
+        assertThat(objects).containsExactlyInAnyOrder("runs/" + run + "/run.json", "runs/" + run + "/epoch-0000.tar", "runs/" + run + "/latest.json");
+        StatObjectResponse stat = s3.statObject(StatObjectArgs.builder().bucket("checkpoints").object("runs/" + run + "/epoch-0000.tar").build());
+        assertThat(stat.userMetadata()).containsEntry("epoch", "0").containsKeys("step", "loss", "acc1", "acc5");
+        String latest;
+        try (var in = s3.getObject(GetObjectArgs.builder().bucket("checkpoints").object("runs/" + run + "/latest.json").build())) {
+            latest = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertThat(latest).contains("\"object\" : \"runs/" + run + "/epoch-0000.tar\"").contains("\"epochComplete\" : true");
+    }
+
+    private List<TrainingStep> stepsOf(String run) throws Exception {
+        List<TrainingStep> out = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : readAll(Topics.TRAINING_STEPS)) {
+            if (run.equals(r.key())) {
+                out.add(EventJson.readStep(r.value()));
+            }
+        }
+        return out;
+    }
+
+    private Map<String, String> deadLettersFrom(String topic) {
+        Map<String, String> reasons = new java.util.HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : readAll(Topics.IMAGES_TRAIN_DLQ)) {
+            var origin = r.headers().lastHeader(Topics.HEADER_ORIGIN_TOPIC);
+            if (origin != null && topic.equals(new String(origin.value(), StandardCharsets.UTF_8))) {
+                reasons.put(r.key(), new String(r.headers().lastHeader(Topics.HEADER_DEAD_LETTER_REASON).value(), StandardCharsets.UTF_8));
+            }
+        }
+        return reasons;
+    }
+
+    private List<ConsumerRecord<String, byte[]>> readAll(String topic) {
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                consumer.poll(Duration.ofMillis(300)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+}
