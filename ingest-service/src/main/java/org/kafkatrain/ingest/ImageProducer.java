@@ -48,6 +48,18 @@ public class ImageProducer {
 
     private KafkaProducer<String, byte[]> producer;
 
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** Points this producer at another cluster; only before the first connect. */
+    public synchronized void useBootstrapServers(String servers) {
+        if (producer != null) {
+            throw new IllegalStateException("already connected to " + bootstrapServers);
+        }
+        bootstrapServers = servers;
+    }
+
     /** Fails within the connect timeout, naming the address, when no broker answers. */
     public synchronized void connect() {
         if (producer != null) {

@@ -3,18 +3,13 @@ package org.kafkatrain.ingest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response.Status;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.kafkatrain.contracts.DatasetManifest;
 import org.kafkatrain.contracts.ImageFiles;
 import org.kafkatrain.contracts.ImageRecordCodec;
 import org.kafkatrain.contracts.InvalidRecordException;
-import org.kafkatrain.contracts.ManifestLookup;
 import org.kafkatrain.contracts.Sample;
 import org.kafkatrain.contracts.Topics;
 import org.kafkatrain.contracts.proto.PixelEncoding;
@@ -34,9 +29,9 @@ import java.util.concurrent.TimeoutException;
 public class ImageUploads {
     @Inject
     ImageProducer producer;
+    @Inject
+    DatasetManifests manifests;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
     @ConfigProperty(name = "ingest.upload.train-topic", defaultValue = "images.train")
     String trainTopic;
     @ConfigProperty(name = "ingest.upload.val-topic", defaultValue = "images.val")
@@ -87,16 +82,8 @@ public class ImageUploads {
     }
 
     private DatasetManifest manifest(String dataset) throws UploadRejectedException, IOException {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false, ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            return ManifestLookup.find(consumer, datasetsTopic, dataset).orElseThrow(() ->
-                    new UploadRejectedException(Status.NOT_FOUND, "no dataset '" + dataset + "': ingest it first, its manifest names the classes"));
-        } catch (InvalidRecordException e) {
-            throw new IOException("manifest of " + dataset + " is unreadable: " + e.getMessage(), e);
-        } catch (org.apache.kafka.common.KafkaException e) {
-            throw new IOException("Kafka unavailable: " + e.getMessage(), e);
-        }
+        return manifests.find(datasetsTopic, dataset).orElseThrow(() ->
+                new UploadRejectedException(Status.NOT_FOUND, "no dataset '" + dataset + "': ingest it first, its manifest names the classes"));
     }
 
     private static int classIndex(DatasetManifest manifest, String label) throws UploadRejectedException {

@@ -46,6 +46,10 @@ public class IngestCommand implements Callable<Integer> {
     int maxImagesPerRecord;
     @Option(names = "--partitions", defaultValue = "1", description = "partitions of topics this command creates")
     int partitions;
+    @Option(names = "--bootstrap-servers", description = "Kafka to write to (default: kafka.bootstrap.servers, 127.0.0.1:9092)")
+    String bootstrapServers;
+    @Option(names = "--if-absent", description = "do nothing when the dataset's manifest is already on the datasets topic")
+    boolean ifAbsent;
     @Option(names = "--seed", defaultValue = "42")
     long seed;
     @Option(names = "--no-progress", negatable = true, defaultValue = "true", fallbackValue = "true", description = "progress bar on stderr")
@@ -56,6 +60,10 @@ public class IngestCommand implements Callable<Integer> {
 
     @Inject
     DatasetIngestion ingestion;
+    @Inject
+    ImageProducer producer;
+    @Inject
+    DatasetManifests manifests;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -70,6 +78,17 @@ public class IngestCommand implements Callable<Integer> {
         IngestOptions options = new IngestOptions(path, format, id, trainTopic, valTopic, datasetsTopic, valFraction, limit, valCap,
                 size, channels, encoding.toUpperCase(), recordBytes, maxImagesPerRecord, maxImageSide, partitions, seed, progress);
         try {
+            if (bootstrapServers != null) {
+                producer.useBootstrapServers(bootstrapServers);
+            }
+            if (ifAbsent) {
+                producer.connect();
+                var existing = manifests.find(datasetsTopic, id);
+                if (existing.isPresent()) {
+                    System.out.printf("dataset %s is already published (%s): nothing to do%n", id, existing.get().counts());
+                    return 0;
+                }
+            }
             IngestReport report = ingestion.ingest(options);
             report.print(System.out);
             return report.skipped().isEmpty() ? 0 : SOME_SKIPPED;

@@ -144,6 +144,23 @@ public class CheckpointStore {
         }
     }
 
+    /** The run's checkpoint objects, oldest first, with size and the epoch/step/loss/acc metadata they carry. */
+    public List<Map<String, Object>> checkpoints(String runId) throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        call(() -> {
+            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(runPrefix(runId) + "epoch-").build())) {
+                String key = r.get().objectName();
+                Map<String, Object> entry = new java.util.LinkedHashMap<>();
+                entry.put("object", key);
+                entry.put("bytes", r.get().size());
+                entry.putAll(client.statObject(io.minio.StatObjectArgs.builder().bucket(bucket).object(key).build()).userMetadata());
+                out.add(entry);
+            }
+            return null;
+        });
+        return out;
+    }
+
     public List<String> runIds() throws IOException {
         List<String> ids = new ArrayList<>();
         call(() -> {

@@ -10,8 +10,10 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import java.io.IOException;
 import java.net.URI;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,6 +25,8 @@ import java.util.Map;
 public class RunResource {
     @Inject
     RunManager runs;
+    @Inject
+    CheckpointStore store;
 
     @POST
     public Response start(RunConfig config) {
@@ -39,6 +43,13 @@ public class RunResource {
     @Path("{id}")
     public RunStatus status(@PathParam("id") String id) {
         return runs.status(id).orElseThrow(() -> new NotFoundException("no run " + id + " in this trainer"));
+    }
+
+    /** Checkpoint objects of a run in the bucket, with their metadata (epoch, step, loss, acc1, acc5). */
+    @GET
+    @Path("{id}/checkpoints")
+    public List<Map<String, Object>> checkpoints(@PathParam("id") String id) throws IOException {
+        return store.checkpoints(id);
     }
 
     @POST
