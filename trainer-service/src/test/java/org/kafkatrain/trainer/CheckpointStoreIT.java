@@ -1,0 +1,69 @@
+package org.kafkatrain.trainer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.kafkatrain.testing.LocalStack;
+import org.kafkatrain.testing.LocalStackExtension;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The checkpoint store against the real S3 server, and against one that is down. */
+@ExtendWith(LocalStackExtension.class)
+class CheckpointStoreIT {
+
+    @Test
+    void latestMovesOnlyAfterAFullUploadAndAFailedUploadLeavesItAlone(@TempDir Path dir) throws Exception {
+        LocalStack stack = LocalStack.ensureRunning();
+        CheckpointStore store = store(stack.s3Endpoint(), stack, 3);
+        store.ensureBucket();
+        String run = "store-" + UUID.randomUUID().toString().substring(0, 8);
+        Path file = Files.write(dir.resolve("ckpt.tar"), new byte[1234]);
+
+        store.commit(run, "runs/" + run + "/epoch-0000.tar", file, Map.of("epoch", "0"), latest(run, "epoch-0000", 0, 50.0, "epoch-0000"));
+        store.commit(run, "runs/" + run + "/epoch-0001.tar", file, Map.of("epoch", "1"), latest(run, "epoch-0001", 1, 40.0, "epoch-0000"));
+        assertThat(store.latest(run).orElseThrow().object()).isEqualTo("runs/" + run + "/epoch-0001.tar");
+
+        // S3 goes away: the upload fails after its retries, and latest.json still names epoch 1.
+        CheckpointStore down = store("http://127.0.0.1:1", stack, 3);
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> down.commit(run, "runs/" + run + "/epoch-0002.tar", file, Map.of(), latest(run, "epoch-0002", 2, 60.0, "epoch-0002")))
+                .isInstanceOf(IOException.class).hasMessageContaining("failed after 3 attempts");
+        assertThat((System.nanoTime() - t0) / 1e9).as("backoff 50 + 100 ms").isGreaterThanOrEqualTo(0.15);
+        assertThat(store.latest(run).orElseThrow().object()).isEqualTo("runs/" + run + "/epoch-0001.tar");
+
+        // Pruning to the last 1 keeps the newest and the best (epoch 0 had the best top-1).
+        store.commit(run, "runs/" + run + "/epoch-0002.tar", file, Map.of(), latest(run, "epoch-0002", 2, 45.0, "epoch-0000"));
+        store.prune(run, 1, store.latest(run).orElseThrow());
+        assertThat(store.checkpoints(run)).extracting(m -> m.get("object"))
+                .containsExactly("runs/" + run + "/epoch-0000.tar", "runs/" + run + "/epoch-0002.tar");
+    }
+
+    private static LatestCheckpoint latest(String run, String name, int epoch, double acc1, String best) {
+        return new LatestCheckpoint(1, run, "runs/" + run + "/" + name + ".tar", epoch, true, epoch * 10L, 1.0, acc1, 90.0,
+                "runs/" + run + "/" + best + ".tar", 50.0, System.currentTimeMillis());
+    }
+
+    private static CheckpointStore store(String endpoint, LocalStack stack, int attempts) {
+        CheckpointStore store = new CheckpointStore();
+        store.endpoint = endpoint;
+        store.accessKey = stack.s3AccessKey();
+        store.secretKey = stack.s3SecretKey();
+        store.region = "us-east-1";
+        store.bucket = "checkpoints";
+        store.attempts = attempts;
+        store.initialDelay = Duration.ofMillis(50);
+        store.json = new ObjectMapper();
+        store.connect();
+        return store;
+    }
+}

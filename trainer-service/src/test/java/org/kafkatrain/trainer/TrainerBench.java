@@ -1,0 +1,133 @@
+package org.kafkatrain.trainer;
+
+import org.bytedeco.pytorch.Device;
+import org.kafkatrain.contracts.ImageRecordCodec;
+import org.kafkatrain.contracts.RecordLimits;
+import org.kafkatrain.contracts.Sample;
+import org.kafkatrain.engine.Batch;
+import org.kafkatrain.engine.BatchAssembler;
+import org.kafkatrain.engine.DeviceChoice;
+import org.kafkatrain.engine.Hyperparameters;
+import org.kafkatrain.engine.ShuffleBuffer;
+import org.kafkatrain.engine.Trainer;
+import org.kafkatrain.testing.FashionMnist;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.bytedeco.pytorch.global.torch.set_num_threads;
+
+/**
+ * Benchmark (prints figures; not a test): training images/s fed from Kafka through the service's data path
+ * (reader, decoder, shuffle, batch assembly, prefetch thread) against the same trainer fed from batches already in
+ * memory, interleaved in rounds so both see the same machine; and the process RSS at step 100 and at the last step.
+ *
+ * usage: TrainerBench [steps=2000] [batch=8] [rounds=10]   (env: KAFKA_BOOTSTRAP_SERVERS, BENCH_DEVICE)
+ */
+public final class TrainerBench {
+    public static void main(String[] args) throws Exception {
+        int steps = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+        int batch = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        String bootstrap = System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
+        set_num_threads(Runtime.getRuntime().availableProcessors());
+        Device device = DeviceChoice.select(System.getenv().getOrDefault("BENCH_DEVICE", "auto"));
+
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String dataset = "bench-" + id;
+        String topic = "bench." + id + ".train";
+        TrainingData.publish(bootstrap, dataset, topic, "bench." + id + ".val", 600, 1);
+        Hyperparameters hp = new Hyperparameters(1e-3, 0.9, 0.999, 1e-8, 0, 20, 0.1, batch, 28, List.of(0.485, 0.456, 0.406),
+                List.of(0.229, 0.224, 0.225), 1L, false);
+        Trainer trainer = new Trainer(10, hp, device);
+
+        // In-memory source: the first 64 batches of the same data, assembled once.
+        List<Batch> memory = new ArrayList<>();
+        FashionMnist fm = FashionMnist.load("train");
+        BatchAssembler assembler = new BatchAssembler(batch, 28, 28, 1, null, memory::add);
+        for (int i = 0; memory.size() < 64; i++) {
+            assembler.add(fm.pixels(i), fm.label(i), i);
+        }
+
+        KafkaClients kafka = new KafkaClients();
+        kafka.bootstrapServers = bootstrap;
+        kafka.maxPollRecords = 64;
+        ImageTopicReader reader = new ImageTopicReader(kafka, "bench", topic, new ImageRecordCodec(RecordLimits.DEFAULT.withNumClasses(10)),
+                28, 28, 1, null, new DeadLetterLedger());
+        Map<Integer, Long> start = reader.beginning();
+        Map<Integer, Long> end = reader.end();
+
+        int perRound = steps / (2 * rounds);
+        double[] kafkaRate = new double[rounds];
+        double[] memoryRate = new double[rounds];
+        long rss100 = -1;
+        long step = 0;
+        // Warm-up: the first steps pay for allocator and kernel selection.
+        for (int i = 0; i < 5; i++) {
+            trainer.trainStep(memory.get(i));
+        }
+        for (int round = 0; round < rounds; round++) {
+            long samples = 0;
+            long t0 = System.nanoTime();
+            try (BatchFeed feed = new BatchFeed("bench-feed", 4, (out, cancelled) -> {
+                BatchAssembler batches = new BatchAssembler(batch, 28, 28, 1, null, out);
+                long[] index = {0};
+                ShuffleBuffer<Sample> shuffle = new ShuffleBuffer<>(10_000, 5, s -> batches.add(s.pixels(), s.label(), index[0]++));
+                reader.read(start, end, shuffle::add, cancelled);
+                shuffle.drain();
+                batches.flush();
+            })) {
+                for (int i = 0; i < perRound; i++) {
+                    Batch b = feed.take();
+                    samples += trainer.trainStep(b).samples();
+                    if (++step == 100) {
+                        rss100 = rssKb();
+                    }
+                }
+            }
+            kafkaRate[round] = samples / ((System.nanoTime() - t0) / 1e9);
+
+            samples = 0;
+            t0 = System.nanoTime();
+            for (int i = 0; i < perRound; i++) {
+                samples += trainer.trainStep(memory.get(i % memory.size())).samples();
+                if (++step == 100) {
+                    rss100 = rssKb();
+                }
+            }
+            memoryRate[round] = samples / ((System.nanoTime() - t0) / 1e9);
+            System.out.printf("round %2d/%d  kafka %7.1f img/s  memory %7.1f img/s  ratio %.3f  (step %d, RSS %d MB)%n", round + 1, rounds,
+                    kafkaRate[round], memoryRate[round], kafkaRate[round] / memoryRate[round], step, rssKb() / 1024);
+        }
+        long rssEnd = rssKb();
+        reader.close();
+        double kafkaMedian = median(kafkaRate);
+        double memoryMedian = median(memoryRate);
+        System.out.printf("%nResNet-50, batch %d, 28x28x1 -> 3 channels, device %s, %d steps in %d rounds%n", batch, device.str().getString(), step, rounds);
+        System.out.printf("fed from Kafka:    %8.1f img/s (median of rounds)%n", kafkaMedian);
+        System.out.printf("fed from memory:   %8.1f img/s (median of rounds)%n", memoryMedian);
+        System.out.printf("ratio kafka/memory: %.3f (target >= 0.95)%n", kafkaMedian / memoryMedian);
+        System.out.printf("RSS at step 100: %d MB, at step %d: %d MB (%+.1f%%)%n", rss100 / 1024, step, rssEnd / 1024, 100.0 * (rssEnd - rss100) / rss100);
+        System.exit(0);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+
+    private static long rssKb() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+}
