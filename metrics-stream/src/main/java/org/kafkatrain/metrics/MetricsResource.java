@@ -22,7 +22,7 @@ import java.util.Map;
 
 /**
  * {@code GET /runs} lists runs; {@code GET /runs/{id}/metrics} the current rolling metrics; {@code GET /runs/{id}/epochs}
- * the per-epoch history; {@code GET /runs/{id}/stream} the run's metrics as they arrive (server-sent events);
+ * the per-epoch history ({@code /epochs/table} as text); {@code GET /runs/{id}/stream} the run's metrics as they arrive (server-sent events);
  * {@code GET /stats} what the stream set aside.
  */
 @Path("/")
@@ -57,9 +57,9 @@ public class MetricsResource {
         return queries.epochs(runId);
     }
 
-    /** The same history as a plain-text table, for terminals: {@code curl -H 'Accept: text/plain' .../epochs}. */
+    /** The same history as a plain-text table, for terminals. */
     @GET
-    @Path("runs/{id}/epochs")
+    @Path("runs/{id}/epochs/table")
     @Produces(MediaType.TEXT_PLAIN)
     public String epochTable(@PathParam("id") String runId) {
         StringBuilder table = new StringBuilder(String.format("%-6s %-5s %8s %9s %8s %8s %9s%n", "epoch", "split", "samples", "loss", "top-1 %", "top-5 %", "img/s"));

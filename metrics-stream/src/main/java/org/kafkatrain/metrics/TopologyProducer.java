@@ -2,6 +2,7 @@ package org.kafkatrain.metrics;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -24,6 +25,7 @@ import org.kafkatrain.contracts.TrainingMetrics;
 import org.kafkatrain.contracts.TrainingStep;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * training.steps -> training.metrics. Steps are deduplicated, then three aggregations run side by side:
@@ -50,8 +52,12 @@ public class TopologyProducer {
     @ConfigProperty(name = "metrics.dedup.retention", defaultValue = "PT6H")
     Duration dedupRetention;
 
+    @Inject
+    TopicsInitializer topics;
+
     @Produces
     public Topology buildTopology() {
+        topics.ensure(List.of(stepsTopic, metricsTopic));
         return build(new MetricsSettings(stepsTopic, metricsTopic, windowSize, windowAdvance, grace, lastN, lastNEvery, dedupRetention));
     }
 

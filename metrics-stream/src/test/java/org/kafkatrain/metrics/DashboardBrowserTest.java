@@ -37,6 +37,8 @@ class DashboardBrowserTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+    @ConfigProperty(name = "metrics.steps-topic")
+    String stepsTopic;
 
     @TestHTTPResource("/")
     URL base;
@@ -57,7 +59,7 @@ class DashboardBrowserTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> browser.findElement(By.id("status")).getText().startsWith("live"));
             assertThat(browser.findElements(By.cssSelector("circle.point"))).isEmpty();
 
-            StepEvents.send(bootstrap, StepEvents.epoch(run, 0, 6, System.currentTimeMillis()));
+            StepEvents.send(bootstrap, stepsTopic, StepEvents.epoch(run, 0, 6, System.currentTimeMillis()));
 
             await().atMost(Duration.ofSeconds(60)).until(() -> browser.findElements(By.cssSelector("#loss-chart circle.point")).size() >= 3);
             assertThat(browser.findElements(By.cssSelector("#acc-chart circle.point")).size()).isGreaterThanOrEqualTo(6);

@@ -7,6 +7,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.kafkatrain.contracts.TrainingMetrics;
 import org.kafkatrain.testing.LocalStackResource;
+import org.kafkatrain.testing.TopicContents;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -31,6 +32,10 @@ import static org.hamcrest.Matchers.hasItem;
 class MetricsApiTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+    @ConfigProperty(name = "metrics.steps-topic")
+    String stepsTopic;
+    @ConfigProperty(name = "metrics.metrics-topic")
+    String metricsTopic;
 
     @TestHTTPResource("/")
     URL base;
@@ -38,9 +43,9 @@ class MetricsApiTest {
     @Test
     void stepEventsBecomeMetricsOnTheTopicAndInTheApi() {
         String run = "api-" + UUID.randomUUID();
-        StepEvents.send(bootstrap, StepEvents.epoch(run, 0, 6, System.currentTimeMillis()));
+        StepEvents.send(bootstrap, stepsTopic, StepEvents.epoch(run, 0, 6, System.currentTimeMillis()));
 
-        List<TrainingMetrics> epoch = StepEvents.read(bootstrap, run, m -> m.kind().equals(TrainingMetrics.EPOCH), 1, Duration.ofSeconds(60));
+        List<TrainingMetrics> epoch = StepEvents.read(bootstrap, metricsTopic, run, m -> m.kind().equals(TrainingMetrics.EPOCH), 1, Duration.ofSeconds(60));
         assertThat(epoch).singleElement().satisfies(m -> {
             assertThat(m.samples()).isEqualTo(48);
             assertThat(m.top1()).isEqualTo(50.0);
@@ -54,11 +59,24 @@ class MetricsApiTest {
     }
 
     @Test
+    void malformedStepEventsGoToTheDeadLetterTopicAndTheStreamGoesOn() throws Exception {
+        String key = "garbage-" + UUID.randomUUID();
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(java.util.Map.of("bootstrap.servers", bootstrap),
+                new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(stepsTopic, key, "{\"v\":1,\"type\":")).get();
+        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                TopicContents.readAll(bootstrap, stepsTopic + ".dlq").stream().anyMatch(r -> key.equals(r.key())));
+        // and valid events after it are still processed
+        stepEventsBecomeMetricsOnTheTopicAndInTheApi();
+    }
+
+    @Test
     void liveStreamDeliversARunsMetricsAsServerSentEvents() throws Exception {
         String run = "sse-" + UUID.randomUUID();
         CompletableFuture<List<String>> received = CompletableFuture.supplyAsync(() -> readEvents(run, 3));
         Thread.sleep(2_000); // let the subscription start before the events
-        StepEvents.send(bootstrap, StepEvents.epoch(run, 0, 6, System.currentTimeMillis()));
+        StepEvents.send(bootstrap, stepsTopic, StepEvents.epoch(run, 0, 6, System.currentTimeMillis()));
         List<String> events = received.get(60, TimeUnit.SECONDS);
         assertThat(events).hasSize(3).allSatisfy(e -> assertThat(e).contains("\"runId\":\"" + run + "\""));
     }

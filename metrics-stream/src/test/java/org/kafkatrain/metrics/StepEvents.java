@@ -37,22 +37,22 @@ final class StepEvents {
         return events;
     }
 
-    static void send(String bootstrap, List<TrainingStep> events) {
+    static void send(String bootstrap, String topic, List<TrainingStep> events) {
         try (KafkaProducer<String, TrainingStep> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), EventSerdes.trainingStep().serializer())) {
             for (TrainingStep e : events) {
-                producer.send(new ProducerRecord<>("training.steps", e.runId(), e));
+                producer.send(new ProducerRecord<>(topic, e.runId(), e));
             }
         }
     }
 
-    /** Metrics of {@code run} matching {@code filter} committed on training.metrics, read from the beginning for up to {@code wait}. */
-    static List<TrainingMetrics> read(String bootstrap, String run, Predicate<TrainingMetrics> filter, int atLeast, Duration wait) {
+    /** Metrics of {@code run} matching {@code filter} committed on {@code topic}, read from the beginning for up to {@code wait}. */
+    static List<TrainingMetrics> read(String bootstrap, String topic, String run, Predicate<TrainingMetrics> filter, int atLeast, Duration wait) {
         List<TrainingMetrics> out = new ArrayList<>();
         try (KafkaConsumer<String, TrainingMetrics> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false),
                 new StringDeserializer(), EventSerdes.trainingMetrics().deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor("training.metrics", Duration.ofSeconds(10)).stream()
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);

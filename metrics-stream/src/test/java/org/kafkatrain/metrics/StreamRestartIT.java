@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,30 +31,29 @@ class StreamRestartIT {
     @Test
     void restartNeitherDuplicatesNorLosesEpochSummaries(@TempDir Path stateA, @TempDir Path stateB) throws Exception {
         String bootstrap = LocalStack.ensureRunning().kafkaBootstrapServers();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            Set<String> existing = admin.listTopics().names().get();
-            for (String topic : List.of("training.steps", "training.metrics")) {
-                if (!existing.contains(topic)) {
-                    admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-                }
-            }
-        }
         String appId = "metrics-restart-it-" + UUID.randomUUID();
+        // Topics of its own, so that no other instance of the app (a developer's) writes to what this test reads.
+        MetricsSettings defaults = MetricsSettings.defaults();
+        MetricsSettings settings = new MetricsSettings("it." + appId + ".steps", "it." + appId + ".metrics", defaults.windowSize(),
+                defaults.windowAdvance(), defaults.grace(), defaults.lastN(), defaults.lastNEvery(), defaults.dedupRetention());
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(settings.stepsTopic(), 1, (short) 1), new NewTopic(settings.metricsTopic(), 1, (short) 1))).all().get();
+        }
         String run = "restart-" + UUID.randomUUID();
         long t0 = System.currentTimeMillis();
 
-        KafkaStreams first = start(bootstrap, appId, stateA);
-        StepEvents.send(bootstrap, StepEvents.epoch(run, 0, 20, t0));
-        StepEvents.send(bootstrap, StepEvents.epoch(run, 1, 20, t0).subList(0, 10)); // half of epoch 1
-        List<TrainingMetrics> before = StepEvents.read(bootstrap, run, m -> m.kind().equals(TrainingMetrics.EPOCH), 1, Duration.ofSeconds(60));
+        KafkaStreams first = start(bootstrap, appId, stateA, settings);
+        StepEvents.send(bootstrap, settings.stepsTopic(), StepEvents.epoch(run, 0, 20, t0));
+        StepEvents.send(bootstrap, settings.stepsTopic(), StepEvents.epoch(run, 1, 20, t0).subList(0, 10)); // half of epoch 1
+        List<TrainingMetrics> before = StepEvents.read(bootstrap, settings.metricsTopic(), run, m -> m.kind().equals(TrainingMetrics.EPOCH), 1, Duration.ofSeconds(60));
         assertThat(before).hasSize(1);
         first.close(Duration.ofSeconds(30));
 
-        KafkaStreams second = start(bootstrap, appId, stateB);
+        KafkaStreams second = start(bootstrap, appId, stateB, settings);
         try {
             // The rest of epoch 1, with the first half sent again, as a resumed trainer re-emits steps after its checkpoint.
-            StepEvents.send(bootstrap, StepEvents.epoch(run, 1, 20, t0));
-            List<TrainingMetrics> epochs = StepEvents.read(bootstrap, run, m -> m.kind().equals(TrainingMetrics.EPOCH), 2, Duration.ofSeconds(60));
+            StepEvents.send(bootstrap, settings.stepsTopic(), StepEvents.epoch(run, 1, 20, t0));
+            List<TrainingMetrics> epochs = StepEvents.read(bootstrap, settings.metricsTopic(), run, m -> m.kind().equals(TrainingMetrics.EPOCH), 2, Duration.ofSeconds(60));
             assertThat(epochs).extracting(TrainingMetrics::epoch).containsExactly(0, 1);
             assertThat(epochs).extracting(TrainingMetrics::samples).containsExactly(160L, 160L);
             assertThat(epochs).extracting(TrainingMetrics::steps).containsExactly(20L, 20L);
@@ -65,7 +63,7 @@ class StreamRestartIT {
         }
     }
 
-    private static KafkaStreams start(String bootstrap, String appId, Path stateDir) {
+    private static KafkaStreams start(String bootstrap, String appId, Path stateDir, MetricsSettings settings) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -75,7 +73,7 @@ class StreamRestartIT {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringDeserializationHandler.class);
         props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
-        KafkaStreams streams = new KafkaStreams(TopologyProducer.build(MetricsSettings.defaults()), props);
+        KafkaStreams streams = new KafkaStreams(TopologyProducer.build(settings), props);
         streams.start();
         await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
         return streams;

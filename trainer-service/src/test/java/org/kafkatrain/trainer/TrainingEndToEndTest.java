@@ -10,13 +10,8 @@ import io.minio.messages.Item;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.kafkatrain.contracts.EventJson;
@@ -26,6 +21,7 @@ import org.kafkatrain.contracts.Topics;
 import org.kafkatrain.contracts.TrainingStep;
 import org.kafkatrain.contracts.proto.PixelEncoding;
 import org.kafkatrain.testing.LocalStackResource;
+import org.kafkatrain.testing.TopicContents;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -122,6 +118,31 @@ class TrainingEndToEndTest {
         assertThat(latest).contains("\"object\" : \"runs/" + run + "/epoch-0000.tar\"").contains("\"epochComplete\" : true");
     }
 
+    @Test
+    void continuousModeFollowsTheTopicAsNewDataArrives() throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String dataset = "fmnist-live-" + id;
+        String trainTopic = "live." + id + ".train";
+        String valTopic = "live." + id + ".val";
+        String run = "live-" + id;
+        TrainingData.publish(bootstrap, dataset, trainTopic, valTopic, 16, 2); // 160 train images in records of 50
+        given().contentType(ContentType.JSON).body(Map.of("runId", run, "dataset", dataset, "trainTopic", trainTopic, "valTopic", valTopic,
+                        "mode", "continuous", "epochSamples", 150, "epochs", 2, "batchSize", 16))
+                .post("/runs").then().statusCode(201);
+
+        // Epoch 0 takes the first 150 samples (three records); epoch 1 has 10 left and waits for more.
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                stepsOf(run).stream().anyMatch(s -> s.isEpochEnd() && s.split().equals("val") && s.epoch() == 0));
+        Thread.sleep(3_000);
+        assertThat(given().get("/runs/" + run).then().extract().path("state").toString()).isEqualTo("RUNNING");
+        TrainingData.publish(bootstrap, dataset, trainTopic, valTopic, 16, 0);
+
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                "FINISHED".equals(given().get("/runs/" + run).then().extract().path("state")));
+        assertThat(stepsOf(run)).filteredOn(s -> s.isEpochEnd() && s.split().equals("train")).extracting(TrainingStep::samples)
+                .containsExactly(150, 160);
+    }
+
     private List<TrainingStep> stepsOf(String run) throws Exception {
         List<TrainingStep> out = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : readAll(Topics.TRAINING_STEPS)) {
@@ -144,17 +165,6 @@ class TrainingEndToEndTest {
     }
 
     private List<ConsumerRecord<String, byte[]>> readAll(String topic) {
-        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                consumer.poll(Duration.ofMillis(300)).forEach(out::add);
-            }
-        }
-        return out;
+        return TopicContents.readAll(bootstrap, topic);
     }
 }

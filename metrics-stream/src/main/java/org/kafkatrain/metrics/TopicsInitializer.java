@@ -1,0 +1,54 @@
+package org.kafkatrain.metrics;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Creates the topics the topology reads when they do not exist yet (a fresh cluster, before the trainer's first
+ * event): Kafka Streams refuses to start on a missing source topic.
+ */
+@ApplicationScoped
+public class TopicsInitializer {
+    private static final Logger LOG = Logger.getLogger(TopicsInitializer.class);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+    @ConfigProperty(name = "metrics.topics.partitions", defaultValue = "1")
+    int partitions;
+    @ConfigProperty(name = "kafka-streams.replication.factor", defaultValue = "1")
+    short replicationFactor;
+
+    void ensure(List<String> topics) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            for (String topic : topics) {
+                if (!existing.contains(topic)) {
+                    try {
+                        admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor))).all().get(30, TimeUnit.SECONDS);
+                        LOG.infof("created topic %s (%d partitions, replication %d)", topic, partitions, replicationFactor);
+                    } catch (ExecutionException e) {
+                        if (!(e.getCause() instanceof TopicExistsException)) {
+                            throw e;
+                        }
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create topics " + topics + " on " + bootstrapServers + ": " + e.getMessage(), e);
+        }
+    }
+}
