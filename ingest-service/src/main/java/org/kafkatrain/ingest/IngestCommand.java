@@ -52,7 +52,8 @@ public class IngestCommand implements Callable<Integer> {
     boolean ifAbsent;
     @Option(names = "--seed", defaultValue = "42")
     long seed;
-    @Option(names = "--no-progress", negatable = true, defaultValue = "true", fallbackValue = "true", description = "progress bar on stderr")
+    @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "progress bar on stderr (--no-progress: none)")
     boolean progress;
 
     @ConfigProperty(name = "ingest.limits.max-image-side", defaultValue = "1024")
