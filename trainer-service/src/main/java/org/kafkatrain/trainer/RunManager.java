@@ -8,11 +8,11 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import java.util.ArrayList;
+import java.io.IOException;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static org.bytedeco.pytorch.global.torch.set_num_threads;
@@ -68,14 +68,23 @@ public class RunManager {
         return run.status();
     }
 
-    public Optional<RunStatus> status(String runId) {
-        return Optional.ofNullable(runs.get(runId)).map(TrainingRun::status);
+    /** A run of this process, or else one that left checkpoints in the bucket. */
+    public Optional<RunStatus> status(String runId) throws IOException {
+        TrainingRun run = runs.get(runId);
+        if (run != null) {
+            return Optional.of(run.status());
+        }
+        return services.store().latest(runId).map(RunStatus::fromCheckpoint);
     }
 
-    public Collection<RunStatus> list() {
-        List<RunStatus> all = new ArrayList<>();
-        runs.values().forEach(r -> all.add(r.status()));
-        return all;
+    /** Runs of this process and runs with checkpoints in the bucket, by id. */
+    public Collection<RunStatus> list() throws IOException {
+        Map<String, RunStatus> all = new TreeMap<>();
+        for (String id : services.store().runIds()) {
+            services.store().latest(id).ifPresent(latest -> all.put(id, RunStatus.fromCheckpoint(latest)));
+        }
+        runs.values().forEach(r -> all.put(r.config().runId(), r.status()));
+        return all.values();
     }
 
     public Optional<RunStatus> stop(String runId) {
@@ -87,9 +96,5 @@ public class RunManager {
             run.requestStop();
         }
         return Optional.of(run.status());
-    }
-
-    public boolean anyActive() {
-        return runs.values().stream().anyMatch(r -> r.status().active());
     }
 }

@@ -35,14 +35,14 @@ public class RunResource {
     }
 
     @GET
-    public Collection<RunStatus> list() {
+    public Collection<RunStatus> list() throws IOException {
         return runs.list();
     }
 
     @GET
     @Path("{id}")
-    public RunStatus status(@PathParam("id") String id) {
-        return runs.status(id).orElseThrow(() -> new NotFoundException("no run " + id + " in this trainer"));
+    public RunStatus status(@PathParam("id") String id) throws IOException {
+        return runs.status(id).orElseThrow(() -> new NotFoundException("no run " + id + " in this trainer nor in the bucket"));
     }
 
     /** Checkpoint objects of a run in the bucket, with their metadata (epoch, step, loss, acc1, acc5). */

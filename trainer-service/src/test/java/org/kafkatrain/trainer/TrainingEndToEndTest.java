@@ -119,6 +119,34 @@ class TrainingEndToEndTest {
     }
 
     @Test
+    void stopFinishesTheStepWritesACheckpointAndTheRunResumesFromIt() throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String dataset = "fmnist-stop-" + id;
+        String trainTopic = "stop." + id + ".train";
+        String valTopic = "stop." + id + ".val";
+        String run = "stop-" + id;
+        TrainingData.publish(bootstrap, dataset, trainTopic, valTopic, 20, 2);
+        Map<String, Object> config = Map.of("runId", run, "dataset", dataset, "trainTopic", trainTopic, "valTopic", valTopic, "epochs", 1, "batchSize", 16);
+        given().contentType(ContentType.JSON).body(config).post("/runs").then().statusCode(201);
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() ->
+                given().get("/runs/" + run).then().extract().<Integer>path("step") >= 3);
+
+        given().post("/runs/" + run + "/stop").then().statusCode(200);
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                "STOPPED".equals(given().get("/runs/" + run).then().extract().path("state")));
+        var stopped = given().get("/runs/" + run).then().extract().jsonPath();
+        long stepAtStop = stopped.getLong("step");
+        assertThat(stopped.getString("lastCheckpoint")).isEqualTo(String.format("runs/%s/epoch-0000-step-%08d.tar", run, stepAtStop));
+
+        given().contentType(ContentType.JSON).body(config).post("/runs").then().statusCode(201);
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                "FINISHED".equals(given().get("/runs/" + run).then().extract().path("state")));
+        List<TrainingStep> train = stepsOf(run).stream().filter(s -> s.split().equals("train") && !s.isEpochEnd()).toList();
+        assertThat(train).extracting(TrainingStep::step).doesNotHaveDuplicates().hasSize(13); // 200 samples in batches of 16
+        assertThat(train.stream().mapToInt(TrainingStep::samples).sum()).isEqualTo(200);
+    }
+
+    @Test
     void continuousModeFollowsTheTopicAsNewDataArrives() throws Exception {
         String id = UUID.randomUUID().toString().substring(0, 8);
         String dataset = "fmnist-live-" + id;
