@@ -71,7 +71,7 @@ final class RollingMetrics implements Processor<String, TrainingStep, String, Tr
     private void rollLast(Record<String, TrainingStep> record, TrainingStep step) {
         String key = StreamKeys.runSplit(step.runId(), step.split());
         LastSteps steps = last.get(key);
-        steps = (steps == null ? LastSteps.EMPTY : steps).push(step, capacity);
+        steps = (steps == null ? LastSteps.empty() : steps).push(step, capacity);
         last.put(key, steps);
         if (steps.arrived() % every == 0) {
             StepAggregate a = steps.aggregate();

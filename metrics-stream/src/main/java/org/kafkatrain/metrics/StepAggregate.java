@@ -12,14 +12,12 @@ public record StepAggregate(long steps, long samples, double lossSum, long corre
     public static final StepAggregate EMPTY = new StepAggregate(0, 0, 0, 0, 0, Long.MAX_VALUE, Long.MIN_VALUE, 0);
 
     public StepAggregate add(TrainingStep s) {
-        return new StepAggregate(steps + 1, samples + s.samples(), lossSum + s.loss() * s.samples(), correct1 + s.correct1(),
-                correct5 + s.correct5(), Math.min(firstTimestamp, s.timestamp()), Math.max(lastTimestamp, s.timestamp()),
-                Math.max(epoch, s.epoch()));
+        return add(s.samples(), s.loss(), s.correct1(), s.correct5(), s.timestamp(), s.epoch());
     }
 
-    public StepAggregate minus(TrainingStep s) {
-        return new StepAggregate(steps - 1, samples - s.samples(), lossSum - s.loss() * s.samples(), correct1 - s.correct1(),
-                correct5 - s.correct5(), firstTimestamp, lastTimestamp, epoch);
+    StepAggregate add(int n, double meanLoss, long hits1, long hits5, long timestamp, int epochOf) {
+        return new StepAggregate(steps + 1, samples + n, lossSum + meanLoss * n, correct1 + hits1, correct5 + hits5,
+                Math.min(firstTimestamp, timestamp), Math.max(lastTimestamp, timestamp), Math.max(epoch, epochOf));
     }
 
     /**

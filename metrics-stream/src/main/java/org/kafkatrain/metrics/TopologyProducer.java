@@ -69,7 +69,7 @@ public class TopologyProducer {
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(DeduplicateSteps.STORE, s.dedupRetention(), s.dedupRetention(), false),
                 Serdes.String(), Serdes.Long()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RollingMetrics.LAST_STORE), Serdes.String(), JsonSerde.of(LastSteps.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RollingMetrics.LAST_STORE), Serdes.String(), LastSteps.serde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RollingMetrics.EPOCH_STORE), Serdes.String(), JsonSerde.of(EpochProgress.class)));
 
         KStream<String, TrainingStep> steps = builder

@@ -1,5 +1,7 @@
 package org.kafkatrain.metrics;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,19 +27,27 @@ import java.util.Properties;
 import java.util.UUID;
 
 /**
- * Benchmark (prints figures; not a test): step events per second sustained through the topology (exactly_once_v2)
- * on the real broker, and the latency from a step's timestamp to the arrival of the last-N metric it completes,
- * p50 and p99, in one run.
+ * Benchmark (prints figures; not a test), in one run on the real broker: step events per second the topology
+ * (exactly_once_v2) sustains under a burst, and, at a steady rate inside that capacity, the latency from a step's
+ * timestamp to the arrival of the last-N metric it completes, p50 and p99.
  *
- * usage: MetricsBench [events=60000] [runs=20]   (env: KAFKA_BOOTSTRAP_SERVERS)
+ * usage: MetricsBench [events=60000] [runs=20] [steady-rate=100] [steady-events=3000]   (env: KAFKA_BOOTSTRAP_SERVERS)
  */
 public final class MetricsBench {
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 60_000;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        int rate = args.length > 2 ? Integer.parseInt(args[2]) : 100;
+        int paced = args.length > 3 ? Integer.parseInt(args[3]) : 3000;
         String bootstrap = System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
         String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-        MetricsSettings settings = MetricsSettings.defaults();
+        MetricsSettings d = MetricsSettings.defaults();
+        // Topics of its own: nothing else writes to what it measures.
+        MetricsSettings settings = new MetricsSettings(prefix + "steps", prefix + "metrics", d.windowSize(), d.windowAdvance(), d.grace(),
+                d.lastN(), d.lastNEvery(), d.dedupRetention());
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(settings.stepsTopic(), 1, (short) 1), new NewTopic(settings.metricsTopic(), 1, (short) 1))).all().get();
+        }
 
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "metrics-bench-" + UUID.randomUUID());
@@ -55,50 +65,71 @@ public final class MetricsBench {
         }
         Thread.sleep(2_000);
 
+        // Phase 1: a burst far above capacity; throughput = events / (first send .. last metric).
+        Phase burst = run(bootstrap, prefix + "burst-", settings, events, runs, 0);
+        // Phase 2: a steady rate well inside capacity, as trainers produce; latency = metric arrival - step timestamp.
+        Phase steady = run(bootstrap, prefix + "steady-", settings, paced, runs, rate);
+        streams.close(Duration.ofSeconds(30));
+
+        System.out.printf("%nstep events through the topology (exactly_once_v2, commit.interval.ms=100, dedup, windows, last-N, epochs) on %s%n", bootstrap);
+        System.out.printf("burst of %d events from %d runs: sustained %.0f events/s (producer sent %.0f/s; %d of %d last_n metrics)%n",
+                events, runs, burst.throughput(), burst.sendRate(), burst.latencies().size(), burst.expected());
+        System.out.printf("steady %d events/s for %d events: latency step timestamp -> metric p50 %d ms, p99 %d ms, max %d ms (%d metrics)%n",
+                rate, paced, steady.percentile(0.5), steady.percentile(0.99), steady.percentile(1.0), steady.latencies().size());
+        System.exit(0);
+    }
+
+    private record Phase(List<Long> latencies, long expected, double throughput, double sendRate) {
+        long percentile(double q) {
+            List<Long> sorted = new ArrayList<>(latencies);
+            Collections.sort(sorted);
+            return sorted.isEmpty() ? -1 : sorted.get((int) Math.min(sorted.size() - 1, Math.floor(sorted.size() * q)));
+        }
+    }
+
+    /** Sends {@code events} step events (at {@code rate} per second, 0 = as fast as possible) and collects the last_n metrics. */
+    private static Phase run(String bootstrap, String prefix, MetricsSettings settings, int events, int runs, int rate) throws Exception {
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         long expected = (long) runs * ((events / runs) / settings.lastNEvery());
         long[] lastArrival = {0};
-        Thread reader = new Thread(() -> read(bootstrap, prefix, expected, latencies, lastArrival));
+        Thread reader = new Thread(() -> read(bootstrap, settings.metricsTopic(), prefix, expected, latencies, lastArrival));
         reader.start();
         Thread.sleep(1_000);
-
         long t0 = System.currentTimeMillis();
         try (KafkaProducer<String, TrainingStep> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), EventSerdes.trainingStep().serializer())) {
             for (int i = 0; i < events; i++) {
+                if (rate > 0) {
+                    long due = t0 + i * 1000L / rate;
+                    long wait = due - System.currentTimeMillis();
+                    if (wait > 0) {
+                        Thread.sleep(wait);
+                    }
+                }
                 String run = prefix + (i % runs);
                 long step = i / runs + 1;
                 producer.send(new ProducerRecord<>(settings.stepsTopic(), run, new TrainingStep(1, TrainingStep.STEP, run, TrainingStep.TRAIN,
                         0, step, (int) step, 32, 1.0, 10, 20, 1e-3, 100, 0, System.currentTimeMillis())));
+                if (rate > 0) {
+                    producer.flush();
+                }
             }
         }
         long sent = System.currentTimeMillis();
-        reader.join(300_000);
-        streams.close(Duration.ofSeconds(30));
-
-        List<Long> sorted = new ArrayList<>(latencies);
-        Collections.sort(sorted);
-        double seconds = (lastArrival[0] - t0) / 1000.0;
-        System.out.printf("%d step events from %d runs through the topology (exactly_once_v2, commit.interval.ms=100) on %s%n", events, runs, bootstrap);
-        System.out.printf("producer send rate:   %8.0f events/s%n", events / ((sent - t0) / 1000.0));
-        System.out.printf("sustained throughput: %8.0f events/s (first send to last metric: %.1f s)%n", events / seconds, seconds);
-        System.out.printf("last_n metrics received: %d of %d%n", sorted.size(), expected);
-        if (!sorted.isEmpty()) {
-            System.out.printf("latency step timestamp -> metric: p50 %d ms, p99 %d ms, max %d ms%n", sorted.get(sorted.size() / 2),
-                    sorted.get((int) (sorted.size() * 0.99)), sorted.get(sorted.size() - 1));
-        }
-        System.exit(0);
+        reader.join(600_000);
+        return new Phase(latencies, expected, events / ((lastArrival[0] - t0) / 1000.0), events / ((sent - t0) / 1000.0));
     }
 
-    private static void read(String bootstrap, String prefix, long expected, List<Long> latencies, long[] lastArrival) {
+    private static void read(String bootstrap, String topic, String prefix, long expected, List<Long> latencies, long[] lastArrival) {
         try (KafkaConsumer<String, TrainingMetrics> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), EventSerdes.trainingMetrics().deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor("training.metrics").stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
-            long deadline = System.currentTimeMillis() + 300_000;
+            consumer.poll(Duration.ofMillis(100));
+            long deadline = System.currentTimeMillis() + 600_000;
             while (latencies.size() < expected && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, TrainingMetrics> r : consumer.poll(Duration.ofMillis(100))) {
+                for (ConsumerRecord<String, TrainingMetrics> r : consumer.poll(Duration.ofMillis(50))) {
                     if (r.key().startsWith(prefix) && r.value().kind().equals(TrainingMetrics.LAST_N)) {
                         long now = System.currentTimeMillis();
                         latencies.add(now - r.value().windowEnd());
