@@ -55,11 +55,11 @@ class TrainingEndToEndTest {
 
     @Test
     void shortRunLearnsEmitsStepsDeadLettersBadRecordsAndCheckpoints() throws Exception {
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        String dataset = "fmnist-e2e-" + id;
-        String trainTopic = "e2e." + id + ".train";
-        String valTopic = "e2e." + id + ".val";
-        String run = "e2e-" + id;
+        Names n = Names.of("e2e");
+        String dataset = n.dataset();
+        String trainTopic = n.trainTopic();
+        String valTopic = n.valTopic();
+        String run = n.run();
         TrainingData.publish(bootstrap, dataset, trainTopic, valTopic, TRAIN_PER_CLASS, VAL_PER_CLASS);
         try (KafkaProducer<String, byte[]> producer = TrainingData.producer(bootstrap)) {
             producer.send(TrainingData.record(trainTopic, "garbage", ImageRecordCodec.BATCH_CONTENT_TYPE, "not protobuf at all".getBytes(StandardCharsets.UTF_8)));
@@ -120,11 +120,11 @@ class TrainingEndToEndTest {
 
     @Test
     void stopFinishesTheStepWritesACheckpointAndTheRunResumesFromIt() throws Exception {
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        String dataset = "fmnist-stop-" + id;
-        String trainTopic = "stop." + id + ".train";
-        String valTopic = "stop." + id + ".val";
-        String run = "stop-" + id;
+        Names n = Names.of("stop");
+        String dataset = n.dataset();
+        String trainTopic = n.trainTopic();
+        String valTopic = n.valTopic();
+        String run = n.run();
         TrainingData.publish(bootstrap, dataset, trainTopic, valTopic, 20, 2);
         Map<String, Object> config = Map.of("runId", run, "dataset", dataset, "trainTopic", trainTopic, "valTopic", valTopic, "epochs", 1, "batchSize", 16);
         given().contentType(ContentType.JSON).body(config).post("/runs").then().statusCode(201);
@@ -148,11 +148,11 @@ class TrainingEndToEndTest {
 
     @Test
     void continuousModeFollowsTheTopicAsNewDataArrives() throws Exception {
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        String dataset = "fmnist-live-" + id;
-        String trainTopic = "live." + id + ".train";
-        String valTopic = "live." + id + ".val";
-        String run = "live-" + id;
+        Names n = Names.of("live");
+        String dataset = n.dataset();
+        String trainTopic = n.trainTopic();
+        String valTopic = n.valTopic();
+        String run = n.run();
         TrainingData.publish(bootstrap, dataset, trainTopic, valTopic, 16, 2); // 160 train images in records of 50
         given().contentType(ContentType.JSON).body(Map.of("runId", run, "dataset", dataset, "trainTopic", trainTopic, "valTopic", valTopic,
                         "mode", "continuous", "epochSamples", 150, "epochs", 2, "batchSize", 16))
@@ -169,6 +169,14 @@ class TrainingEndToEndTest {
                 "FINISHED".equals(given().get("/runs/" + run).then().extract().path("state")));
         assertThat(stepsOf(run)).filteredOn(s -> s.isEpochEnd() && s.split().equals("train")).extracting(TrainingStep::samples)
                 .containsExactly(150, 160);
+    }
+
+    /** Fresh names per test, so that tests never see each other's data. */
+    private record Names(String dataset, String trainTopic, String valTopic, String run) {
+        static Names of(String prefix) {
+            String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+            return new Names("fmnist-" + id, id + ".train", id + ".val", id);
+        }
     }
 
     private List<TrainingStep> stepsOf(String run) throws Exception {
