@@ -17,6 +17,16 @@ record ResumePoint(int epoch, boolean epochComplete, long epochSamples, long ste
         return new ResumePoint(0, false, 0, 0, runStart, runStart, null, null, null);
     }
 
+    /** Training epoch {@code epoch}, {@code samples} of it done, over [start, end); run start and best kept. */
+    ResumePoint inEpoch(int epochOf, long samples, long stepNow, Map<Integer, Long> start, Map<Integer, Long> end) {
+        return new ResumePoint(epochOf, false, samples, stepNow, runStart, start, end, bestAcc1, bestObject);
+    }
+
+    /** This position once a checkpoint of it is stored. */
+    ResumePoint checkpointed(boolean complete, long samples, long stepNow, Double best, String bestKey) {
+        return new ResumePoint(epoch, complete, samples, stepNow, runStart, epochStart, epochEnd, best, bestKey);
+    }
+
     /** The checkpoint dict's own entries, as {@link TrainingRun} writes them. */
     @SuppressWarnings("unchecked")
     static ResumePoint of(Map<String, Object> checkpoint, LatestCheckpoint latest) {

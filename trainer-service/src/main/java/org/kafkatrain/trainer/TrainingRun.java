@@ -165,7 +165,7 @@ final class TrainingRun implements Runnable {
             skip = 0;
         }
         AtomicReference<Map<Integer, Long>> reached = new AtomicReference<>(end);
-        position = new ResumePoint(epoch, false, skip, step, position.runStart(), start, end, position.bestAcc1(), position.bestObject());
+        position = position.inEpoch(epoch, skip, step, start, end);
         epochSamples = skip;
         epochSkip = skip;
         epochLossSum = 0;
@@ -205,7 +205,7 @@ final class TrainingRun implements Runnable {
                 imagesPerSec = r.samples() / seconds;
                 services.steps().publish(event(TrainingStep.STEP, TrainingStep.TRAIN, batchIndex++, r.samples(), r.loss(), r.correct1(), r.correct5()));
                 services.metrics().step(config.runId(), r, imagesPerSec, feed.depth(), ledger.rejected());
-                position = new ResumePoint(epoch, false, epochSamples, step, position.runStart(), start, end, position.bestAcc1(), position.bestObject());
+                position = position.inEpoch(epoch, epochSamples, step, start, end);
                 status = snapshot(stopRequested ? RunStatus.STOPPING : RunStatus.RUNNING);
                 if (stopRequested) {
                     return false;
@@ -222,7 +222,7 @@ final class TrainingRun implements Runnable {
         long trained = epochSamples - skip;
         services.steps().publish(event(TrainingStep.EPOCH_END, TrainingStep.TRAIN, 0, (int) epochSamples,
                 trained == 0 ? 0 : epochLossSum / trained, epochCorrect1, epochCorrect5));
-        position = new ResumePoint(epoch, false, epochSamples, step, position.runStart(), start, reached.get(), position.bestAcc1(), position.bestObject());
+        position = position.inEpoch(epoch, epochSamples, step, start, reached.get());
         return true;
     }
 
@@ -314,8 +314,7 @@ final class TrainingRun implements Runnable {
             services.store().commit(config.runId(), key, file, metadata, latest);
             LOG.infof("run %s checkpoint %s (%d MB) in %.1f s", config.runId(), key, Files.size(file) >> 20, (System.nanoTime() - t0) / 1e9);
             lastCheckpoint = key;
-            position = new ResumePoint(position.epoch(), epochComplete, epochSamples, step, position.runStart(), position.epochStart(),
-                    position.epochEnd(), best, bestObject);
+            position = position.checkpointed(epochComplete, epochSamples, step, best, bestObject);
             if (epochComplete) {
                 services.store().prune(config.runId(), config.keepLast(), latest);
             }
