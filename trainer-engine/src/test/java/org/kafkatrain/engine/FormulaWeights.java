@@ -2,14 +2,33 @@ package org.kafkatrain.engine;
 
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import java.util.List;
 import java.util.Map;
 
-/** Fills a model the way shared/reference/resnet50-reference.json describes, so its numbers can be compared with PyTorch's. */
+/**
+ * Fills a model and its input the way {@code tools/make_reference.py} does, so its numbers can be compared with
+ * PyTorch's. The numbers come from SplitMix64 over an integer counter: Java's long arithmetic and numpy's uint64
+ * arithmetic give the same bits, and the few double operations that follow are correctly rounded in both.
+ */
 final class FormulaWeights {
+    /** The counter prefix of the input tensor (model tensors use their state-dict index). */
+    private static final int INPUT_K = 1000;
+
     private FormulaWeights() {
+    }
+
+    /** {@code n} numbers in [0, 1): SplitMix64 of {@code (k << 32) + j}, its top 53 bits over 2^53. */
+    static double[] uniform(int k, int n) {
+        double[] u = new double[n];
+        for (int j = 0; j < n; j++) {
+            long z = ((long) k << 32) + j + 0x9E3779B97F4A7C15L;
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            z = z ^ (z >>> 31);
+            u[j] = (z >>> 11) * 0x1.0p-53;
+        }
+        return u;
     }
 
     static void fill(ResNet50 model) {
@@ -22,17 +41,21 @@ final class FormulaWeights {
                     t.zero_();
                     continue;
                 }
-                float[] v = new float[Math.toIntExact(t.numel())];
+                double[] u = uniform(k, Math.toIntExact(t.numel()));
+                double fanIn = t.dim() > 1 ? t.numel() / (double) t.size(0) : 1;
+                float[] v = new float[u.length];
                 for (int j = 0; j < v.length; j++) {
                     double x;
                     if (name.endsWith("running_var")) {
-                        x = 1 + 0.1 * Math.abs(Math.sin(j));
+                        x = 0.5 + u[j];
                     } else if (name.endsWith("running_mean")) {
-                        x = 0.01 * Math.cos(j);
+                        x = 0.2 * (u[j] - 0.5);
                     } else if (t.dim() == 1 && name.endsWith("weight")) {
-                        x = 1 + 0.05 * Math.sin(0.37 * j + 1.3 * k);
+                        x = 0.8 + 0.4 * u[j];
+                    } else if (t.dim() == 1) {
+                        x = 0.2 * (u[j] - 0.5);
                     } else {
-                        x = 0.02 * Math.sin(0.37 * j + 1.3 * k);
+                        x = (2 * u[j] - 1) / Math.sqrt(fanIn);
                     }
                     v[j] = (float) x;
                 }
@@ -41,12 +64,23 @@ final class FormulaWeights {
         }
     }
 
-    /** x[j] = sin(0.05 j) over the flattened NCHW index, shape [2, 3, 64, 64]. */
-    static Tensor input() {
-        float[] v = new float[2 * 3 * 64 * 64];
-        for (int j = 0; j < v.length; j++) {
-            v[j] = (float) Math.sin(0.05 * j);
+    /** Uniform in [-1, 1) over the flattened NCHW index. */
+    static Tensor input(long... shape) {
+        int n = Math.toIntExact(java.util.Arrays.stream(shape).reduce(1, Math::multiplyExact));
+        double[] u = uniform(INPUT_K, n);
+        float[] v = new float[n];
+        for (int j = 0; j < n; j++) {
+            v[j] = (float) (2 * u[j] - 1);
         }
-        return Tensors.floats(v, 2, 3, 64, 64).to(ScalarType.Float);
+        return Tensors.floats(v, shape);
+    }
+
+    /** Class {@code (3 + 7 i) mod classes} for sample i. */
+    static Tensor targets(int n, int classes) {
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(8 * n).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            bytes.putLong((3 + 7L * i) % classes);
+        }
+        return Tensors.fromData(new TensorData(TensorData.DType.INT64, new long[]{n}, bytes.array()));
     }
 }
