@@ -3,21 +3,26 @@ package org.kafkatrain.trainer;
 import org.bytedeco.pytorch.Device;
 import org.kafkatrain.contracts.ImageRecordCodec;
 import org.kafkatrain.contracts.RecordLimits;
-import org.kafkatrain.contracts.Sample;
 import org.kafkatrain.engine.Batch;
 import org.kafkatrain.engine.BatchAssembler;
 import org.kafkatrain.engine.DeviceChoice;
 import org.kafkatrain.engine.Hyperparameters;
-import org.kafkatrain.engine.ShuffleBuffer;
 import org.kafkatrain.engine.Trainer;
 import org.kafkatrain.testing.FashionMnist;
+import org.kafkatrain.trainer.data.BatchFeed;
+import org.kafkatrain.trainer.data.BatchShape;
+import org.kafkatrain.trainer.data.DeadLetterLedger;
+import org.kafkatrain.trainer.data.EpochBatches;
+import org.kafkatrain.trainer.data.EpochSpan;
+import org.kafkatrain.trainer.data.ImageSource;
+import org.kafkatrain.trainer.data.KafkaClients;
+import org.kafkatrain.trainer.data.KafkaImageSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import static org.bytedeco.pytorch.global.torch.set_num_threads;
@@ -54,13 +59,13 @@ public final class TrainerBench {
             assembler.add(fm.pixels(i), fm.label(i), i);
         }
 
-        KafkaClients kafka = new KafkaClients();
-        kafka.bootstrapServers = bootstrap;
-        kafka.maxPollRecords = 64;
-        ImageTopicReader reader = new ImageTopicReader(kafka, "bench", topic, new ImageRecordCodec(RecordLimits.DEFAULT.withNumClasses(10)),
-                28, 28, 1, null, new DeadLetterLedger());
-        Map<Integer, Long> start = reader.beginning();
-        Map<Integer, Long> end = reader.end();
+        KafkaClients kafka = new KafkaClients(bootstrap, 64);
+        ImageRecordCodec codec = new ImageRecordCodec(RecordLimits.DEFAULT.withNumClasses(10));
+        ImageSource.Factory sources = (clientId, t) -> new KafkaImageSource(kafka, clientId, t, codec, 28, 28, 1, null, new DeadLetterLedger());
+        EpochSpan span;
+        try (ImageSource source = sources.open("bench-offsets", topic)) {
+            span = new EpochSpan(source.beginning(), source.end(), 0, 0);
+        }
 
         int perRound = steps / (2 * rounds);
         double[] kafkaRate = new double[rounds];
@@ -74,13 +79,8 @@ public final class TrainerBench {
         for (int round = 0; round < rounds; round++) {
             long samples = 0;
             long t0 = System.nanoTime();
-            try (BatchFeed feed = new BatchFeed("bench-feed", 4, (out, cancelled) -> {
-                BatchAssembler batches = new BatchAssembler(batch, 28, 28, 1, null, out);
-                long[] index = {0};
-                ShuffleBuffer<Sample> shuffle = new ShuffleBuffer<>(10_000, 5, s -> batches.add(s.pixels(), s.label(), index[0]++));
-                reader.read(start, end, shuffle::add, cancelled);
-                shuffle.drain();
-                batches.flush();
+            // The run's own data path: reader, decoder, seeded shuffle, batch assembly on the prefetch thread.
+            try (BatchFeed feed = EpochBatches.train(sources, "bench", topic, span, new BatchShape(batch, 28, 28, 1), 10_000, 5, false, r -> {
             })) {
                 for (int i = 0; i < perRound; i++) {
                     Batch b = feed.take();
@@ -105,7 +105,6 @@ public final class TrainerBench {
                     kafkaRate[round], memoryRate[round], kafkaRate[round] / memoryRate[round], step, rssKb() / 1024);
         }
         long rssEnd = rssKb();
-        reader.close();
         double kafkaMedian = median(kafkaRate);
         double memoryMedian = median(memoryRate);
         System.out.printf("%nResNet-50, batch %d, 28x28x1 -> 3 channels, device %s, %d steps in %d rounds%n", batch, device.str().getString(), step, rounds);

@@ -1,6 +1,7 @@
-package org.kafkatrain.trainer;
+package org.kafkatrain.trainer.data;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -8,6 +9,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.kafkatrain.trainer.config.TrainerConfig;
 
 import java.time.Duration;
 import java.util.Comparator;
@@ -21,11 +23,19 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class KafkaClients {
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    private final String bootstrapServers;
+    private final int maxPollRecords;
 
-    @ConfigProperty(name = "trainer.consumer.max-poll-records", defaultValue = "64")
-    int maxPollRecords;
+    @Inject
+    public KafkaClients(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, TrainerConfig config) {
+        this(bootstrapServers, config.consumer().maxPollRecords());
+    }
+
+    /** For tools that run without the container (benchmarks). */
+    public KafkaClients(String bootstrapServers, int maxPollRecords) {
+        this.bootstrapServers = bootstrapServers;
+        this.maxPollRecords = maxPollRecords;
+    }
 
     public KafkaConsumer<String, byte[]> consumer(String clientId) {
         Map<String, Object> config = new HashMap<>();

@@ -1,4 +1,4 @@
-package org.kafkatrain.trainer;
+package org.kafkatrain.trainer.data;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -8,11 +8,11 @@ import java.util.Map;
  * evaluation, which re-reads the val topic every epoch) goes to the dead-letter topic once, not once per pass.
  * Kept in the checkpoint with the count of records rejected so far.
  */
-final class DeadLetterLedger {
+public final class DeadLetterLedger {
     private final Map<String, Long> examinedUpTo = new HashMap<>();
     private long rejected;
 
-    synchronized boolean firstLook(String topic, int partition, long offset) {
+    public synchronized boolean firstLook(String topic, int partition, long offset) {
         String key = topic + "-" + partition;
         long seen = examinedUpTo.getOrDefault(key, 0L);
         if (offset < seen) {
@@ -22,15 +22,15 @@ final class DeadLetterLedger {
         return true;
     }
 
-    synchronized void rejectedOne() {
+    public synchronized void rejectedOne() {
         rejected++;
     }
 
-    synchronized long rejected() {
+    public synchronized long rejected() {
         return rejected;
     }
 
-    synchronized Map<String, Object> toCheckpoint() {
+    public synchronized Map<String, Object> toCheckpoint() {
         Map<String, Object> out = new HashMap<>();
         out.put("examined_up_to", new HashMap<>(examinedUpTo));
         out.put("rejected", rejected);
@@ -38,7 +38,7 @@ final class DeadLetterLedger {
     }
 
     @SuppressWarnings("unchecked")
-    synchronized void restore(Object stored) {
+    public synchronized void restore(Object stored) {
         if (stored instanceof Map<?, ?> map) {
             examinedUpTo.clear();
             ((Map<String, Long>) map.get("examined_up_to")).forEach(examinedUpTo::put);

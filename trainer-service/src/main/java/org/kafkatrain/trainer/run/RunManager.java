@@ -1,12 +1,17 @@
-package org.kafkatrain.trainer;
+package org.kafkatrain.trainer.run;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.kafkatrain.contracts.runs.RunConfig;
+import org.kafkatrain.contracts.runs.RunState;
+import org.kafkatrain.contracts.runs.RunStatus;
+import org.kafkatrain.trainer.config.TrainerConfig;
+import org.kafkatrain.trainer.store.CheckpointStore;
+import org.kafkatrain.trainer.store.LatestCheckpoint;
 
 import java.io.IOException;
 import java.util.Collection;
@@ -24,26 +29,23 @@ public class RunManager {
 
     @Inject
     TrainerServices services;
-
-    @ConfigProperty(name = "trainer.threads", defaultValue = "0")
-    int threads;
-    @ConfigProperty(name = "trainer.train-topic", defaultValue = "images.train")
-    String trainTopic;
-    @ConfigProperty(name = "trainer.val-topic", defaultValue = "images.val")
-    String valTopic;
+    @Inject
+    TrainerConfig config;
+    @Inject
+    CheckpointStore store;
 
     private final Map<String, TrainingRun> runs = new ConcurrentHashMap<>();
     private final Map<String, Thread> threadsByRun = new ConcurrentHashMap<>();
 
     void onStart(@Observes StartupEvent event) {
-        int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        int n = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
         set_num_threads(n);
         LOG.infof("libtorch intra-op threads: %d", n);
     }
 
     void onStop(@Observes ShutdownEvent event) {
         // A shutdown (SIGTERM, Ctrl-C) stops runs gracefully: each finishes its step and writes a checkpoint.
-        runs.values().stream().filter(r -> r.status().active()).forEach(TrainingRun::requestStop);
+        runs.values().stream().filter(r -> r.status().state().active()).forEach(TrainingRun::requestStop);
         threadsByRun.values().forEach(t -> {
             try {
                 t.join(120_000);
@@ -53,17 +55,21 @@ public class RunManager {
         });
     }
 
-    public synchronized RunStatus start(RunConfig requested) {
-        RunConfig config = requested.resolved(trainTopic, valTopic);
-        Optional<TrainingRun> active = runs.values().stream().filter(r -> r.status().active()).findFirst();
+    /** A new run with the defaults filled in, or an existing run (config in its run.json) resumed from its checkpoint. */
+    public synchronized RunStatus start(RunConfig requested) throws IOException {
+        String runId = RunConfigs.runId(requested);
+        Optional<TrainingRun> active = runs.values().stream().filter(r -> r.status().state().active()).findFirst();
         if (active.isPresent()) {
             throw new IllegalStateException("run " + active.get().config().runId() + " is " + active.get().status().state()
                     + "; one run trains at a time");
         }
+        Optional<RunConfig> stored = store.storedConfig(runId);
+        RunConfig config = stored.isPresent() ? RunConfigs.resume(requested, stored.get())
+                : RunConfigs.resolve(requested, new RunConfigs.Defaults(this.config.trainTopic(), this.config.valTopic(), this.config.device()));
         TrainingRun run = new TrainingRun(config, services);
-        runs.put(config.runId(), run);
-        Thread thread = new Thread(run, "run-" + config.runId());
-        threadsByRun.put(config.runId(), thread);
+        runs.put(runId, run);
+        Thread thread = new Thread(run, "run-" + runId);
+        threadsByRun.put(runId, thread);
         thread.start();
         return run.status();
     }
@@ -74,14 +80,14 @@ public class RunManager {
         if (run != null) {
             return Optional.of(run.status());
         }
-        return services.store().latest(runId).map(RunStatus::fromCheckpoint);
+        return store.latest(runId).map(RunManager::resumable);
     }
 
     /** Runs of this process and runs with checkpoints in the bucket, by id. */
     public Collection<RunStatus> list() throws IOException {
         Map<String, RunStatus> all = new TreeMap<>();
-        for (String id : services.store().runIds()) {
-            services.store().latest(id).ifPresent(latest -> all.put(id, RunStatus.fromCheckpoint(latest)));
+        for (String id : store.runIds()) {
+            store.latest(id).ifPresent(latest -> all.put(id, resumable(latest)));
         }
         runs.values().forEach(r -> all.put(r.config().runId(), r.status()));
         return all.values();
@@ -92,9 +98,12 @@ public class RunManager {
         if (run == null) {
             return Optional.empty();
         }
-        if (run.status().active()) {
-            run.requestStop();
-        }
+        run.requestStop();
         return Optional.of(run.status());
+    }
+
+    private static RunStatus resumable(LatestCheckpoint latest) {
+        return new RunStatus(latest.runId(), RunState.RESUMABLE, latest.epoch(), 0, latest.step(), 0, latest.loss(), null, 0, 0, null,
+                latest.object(), latest.acc1(), latest.acc5(), 0, "");
     }
 }

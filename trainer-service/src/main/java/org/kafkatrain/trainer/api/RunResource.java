@@ -1,4 +1,4 @@
-package org.kafkatrain.trainer;
+package org.kafkatrain.trainer.api;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -9,6 +9,10 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.kafkatrain.contracts.runs.RunConfig;
+import org.kafkatrain.contracts.runs.RunStatus;
+import org.kafkatrain.trainer.run.RunManager;
+import org.kafkatrain.trainer.store.CheckpointStore;
 
 import java.io.IOException;
 import java.net.URI;
@@ -18,8 +22,8 @@ import java.util.Map;
 
 /**
  * Runs over REST: {@code POST /runs} starts one (JSON {@link RunConfig}; an existing run id resumes from its
- * checkpoint), {@code GET /runs} lists, {@code GET /runs/{id}} shows live status, {@code POST /runs/{id}/stop} stops
- * gracefully.
+ * checkpoint with its stored config), {@code GET /runs} lists, {@code GET /runs/{id}} shows live status,
+ * {@code POST /runs/{id}/stop} stops gracefully.
  */
 @Path("/runs")
 public class RunResource {
@@ -29,7 +33,10 @@ public class RunResource {
     CheckpointStore store;
 
     @POST
-    public Response start(RunConfig config) {
+    public Response start(RunConfig config) throws IOException {
+        if (config == null) {
+            throw new IllegalArgumentException("POST /runs needs a JSON run config with at least runId and dataset");
+        }
         RunStatus status = runs.start(config);
         return Response.created(URI.create("/runs/" + status.runId())).entity(status).build();
     }
@@ -66,5 +73,10 @@ public class RunResource {
     @ServerExceptionMapper
     public RestResponse<Map<String, String>> busy(IllegalStateException e) {
         return RestResponse.status(Response.Status.CONFLICT, Map.of("error", e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Map<String, String>> notFound(NotFoundException e) {
+        return RestResponse.status(Response.Status.NOT_FOUND, Map.of("error", e.getMessage()));
     }
 }

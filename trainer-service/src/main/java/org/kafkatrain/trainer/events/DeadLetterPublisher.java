@@ -1,4 +1,4 @@
-package org.kafkatrain.trainer;
+package org.kafkatrain.trainer.events;
 
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,16 +1,18 @@
-package org.kafkatrain.trainer;
+package org.kafkatrain.trainer.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.kafkatrain.testing.LocalStack;
+import org.kafkatrain.trainer.config.S3Config;
 import org.kafkatrain.testing.LocalStackExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
@@ -54,16 +56,10 @@ class CheckpointStoreIT {
     }
 
     private static CheckpointStore store(String endpoint, LocalStack stack, int attempts) {
-        CheckpointStore store = new CheckpointStore();
-        store.endpoint = endpoint;
-        store.accessKey = stack.s3AccessKey();
-        store.secretKey = stack.s3SecretKey();
-        store.region = "us-east-1";
-        store.bucket = "checkpoints";
-        store.attempts = attempts;
-        store.initialDelay = Duration.ofMillis(50);
-        store.json = new ObjectMapper();
-        store.connect();
-        return store;
+        S3Config config = new SmallRyeConfigBuilder().withMapping(S3Config.class).withSources(new PropertiesConfigSource(Map.of(
+                "s3.endpoint", endpoint, "s3.access-key", stack.s3AccessKey(), "s3.secret-key", stack.s3SecretKey(),
+                "s3.retry.attempts", Integer.toString(attempts), "s3.retry.initial-delay", "PT0.05S"), "test", 100))
+                .build().getConfigMapping(S3Config.class);
+        return new CheckpointStore(config, new ObjectMapper());
     }
 }

@@ -1,4 +1,4 @@
-package org.kafkatrain.trainer;
+package org.kafkatrain.trainer.data;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -10,6 +10,7 @@ import org.kafkatrain.contracts.ImageRecordCodec;
 import org.kafkatrain.contracts.InvalidRecordException;
 import org.kafkatrain.contracts.Sample;
 import org.kafkatrain.contracts.Topics;
+import org.kafkatrain.trainer.events.DeadLetterPublisher;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,13 +24,12 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * Reads the image records of one topic between given offsets, partition by partition in partition order (so the
- * sequence is the same on every replay), decodes them with the contract codec and hands the samples on. A record
- * that breaks the contract, or whose images are not the run's shape, goes to the dead-letter topic with its reason
- * (once per run, see {@link DeadLetterLedger}) and is counted; reading goes on.
+ * An {@link ImageSource} on a Kafka topic: a plain consumer with assign/seek, partition by partition, decoding with
+ * the contract codec. A record that breaks the contract, or whose images are not the run's shape, goes to the
+ * dead-letter topic with its reason (once per run, see {@link DeadLetterLedger}) and is counted; reading goes on.
  */
-final class ImageTopicReader {
-    private static final Logger LOG = Logger.getLogger(ImageTopicReader.class);
+public final class KafkaImageSource implements ImageSource {
+    private static final Logger LOG = Logger.getLogger(KafkaImageSource.class);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaClients kafka;
@@ -41,8 +41,8 @@ final class ImageTopicReader {
     private final DeadLetterPublisher deadLetters;
     private final DeadLetterLedger ledger;
 
-    ImageTopicReader(KafkaClients kafka, String clientId, String topic, ImageRecordCodec codec, int height, int width, int channels,
-                     DeadLetterPublisher deadLetters, DeadLetterLedger ledger) {
+    public KafkaImageSource(KafkaClients kafka, String clientId, String topic, ImageRecordCodec codec, int height, int width, int channels,
+                            DeadLetterPublisher deadLetters, DeadLetterLedger ledger) {
         this.kafka = kafka;
         this.consumer = kafka.consumer(clientId);
         this.topic = topic;
@@ -54,22 +54,18 @@ final class ImageTopicReader {
         this.ledger = ledger;
     }
 
-    /** Partition -> offset of the first record still in the log. */
-    Map<Integer, Long> beginning() {
+    @Override
+    public Map<Integer, Long> beginning() {
         return byPartition(consumer.beginningOffsets(partitions()));
     }
 
-    /** Partition -> offset after the last record now in the log: "what the topic holds" at this moment. */
-    Map<Integer, Long> end() {
+    @Override
+    public Map<Integer, Long> end() {
         return byPartition(consumer.endOffsets(partitions()));
     }
 
-    /**
-     * Reads every record in [start, end) of each partition; stops early when {@code cancelled} says so.
-     *
-     * @return number of samples handed to {@code sink}
-     */
-    long read(Map<Integer, Long> start, Map<Integer, Long> end, Consumer<Sample> sink, BooleanSupplier cancelled) {
+    @Override
+    public long read(Map<Integer, Long> start, Map<Integer, Long> end, Consumer<Sample> sink, BooleanSupplier cancelled) {
         long samples = 0;
         for (TopicPartition tp : partitions()) {
             long from = start.getOrDefault(tp.partition(), 0L);
@@ -91,13 +87,8 @@ final class ImageTopicReader {
         return samples;
     }
 
-    /**
-     * Continuous mode: reads from {@code start} across all partitions until at least {@code minSamples} samples have
-     * been handed on, waiting for new data as needed.
-     *
-     * @return partition -> offset after the last record used: the next epoch's start
-     */
-    Map<Integer, Long> readAtLeast(Map<Integer, Long> start, long minSamples, Consumer<Sample> sink, BooleanSupplier cancelled) {
+    @Override
+    public Map<Integer, Long> readAtLeast(Map<Integer, Long> start, long minSamples, Consumer<Sample> sink, BooleanSupplier cancelled) {
         List<TopicPartition> partitions = partitions();
         consumer.assign(partitions);
         Map<Integer, Long> next = new HashMap<>(start);
@@ -117,7 +108,8 @@ final class ImageTopicReader {
         return next;
     }
 
-    void close() {
+    @Override
+    public void close() {
         consumer.close(Duration.ofSeconds(5));
     }
 

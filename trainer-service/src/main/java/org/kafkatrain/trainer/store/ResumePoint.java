@@ -1,4 +1,4 @@
-package org.kafkatrain.trainer;
+package org.kafkatrain.trainer.store;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -10,26 +10,41 @@ import java.util.Map;
  * @param epochStart partition -> first offset of the epoch
  * @param epochEnd   partition -> end offset of the epoch (epochs mode), or the next epoch's start (continuous mode)
  */
-record ResumePoint(int epoch, boolean epochComplete, long epochSamples, long step, Map<Integer, Long> runStart,
+public record ResumePoint(int epoch, boolean epochComplete, long epochSamples, long step, Map<Integer, Long> runStart,
                    Map<Integer, Long> epochStart, Map<Integer, Long> epochEnd, Double bestAcc1, String bestObject) {
 
-    static ResumePoint fresh(Map<Integer, Long> runStart) {
+    public static ResumePoint fresh(Map<Integer, Long> runStart) {
         return new ResumePoint(0, false, 0, 0, runStart, runStart, null, null, null);
     }
 
     /** Training epoch {@code epoch}, {@code samples} of it done, over [start, end); run start and best kept. */
-    ResumePoint inEpoch(int epochOf, long samples, long stepNow, Map<Integer, Long> start, Map<Integer, Long> end) {
+    public ResumePoint inEpoch(int epochOf, long samples, long stepNow, Map<Integer, Long> start, Map<Integer, Long> end) {
         return new ResumePoint(epochOf, false, samples, stepNow, runStart, start, end, bestAcc1, bestObject);
     }
 
-    /** This position once a checkpoint of it is stored. */
-    ResumePoint checkpointed(boolean complete, long samples, long stepNow, Double best, String bestKey) {
-        return new ResumePoint(epoch, complete, samples, stepNow, runStart, epochStart, epochEnd, best, bestKey);
+    /** One more optimizer step of this epoch: {@code samples} of it done now, at global step {@code stepNow}. */
+    public ResumePoint advanced(long samples, long stepNow) {
+        return inEpoch(epoch, samples, stepNow, epochStart, epochEnd);
     }
 
-    /** The checkpoint dict's own entries, as {@link TrainingRun} writes them. */
+    /** The epoch's reading is over; {@code end} is where it stopped (the next epoch's start in continuous mode). */
+    public ResumePoint endedAt(Map<Integer, Long> end) {
+        return inEpoch(epoch, epochSamples, step, epochStart, end);
+    }
+
+    /** This position once a checkpoint of it is stored. */
+    public ResumePoint checkpointed(boolean complete, Double best, String bestKey) {
+        return new ResumePoint(epoch, complete, epochSamples, step, runStart, epochStart, epochEnd, best, bestKey);
+    }
+
+    /** A checkpoint stored in the middle of this epoch, to be continued. */
+    public boolean midEpoch() {
+        return !epochComplete && epochSamples > 0;
+    }
+
+    /** The checkpoint dict's own entries, as {@link CheckpointWriter} writes them. */
     @SuppressWarnings("unchecked")
-    static ResumePoint of(Map<String, Object> checkpoint, LatestCheckpoint latest) {
+    public static ResumePoint of(Map<String, Object> checkpoint, LatestCheckpoint latest) {
         Map<String, Object> offsets = (Map<String, Object>) checkpoint.get("offsets");
         return new ResumePoint(Math.toIntExact((Long) checkpoint.get("epoch")), (Boolean) checkpoint.get("epoch_complete"),
                 (Long) checkpoint.get("epoch_samples"), (Long) checkpoint.get("step"),
@@ -38,7 +53,7 @@ record ResumePoint(int epoch, boolean epochComplete, long epochSamples, long ste
     }
 
     /** Offsets as the checkpoint stores them: partition number -> offset. */
-    static Map<Long, Long> toCheckpoint(Map<Integer, Long> offsets) {
+    public static Map<Long, Long> toCheckpoint(Map<Integer, Long> offsets) {
         if (offsets == null) {
             return null;
         }

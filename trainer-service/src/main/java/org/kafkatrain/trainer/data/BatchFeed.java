@@ -1,4 +1,4 @@
-package org.kafkatrain.trainer;
+package org.kafkatrain.trainer.data;
 
 import org.kafkatrain.engine.Batch;
 
@@ -6,13 +6,14 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
  * Runs the data path (Kafka reads, decoding, shuffling, batch assembly) on its own thread, a bounded number of
  * batches ahead of the training step, so the device does not wait on Kafka. {@link #take} returns null at the end.
  */
-final class BatchFeed implements AutoCloseable {
+public final class BatchFeed implements BatchStream, AutoCloseable {
     private record Item(Batch batch, Throwable error) {
     }
 
@@ -24,7 +25,7 @@ final class BatchFeed implements AutoCloseable {
     private long waitNanos;
 
     /** @param producer fills the feed through the consumer it is given; runs on the feed's thread */
-    BatchFeed(String name, int depth, ProducerBody producer) {
+    public BatchFeed(String name, int depth, ProducerBody producer) {
         queue = new ArrayBlockingQueue<>(depth);
         thread = new Thread(() -> {
             try {
@@ -41,7 +42,8 @@ final class BatchFeed implements AutoCloseable {
     }
 
     /** The next batch, or null when the producer has finished. Rethrows the producer's failure. */
-    Batch take() throws InterruptedException {
+    @Override
+    public Batch take() throws InterruptedException {
         long t = System.nanoTime();
         Item item = queue.take();
         waitNanos += System.nanoTime() - t;
@@ -55,12 +57,14 @@ final class BatchFeed implements AutoCloseable {
         return item.batch;
     }
 
-    int depth() {
+    @Override
+    public int depth() {
         return queue.size();
     }
 
     /** Total time the consumer of this feed spent waiting for a batch. */
-    double waitSeconds() {
+    @Override
+    public double waitSeconds() {
         return waitNanos / 1e9;
     }
 
@@ -91,7 +95,7 @@ final class BatchFeed implements AutoCloseable {
     }
 
     @FunctionalInterface
-    interface ProducerBody {
-        void run(Consumer<Batch> out, java.util.function.BooleanSupplier cancelled) throws Exception;
+    public interface ProducerBody {
+        void run(Consumer<Batch> out, BooleanSupplier cancelled) throws Exception;
     }
 }

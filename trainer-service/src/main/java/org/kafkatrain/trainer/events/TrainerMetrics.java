@@ -1,14 +1,17 @@
-package org.kafkatrain.trainer;
+package org.kafkatrain.trainer.events;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.kafkatrain.engine.BatchResult;
+import org.kafkatrain.trainer.loop.BatchEvent;
+import org.kafkatrain.trainer.loop.TrainingListener;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /** Prometheus metrics per run: steps, samples, loss, images/s, prefetch queue depth, rejected records, failed checkpoints. */
 @ApplicationScoped
@@ -18,7 +21,17 @@ public class TrainerMetrics {
 
     private final Map<String, AtomicReference<double[]>> gauges = new ConcurrentHashMap<>();
 
-    void step(String runId, BatchResult result, double imagesPerSec, int queueDepth, long rejected) {
+    /** The run's training steps as meters. */
+    public TrainingListener listener(String runId, LongSupplier rejected) {
+        return new TrainingListener() {
+            @Override
+            public void onTrainingBatch(BatchEvent e) {
+                step(runId, e.result(), e.imagesPerSec(), e.queued(), rejected.getAsLong());
+            }
+        };
+    }
+
+    private void step(String runId, BatchResult result, double imagesPerSec, int queueDepth, long rejected) {
         Tags tags = Tags.of("run", runId);
         registry.counter("trainer.steps", tags).increment();
         registry.counter("trainer.samples", tags).increment(result.samples());
@@ -29,7 +42,7 @@ public class TrainerMetrics {
         values[3] = rejected;
     }
 
-    void checkpointFailed(String runId) {
+    public void checkpointFailed(String runId) {
         registry.counter("trainer.checkpoint.failures", Tags.of("run", runId)).increment();
     }
 

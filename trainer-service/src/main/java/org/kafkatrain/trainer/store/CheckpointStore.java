@@ -1,5 +1,6 @@
-package org.kafkatrain.trainer;
+package org.kafkatrain.trainer.store;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
@@ -9,14 +10,15 @@ import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import io.minio.Result;
+import io.minio.StatObjectArgs;
 import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.kafkatrain.contracts.runs.RunConfig;
+import org.kafkatrain.trainer.config.S3Config;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -24,10 +26,10 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
  * Checkpoints in S3 (MinIO, or any S3 server) through the MinIO Java SDK, in the layout of DESIGN.md:
@@ -38,29 +40,18 @@ import java.util.TreeSet;
 public class CheckpointStore {
     private static final Logger LOG = Logger.getLogger(CheckpointStore.class);
 
-    @ConfigProperty(name = "s3.endpoint")
-    String endpoint;
-    @ConfigProperty(name = "s3.access-key")
-    String accessKey;
-    @ConfigProperty(name = "s3.secret-key")
-    String secretKey;
-    @ConfigProperty(name = "s3.region", defaultValue = "us-east-1")
-    String region;
-    @ConfigProperty(name = "s3.bucket", defaultValue = "checkpoints")
-    String bucket;
-    @ConfigProperty(name = "s3.retry.attempts", defaultValue = "6")
-    int attempts;
-    @ConfigProperty(name = "s3.retry.initial-delay", defaultValue = "PT1S")
-    Duration initialDelay;
+    private final S3Config config;
+    private final String bucket;
+    private final ObjectMapper json;
+    private final MinioClient client;
 
     @Inject
-    ObjectMapper json;
-
-    private MinioClient client;
-
-    @PostConstruct
-    void connect() {
-        client = MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).region(region).build();
+    public CheckpointStore(S3Config config, ObjectMapper json) {
+        this.config = config;
+        this.bucket = config.bucket();
+        this.json = json;
+        this.client = MinioClient.builder().endpoint(config.endpoint()).credentials(config.accessKey(), config.secretKey())
+                .region(config.region()).build();
     }
 
     public String bucket() {
@@ -68,14 +59,14 @@ public class CheckpointStore {
     }
 
     public String endpoint() {
-        return endpoint;
+        return config.endpoint();
     }
 
     /** Creates the bucket if it is missing; used by readiness and before the first write of a run. */
     public void ensureBucket() throws IOException {
         call(() -> {
             if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
-                client.makeBucket(MakeBucketArgs.builder().bucket(bucket).region(region).build());
+                client.makeBucket(MakeBucketArgs.builder().bucket(bucket).region(config.region()).build());
             }
             return null;
         });
@@ -83,6 +74,12 @@ public class CheckpointStore {
 
     public void writeRunJson(String runId, Object runDocument) throws IOException {
         putJson(runPrefix(runId) + "run.json", runDocument);
+    }
+
+    /** The config a run was started with, from its run.json; empty for a run id never started. */
+    public Optional<RunConfig> storedConfig(String runId) throws IOException {
+        Optional<JsonNode> run = readJson(runPrefix(runId) + "run.json", JsonNode.class);
+        return run.isPresent() ? Optional.of(json.treeToValue(run.get().get("config"), RunConfig.class)) : Optional.empty();
     }
 
     public Optional<LatestCheckpoint> latest(String runId) throws IOException {
@@ -122,25 +119,21 @@ public class CheckpointStore {
         });
     }
 
-    /** Deletes epoch checkpoints of a run beyond the newest {@code keepLast}, never the best one nor latest's. */
+    /** Deletes the checkpoints of a run that {@link Retention} gives up: beyond the newest {@code keepLast}, never the best nor latest's. */
     public void prune(String runId, int keepLast, LatestCheckpoint latest) throws IOException {
-        TreeSet<String> checkpoints = new TreeSet<>();
+        List<String> keys = new ArrayList<>();
         call(() -> {
             for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(runPrefix(runId) + "epoch-").build())) {
-                checkpoints.add(r.get().objectName());
+                keys.add(r.get().objectName());
             }
             return null;
         });
-        List<String> newestFirst = new ArrayList<>(checkpoints.descendingSet());
-        for (int i = keepLast; i < newestFirst.size(); i++) {
-            String key = newestFirst.get(i);
-            if (!key.equals(latest.best()) && !key.equals(latest.object())) {
-                call(() -> {
-                    client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
-                    return null;
-                });
-                LOG.infof("pruned checkpoint %s", key);
-            }
+        for (String key : Retention.toDelete(keys, keepLast, latest)) {
+            call(() -> {
+                client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+                return null;
+            });
+            LOG.infof("pruned checkpoint %s", key);
         }
     }
 
@@ -150,10 +143,10 @@ public class CheckpointStore {
         call(() -> {
             for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(runPrefix(runId) + "epoch-").build())) {
                 String key = r.get().objectName();
-                Map<String, Object> entry = new java.util.LinkedHashMap<>();
+                Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("object", key);
                 entry.put("bytes", r.get().size());
-                entry.putAll(client.statObject(io.minio.StatObjectArgs.builder().bucket(bucket).object(key).build()).userMetadata());
+                entry.putAll(client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()).userMetadata());
                 out.add(entry);
             }
             return null;
@@ -175,7 +168,7 @@ public class CheckpointStore {
         return ids;
     }
 
-    static String runPrefix(String runId) {
+    public static String runPrefix(String runId) {
         return "runs/" + runId + "/";
     }
 
@@ -186,7 +179,8 @@ public class CheckpointStore {
     }
 
     private <T> T retrying(String what, S3Call<T> call) throws IOException {
-        Duration delay = initialDelay;
+        Duration delay = config.retry().initialDelay();
+        int attempts = config.retry().attempts();
         for (int attempt = 1; ; attempt++) {
             try {
                 return call(call);

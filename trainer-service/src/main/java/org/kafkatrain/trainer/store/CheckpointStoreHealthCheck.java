@@ -1,4 +1,4 @@
-package org.kafkatrain.trainer;
+package org.kafkatrain.trainer.store;
 
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;

@@ -1,4 +1,4 @@
-package org.kafkatrain.trainer;
+package org.kafkatrain.trainer.store;
 
 /**
  * {@code runs/<run-id>/latest.json}: the pointer to the newest complete checkpoint, written only after the object

@@ -1,0 +1,29 @@
+package org.kafkatrain.contracts.runs;
+
+import java.util.List;
+
+/**
+ * What a user sends to start a run ({@code POST /runs}). Unset fields take the trainer's defaults (the tutorial's
+ * hyperparameters, the configured topics and device); the dataset's manifest supplies the class count and image
+ * shape.
+ *
+ * @param mode            {@link RunMode#EPOCHS} or {@link RunMode#CONTINUOUS}
+ * @param epochs          epochs to train (null: 1 for a new run, the stored number for a resumed one)
+ * @param epochSamples    samples per epoch in continuous mode
+ * @param checkpointEvery also checkpoint every N optimizer steps (0: at epoch ends only)
+ * @param keepLast        epoch checkpoints kept besides the best-top-1 one
+ * @param shuffleBuffer   samples held by the streaming shuffle (at least the epoch size for a full shuffle)
+ * @param maxEvalSamples  cap on validation samples per epoch (0: the whole val topic)
+ */
+public record RunConfig(String runId, String dataset, String trainTopic, String valTopic, RunMode mode, Integer epochs,
+                        Long epochSamples, Double lr, Double beta1, Double beta2, Double eps, Double weightDecay,
+                        Integer stepSize, Double gamma, Integer batchSize, Integer evalBatchSize, List<Double> mean,
+                        List<Double> std, Long seed, Boolean augment, String device, Integer checkpointEvery,
+                        Integer keepLast, Integer shuffleBuffer, Long maxEvalSamples) {
+
+    /** A request naming only the run and its dataset: everything else takes the trainer's defaults. */
+    public static RunConfig of(String runId, String dataset) {
+        return new RunConfig(runId, dataset, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, null);
+    }
+}

@@ -1,0 +1,24 @@
+package org.kafkatrain.contracts.runs;
+
+/** Where a run is in its life, as {@code GET /runs/{id}} reports it. */
+public enum RunState {
+    PENDING,
+    RUNNING,
+    /** A stop was requested: the current step finishes and a checkpoint is written. */
+    STOPPING,
+    STOPPED,
+    FINISHED,
+    FAILED,
+    /** Not running in this trainer, but its checkpoints are in the bucket: POST the run again to resume it. */
+    RESUMABLE;
+
+    /** Still holds the device: a second run must wait. */
+    public boolean active() {
+        return this == PENDING || this == RUNNING || this == STOPPING;
+    }
+
+    /** Will not change any more in this trainer. */
+    public boolean ended() {
+        return this == STOPPED || this == FINISHED || this == FAILED;
+    }
+}

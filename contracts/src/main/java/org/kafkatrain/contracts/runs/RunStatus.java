@@ -1,0 +1,18 @@
+package org.kafkatrain.contracts.runs;
+
+/**
+ * A run as {@code GET /runs/{id}} shows it.
+ *
+ * @param etaSeconds     estimated seconds until the last epoch ends (null while unknown)
+ * @param lastCheckpoint object key of the newest complete checkpoint
+ * @param lastValTop1    val top-1 % of the last evaluated epoch (null before the first evaluation)
+ */
+public record RunStatus(String runId, RunState state, int epoch, int epochs, long step, double lr, Double loss,
+                        Double imagesPerSec, long epochSamplesDone, long epochSamplesTotal, Long etaSeconds,
+                        String lastCheckpoint, Double lastValTop1, Double lastValTop5, long rejected, String message) {
+
+    public RunStatus withState(RunState newState) {
+        return new RunStatus(runId, newState, epoch, epochs, step, lr, loss, imagesPerSec, epochSamplesDone, epochSamplesTotal, etaSeconds,
+                lastCheckpoint, lastValTop1, lastValTop5, rejected, message);
+    }
+}

@@ -1,0 +1,36 @@
+package org.kafkatrain.trainer.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/**
+ * {@code s3.*}: the checkpoint store. Endpoint and credentials have no defaults: production reads them from the
+ * environment, and only the {@code %dev} and {@code %test} profiles name the local stack's.
+ */
+@ConfigMapping(prefix = "s3")
+public interface S3Config {
+    String endpoint();
+
+    String accessKey();
+
+    String secretKey();
+
+    @WithDefault("us-east-1")
+    String region();
+
+    @WithDefault("checkpoints")
+    String bucket();
+
+    Retry retry();
+
+    /** Exponential backoff for checkpoint uploads. */
+    interface Retry {
+        @WithDefault("6")
+        int attempts();
+
+        @WithDefault("PT1S")
+        Duration initialDelay();
+    }
+}

@@ -1,0 +1,74 @@
+package org.kafkatrain.trainer.run;
+
+import org.bytedeco.pytorch.Device;
+import org.jboss.logging.Logger;
+import org.kafkatrain.contracts.DatasetManifest;
+import org.kafkatrain.contracts.TrainingStep;
+import org.kafkatrain.contracts.runs.RunConfig;
+import org.kafkatrain.engine.Checkpoints;
+import org.kafkatrain.engine.DeviceChoice;
+import org.kafkatrain.engine.TorchCheckpointFile;
+import org.kafkatrain.engine.Trainer;
+import org.kafkatrain.trainer.data.DeadLetterLedger;
+import org.kafkatrain.trainer.data.ImageSource;
+import org.kafkatrain.trainer.store.LatestCheckpoint;
+import org.kafkatrain.trainer.store.ResumePoint;
+
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A run made ready to train: its dataset's manifest, a trainer on the chosen device, its image sources, and where
+ * it continues: from the run's {@code latest.json} checkpoint when there is one (weights, Adam, StepLR, dead-letter
+ * ledger, offsets), else from the train topic's first offsets, recorded in a new {@code run.json}.
+ */
+record RunSetup(DatasetManifest manifest, Trainer trainer, DeadLetterLedger ledger, ImageSource.Factory sources, ResumePoint position,
+                Optional<LatestCheckpoint> resumedFrom) {
+    private static final Logger LOG = Logger.getLogger(RunSetup.class);
+
+    static RunSetup prepare(RunConfig config, TrainerServices services) throws Exception {
+        DatasetManifest manifest = services.catalog().find(config.dataset()).orElseThrow(() -> new IllegalStateException(
+                "no manifest for dataset '" + config.dataset() + "' on the datasets topic: ingest the dataset first"));
+        Device device = DeviceChoice.select(config.device());
+        Trainer trainer = new Trainer(manifest.classes().size(), RunConfigs.hyperparameters(config, manifest.height()), device);
+        DeadLetterLedger ledger = new DeadLetterLedger();
+        ImageSource.Factory sources = services.imageSources(manifest, ledger);
+        services.store().ensureBucket();
+        Optional<LatestCheckpoint> latest = services.store().latest(config.runId());
+        ResumePoint position;
+        if (latest.isPresent()) {
+            try (InputStream in = services.store().open(latest.get().object())) {
+                Map<String, Object> checkpoint = TorchCheckpointFile.read(in);
+                Checkpoints.restore(trainer, checkpoint);
+                ledger.restore(checkpoint.get("dead_letters"));
+                position = ResumePoint.of(checkpoint, latest.get());
+            }
+            LOG.infof("run %s resumes from %s: epoch %d (%s, %d samples done), step %d, lr %g", config.runId(), latest.get().object(),
+                    position.epoch(), position.epochComplete() ? "complete" : "in progress", position.epochSamples(), position.step(), trainer.lr());
+        } else {
+            try (ImageSource source = sources.open(config.runId() + "-offsets", config.trainTopic())) {
+                position = ResumePoint.fresh(source.beginning());
+            }
+            Map<String, Object> run = new LinkedHashMap<>();
+            run.put("v", 1);
+            run.put("config", config);
+            run.put("dataset", manifest);
+            run.put("runStartOffsets", position.runStart());
+            run.put("createdAt", System.currentTimeMillis());
+            services.store().writeRunJson(config.runId(), run);
+            LOG.infof("run %s starts: %d classes, %dx%dx%d images, device %s", config.runId(), manifest.classes().size(),
+                    manifest.height(), manifest.width(), manifest.channels(), device.str().getString());
+        }
+        return new RunSetup(manifest, trainer, ledger, sources, position, latest);
+    }
+
+    /** Samples in one epoch: the manifest's train count, or the configured epoch length in continuous mode. */
+    long samplesPerEpoch(RunConfig config) {
+        return switch (config.mode()) {
+            case CONTINUOUS -> config.epochSamples();
+            case EPOCHS -> manifest.counts().getOrDefault(TrainingStep.TRAIN, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+        };
+    }
+}

@@ -1,0 +1,137 @@
+package org.kafkatrain.trainer.run;
+
+import org.kafkatrain.contracts.runs.RunState;
+import org.kafkatrain.contracts.runs.RunStatus;
+import org.kafkatrain.trainer.loop.BatchEvent;
+import org.kafkatrain.trainer.loop.EpochEvent;
+import org.kafkatrain.trainer.loop.Split;
+import org.kafkatrain.trainer.loop.TrainingListener;
+
+import java.util.function.LongSupplier;
+
+/**
+ * The run's status as {@code GET /runs/{id}} shows it. Only the training thread writes here; every change publishes
+ * a new immutable {@link RunStatus} through one volatile field, which other threads read and never write.
+ */
+final class RunStatusBoard implements TrainingListener {
+    private final String runId;
+    private final int epochs;
+    private final LongSupplier rejected;
+    private volatile RunStatus current;
+
+    private RunState state = RunState.PENDING;
+    private int epoch;
+    private long step;
+    private double lr;
+    private Double loss;
+    private Double imagesPerSec;
+    private long epochSamples;
+    private long perEpoch;
+    private long startedNanos;
+    private long trainedHere;
+    private String lastCheckpoint;
+    private Double top1;
+    private Double top5;
+    private String message = "";
+
+    RunStatusBoard(String runId, int epochs, double lr, LongSupplier rejected) {
+        this.runId = runId;
+        this.epochs = epochs;
+        this.lr = lr;
+        this.rejected = rejected;
+        publish();
+    }
+
+    RunStatus current() {
+        return current;
+    }
+
+    void running(int atEpoch, long atStep, long epochSamplesDone, long samplesPerEpoch, double currentLr, String checkpoint,
+                 Double valTop1, Double valTop5) {
+        state = RunState.RUNNING;
+        epoch = atEpoch;
+        step = atStep;
+        epochSamples = epochSamplesDone;
+        perEpoch = samplesPerEpoch;
+        lr = currentLr;
+        lastCheckpoint = checkpoint;
+        top1 = valTop1;
+        top5 = valTop5;
+        startedNanos = System.nanoTime();
+        publish();
+    }
+
+    void epochStarted(int e, long samplesDone) {
+        epoch = e;
+        epochSamples = samplesDone;
+        publish();
+    }
+
+    void checkpointed(String key) {
+        lastCheckpoint = key;
+        message = "";
+        publish();
+    }
+
+    void problem(String text) {
+        message = text;
+        publish();
+    }
+
+    void ended(RunState end) {
+        state = end;
+        if (end == RunState.FINISHED) {
+            epoch = epochs;
+        }
+        publish();
+    }
+
+    void failed(String text) {
+        message = text;
+        ended(RunState.FAILED);
+    }
+
+    @Override
+    public void onTrainingBatch(BatchEvent e) {
+        step = e.position().step();
+        epochSamples = e.position().epochSamples();
+        loss = e.result().loss();
+        lr = e.lr();
+        imagesPerSec = e.imagesPerSec();
+        trainedHere += e.result().samples();
+        publish();
+    }
+
+    @Override
+    public void onValidationBatch(BatchEvent e) {
+        imagesPerSec = e.imagesPerSec();
+        publish();
+    }
+
+    @Override
+    public void onEpochEnd(EpochEvent e) {
+        if (e.split() == Split.VAL) {
+            top1 = e.meter().top1();
+            top5 = e.meter().top5();
+            publish();
+        }
+    }
+
+    /** Seconds to the end of the last epoch at this session's pace; null before the first step. */
+    private Long eta() {
+        if (state == RunState.FINISHED) {
+            return 0L;
+        }
+        if (trainedHere == 0 || perEpoch == 0) {
+            return null;
+        }
+        double secondsPerSample = (System.nanoTime() - startedNanos) / 1e9 / trainedHere;
+        long remaining = Math.max(0, perEpoch - epochSamples) + (long) Math.max(0, epochs - epoch - 1) * perEpoch;
+        return (long) (remaining * secondsPerSample);
+    }
+
+    private void publish() {
+        current = new RunStatus(runId, state, epoch, epochs, step, lr, loss, imagesPerSec, epochSamples, perEpoch, eta(), lastCheckpoint,
+                top1, top5, rejected.getAsLong(), message);
+    }
+}

@@ -1,0 +1,83 @@
+package org.kafkatrain.trainer.run;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.kafkatrain.contracts.DatasetManifest;
+import org.kafkatrain.contracts.ImageRecordCodec;
+import org.kafkatrain.contracts.RecordLimits;
+import org.kafkatrain.trainer.config.TrainerConfig;
+import org.kafkatrain.trainer.data.DatasetCatalog;
+import org.kafkatrain.trainer.data.DeadLetterLedger;
+import org.kafkatrain.trainer.data.ImageSource;
+import org.kafkatrain.trainer.data.KafkaClients;
+import org.kafkatrain.trainer.data.KafkaImageSource;
+import org.kafkatrain.trainer.events.DeadLetterPublisher;
+import org.kafkatrain.trainer.events.StepEventPublisher;
+import org.kafkatrain.trainer.events.TrainerMetrics;
+import org.kafkatrain.trainer.store.CheckpointStore;
+
+import java.io.UncheckedIOException;
+
+/** The beans a {@link TrainingRun} works with, handed to it as one (runs are plain objects, not beans). */
+@ApplicationScoped
+public class TrainerServices {
+    @Inject
+    TrainerConfig config;
+    @Inject
+    DatasetCatalog catalog;
+    @Inject
+    CheckpointStore store;
+    @Inject
+    StepEventPublisher steps;
+    @Inject
+    DeadLetterPublisher deadLetters;
+    @Inject
+    KafkaClients kafka;
+    @Inject
+    TrainerMetrics metrics;
+    @Inject
+    ObjectMapper mapper;
+
+    TrainerConfig config() {
+        return config;
+    }
+
+    DatasetCatalog catalog() {
+        return catalog;
+    }
+
+    CheckpointStore store() {
+        return store;
+    }
+
+    StepEventPublisher steps() {
+        return steps;
+    }
+
+    TrainerMetrics metrics() {
+        return metrics;
+    }
+
+    /** Kafka image sources for a run: records decoded for its classes and shape, rejects dead-lettered once. */
+    ImageSource.Factory imageSources(DatasetManifest manifest, DeadLetterLedger ledger) {
+        TrainerConfig.Limits l = config.limits();
+        ImageRecordCodec codec = new ImageRecordCodec(new RecordLimits(l.maxImageSide(), l.maxImagesPerRecord(), l.maxRecordBytes(), 0)
+                .withNumClasses(manifest.classes().size()));
+        return (clientId, topic) -> new KafkaImageSource(kafka, clientId, topic, codec, manifest.height(), manifest.width(),
+                manifest.channels(), deadLetters, ledger);
+    }
+
+    String json(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    ObjectMapper mapper() {
+        return mapper;
+    }
+}

@@ -1,0 +1,107 @@
+package org.kafkatrain.trainer.store;
+
+import org.jboss.logging.Logger;
+import org.kafkatrain.engine.Checkpoints;
+import org.kafkatrain.engine.TorchCheckpointFile;
+import org.kafkatrain.engine.Trainer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Writes a run's checkpoints: the tutorial's dict (model, optimizer, lr_scheduler, loss, epoch) plus what a resume
+ * needs (step, offsets, dead letters, the run config), in torch.save's format, to S3, then moves
+ * {@code latest.json} to it; epoch checkpoints beyond {@code keepLast} are pruned afterwards.
+ */
+public final class CheckpointWriter {
+    private static final Logger LOG = Logger.getLogger(CheckpointWriter.class);
+    static final String FORMAT = "kafka-train/checkpoint/1";
+
+    private final CheckpointStore store;
+    private final String runId;
+    private final String trainTopic;
+    private final String runJson;
+    private final int keepLast;
+
+    /** @param runJson the run's resolved config as JSON, stored in each checkpoint */
+    public CheckpointWriter(CheckpointStore store, String runId, String trainTopic, String runJson, int keepLast) {
+        this.store = store;
+        this.runId = runId;
+        this.trainTopic = trainTopic;
+        this.runJson = runJson;
+        this.keepLast = keepLast;
+    }
+
+    /** What a checkpoint of {@code at} holds besides the trainer's tensors, and where it goes. */
+    public record Plan(String key, Map<String, Object> entries, Map<String, String> metadata, LatestCheckpoint latest,
+                       ResumePoint stored) {
+    }
+
+    /**
+     * @param meanLoss      the epoch's mean train loss so far
+     * @param top1          val top-1 % of this epoch (epoch checkpoints only, else null)
+     * @param deadLetters   the dead-letter ledger as the checkpoint stores it
+     */
+    public Plan plan(ResumePoint at, boolean epochComplete, double meanLoss, Double top1, Double top5, Map<String, Object> deadLetters,
+                     long now) {
+        String key = CheckpointStore.runPrefix(runId) + (epochComplete
+                ? String.format("epoch-%04d.tar", at.epoch())
+                : String.format("epoch-%04d-step-%08d.tar", at.epoch(), at.step()));
+        Double acc1 = epochComplete ? top1 : null;
+        Double acc5 = epochComplete ? top5 : null;
+        Double best = at.bestAcc1();
+        String bestObject = at.bestObject();
+        if (acc1 != null && (best == null || acc1 > best)) {
+            best = acc1;
+            bestObject = key;
+        }
+        Map<String, Object> entries = new LinkedHashMap<>();
+        entries.put("epoch", (long) at.epoch());
+        entries.put("epoch_complete", epochComplete);
+        entries.put("epoch_samples", at.epochSamples());
+        entries.put("step", at.step());
+        entries.put("loss", meanLoss);
+        entries.put("acc1", acc1);
+        entries.put("acc5", acc5);
+        Map<String, Object> offsets = new LinkedHashMap<>();
+        offsets.put("topic", trainTopic);
+        offsets.put("run_start", ResumePoint.toCheckpoint(at.runStart()));
+        offsets.put("epoch_start", ResumePoint.toCheckpoint(at.epochStart()));
+        offsets.put("epoch_end", ResumePoint.toCheckpoint(at.epochEnd()));
+        entries.put("offsets", offsets);
+        entries.put("dead_letters", deadLetters);
+        entries.put("run", runJson);
+        entries.put("format", FORMAT);
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("epoch", Integer.toString(at.epoch()));
+        metadata.put("step", Long.toString(at.step()));
+        metadata.put("loss", String.format("%.6f", meanLoss));
+        metadata.put("acc1", acc1 == null ? "" : String.format("%.3f", acc1));
+        metadata.put("acc5", acc5 == null ? "" : String.format("%.3f", acc5));
+        LatestCheckpoint latest = new LatestCheckpoint(LatestCheckpoint.VERSION, runId, key, at.epoch(), epochComplete, at.step(), meanLoss,
+                acc1, acc5, bestObject, best, now);
+        return new Plan(key, entries, metadata, latest, at.checkpointed(epochComplete, best, bestObject));
+    }
+
+    /** Writes the planned checkpoint with the trainer's state; throws when S3 refuses it after its retries. */
+    public void write(Trainer trainer, Plan plan) throws IOException {
+        Path file = Files.createTempFile("kafka-train-" + runId + "-", ".tar");
+        try {
+            try (OutputStream out = Files.newOutputStream(file)) {
+                TorchCheckpointFile.write(Checkpoints.toDict(trainer, plan.entries()), out);
+            }
+            long t0 = System.nanoTime();
+            store.commit(runId, plan.key(), file, plan.metadata(), plan.latest());
+            LOG.infof("run %s checkpoint %s (%d MB) in %.1f s", runId, plan.key(), Files.size(file) >> 20, (System.nanoTime() - t0) / 1e9);
+            if (plan.latest().epochComplete()) {
+                store.prune(runId, keepLast, plan.latest());
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+}
