@@ -2,6 +2,7 @@ package org.kafkatrain.ingest;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -14,6 +15,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.kafkatrain.ingest.config.IngestConfig;
 
 import java.util.HashMap;
 import java.util.List;
@@ -33,18 +35,8 @@ import java.util.concurrent.TimeoutException;
 public class ImageProducer {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
-    @ConfigProperty(name = "ingest.producer.compression", defaultValue = "zstd")
-    String compression;
-    @ConfigProperty(name = "ingest.producer.linger-ms", defaultValue = "10")
-    int lingerMs;
-    @ConfigProperty(name = "ingest.producer.batch-bytes", defaultValue = "1048576")
-    int batchBytes;
-    @ConfigProperty(name = "ingest.max-request-bytes", defaultValue = "2097152")
-    int maxRequestBytes;
-    @ConfigProperty(name = "ingest.topic.replication-factor", defaultValue = "1")
-    short replicationFactor;
-    @ConfigProperty(name = "ingest.connect-timeout-seconds", defaultValue = "10")
-    int connectTimeoutSeconds;
+    @Inject
+    IngestConfig settings;
 
     private KafkaProducer<String, byte[]> producer;
 
@@ -66,11 +58,11 @@ public class ImageProducer {
             return;
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, connectTimeoutSeconds * 1000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, connectTimeoutSeconds * 1000))) {
-            admin.describeCluster().nodes().get(connectTimeoutSeconds, TimeUnit.SECONDS);
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, settings.connectTimeoutSeconds() * 1000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, settings.connectTimeoutSeconds() * 1000))) {
+            admin.describeCluster().nodes().get(settings.connectTimeoutSeconds(), TimeUnit.SECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within " + connectTimeoutSeconds
+            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within " + settings.connectTimeoutSeconds()
                     + " s (is the stack up? ./kafka-train stack start)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -83,11 +75,11 @@ public class ImageProducer {
         config.put(ProducerConfig.RETRIES_CONFIG, Integer.MAX_VALUE);
         config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, connectTimeoutSeconds * 1000L);
-        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
-        config.put(ProducerConfig.BATCH_SIZE_CONFIG, batchBytes);
-        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRequestBytes);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.connectTimeoutSeconds() * 1000L);
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, settings.producer().compression());
+        config.put(ProducerConfig.LINGER_MS_CONFIG, settings.producer().lingerMs());
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, settings.producer().batchBytes());
+        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, settings.maxRequestBytes());
         config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
         producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
@@ -97,12 +89,12 @@ public class ImageProducer {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             for (String topic : imageTopics) {
                 if (!existing.contains(topic)) {
-                    create(admin, new NewTopic(topic, partitions, replicationFactor)
-                            .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxRequestBytes))));
+                    create(admin, new NewTopic(topic, partitions, settings.topic().replicationFactor())
+                            .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(settings.maxRequestBytes()))));
                 }
             }
             if (!existing.contains(datasetsTopic)) {
-                create(admin, new NewTopic(datasetsTopic, 1, replicationFactor)
+                create(admin, new NewTopic(datasetsTopic, 1, settings.topic().replicationFactor())
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
             }
         } catch (InterruptedException e) {

@@ -5,7 +5,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response.Status;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.kafkatrain.ingest.config.IngestConfig;
 import org.kafkatrain.contracts.DatasetManifest;
 import org.kafkatrain.contracts.ImageFiles;
 import org.kafkatrain.contracts.ImageRecordCodec;
@@ -32,20 +32,14 @@ public class ImageUploads {
     @Inject
     DatasetManifests manifests;
 
-    @ConfigProperty(name = "ingest.upload.train-topic", defaultValue = "images.train")
-    String trainTopic;
-    @ConfigProperty(name = "ingest.upload.val-topic", defaultValue = "images.val")
-    String valTopic;
-    @ConfigProperty(name = "ingest.upload.datasets-topic", defaultValue = "datasets")
-    String datasetsTopic;
-    @ConfigProperty(name = "ingest.limits.max-image-side", defaultValue = "1024")
-    int maxImageSide;
+    @Inject
+    IngestConfig config;
 
     Map<String, Object> publish(String dataset, String label, String split, byte[] body) throws UploadRejectedException, IOException {
         if (dataset == null || dataset.isBlank()) {
             throw new UploadRejectedException(Status.BAD_REQUEST, "'dataset' is required");
         }
-        String topic = split == null || split.equals("train") ? trainTopic : split.equals("val") ? valTopic : null;
+        String topic = split == null || split.equals("train") ? config.upload().trainTopic() : split.equals("val") ? config.upload().valTopic() : null;
         if (topic == null) {
             throw new UploadRejectedException(Status.BAD_REQUEST, "split must be 'train' or 'val': " + split);
         }
@@ -56,7 +50,7 @@ public class ImageUploads {
         }
         BufferedImage decoded;
         try {
-            decoded = ImageFiles.read(body, maxImageSide);
+            decoded = ImageFiles.read(body, config.limits().maxImageSide());
         } catch (InvalidRecordException e) {
             Status status = e.problem() == InvalidRecordException.Problem.IMAGE_TOO_LARGE ? Status.REQUEST_ENTITY_TOO_LARGE : Status.BAD_REQUEST;
             throw new UploadRejectedException(status, e.getMessage());
@@ -82,7 +76,7 @@ public class ImageUploads {
     }
 
     private DatasetManifest manifest(String dataset) throws UploadRejectedException, IOException {
-        return manifests.find(datasetsTopic, dataset).orElseThrow(() ->
+        return manifests.find(config.upload().datasetsTopic(), dataset).orElseThrow(() ->
                 new UploadRejectedException(Status.NOT_FOUND, "no dataset '" + dataset + "': ingest it first, its manifest names the classes"));
     }
 

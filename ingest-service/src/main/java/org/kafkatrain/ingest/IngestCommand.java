@@ -1,7 +1,8 @@
 package org.kafkatrain.ingest;
 
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.kafkatrain.contracts.Topics;
+import org.kafkatrain.ingest.config.IngestConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,11 +23,11 @@ public class IngestCommand implements Callable<Integer> {
     String format;
     @Option(names = "--dataset", description = "dataset id, the manifest's key (default: the folder's name)")
     String dataset;
-    @Option(names = "--train-topic", defaultValue = "images.train")
+    @Option(names = "--train-topic", defaultValue = Topics.IMAGES_TRAIN)
     String trainTopic;
-    @Option(names = "--val-topic", defaultValue = "images.val")
+    @Option(names = "--val-topic", defaultValue = Topics.IMAGES_VAL)
     String valTopic;
-    @Option(names = "--datasets-topic", defaultValue = "datasets")
+    @Option(names = "--datasets-topic", defaultValue = Topics.DATASETS)
     String datasetsTopic;
     @Option(names = "--val-fraction", defaultValue = "0.1", description = "share of each class sent to val when the source has no split")
     double valFraction;
@@ -56,8 +57,8 @@ public class IngestCommand implements Callable<Integer> {
             description = "progress bar on stderr (--no-progress: none)")
     boolean progress;
 
-    @ConfigProperty(name = "ingest.limits.max-image-side", defaultValue = "1024")
-    int maxImageSide;
+    @Inject
+    IngestConfig config;
 
     @Inject
     DatasetIngestion ingestion;
@@ -77,7 +78,7 @@ public class IngestCommand implements Callable<Integer> {
         String id = dataset != null ? dataset : path.toAbsolutePath().normalize().getFileName().toString();
         int valCap = valLimit >= 0 ? valLimit : limit > 0 ? Math.max(1, limit / 5) : 0;
         IngestOptions options = new IngestOptions(path, format, id, trainTopic, valTopic, datasetsTopic, valFraction, limit, valCap,
-                size, channels, encoding.toUpperCase(), recordBytes, maxImagesPerRecord, maxImageSide, partitions, seed, progress);
+                size, channels, encoding.toUpperCase(), recordBytes, maxImagesPerRecord, config.limits().maxImageSide(), partitions, seed, progress);
         try {
             if (bootstrapServers != null) {
                 producer.useBootstrapServers(bootstrapServers);

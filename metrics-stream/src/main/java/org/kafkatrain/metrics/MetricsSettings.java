@@ -1,9 +1,12 @@
 package org.kafkatrain.metrics;
 
+import org.kafkatrain.metrics.config.MetricsConfig;
+
 import java.time.Duration;
 
 /**
- * The topology's knobs.
+ * The topology's knobs as a plain value, so {@link TopologyProducer#build} runs without Quarkus. Defaults come from
+ * {@link MetricsConfig}.
  *
  * @param windowSize     hopping window length (event time)
  * @param windowAdvance  hop between window starts
@@ -15,7 +18,6 @@ import java.time.Duration;
 public record MetricsSettings(String stepsTopic, String metricsTopic, Duration windowSize, Duration windowAdvance, Duration grace,
                               int lastN, int lastNEvery, Duration dedupRetention) {
     public static MetricsSettings defaults() {
-        return new MetricsSettings("training.steps", "training.metrics", Duration.ofSeconds(60), Duration.ofSeconds(10),
-                Duration.ofSeconds(30), 100, 10, Duration.ofHours(6));
+        return MetricsConfig.defaults().settings();
     }
 }

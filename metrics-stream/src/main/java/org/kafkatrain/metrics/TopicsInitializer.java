@@ -1,12 +1,14 @@
 package org.kafkatrain.metrics;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.kafkatrain.metrics.config.MetricsConfig;
 
 import java.util.List;
 import java.util.Map;
@@ -24,10 +26,10 @@ public class TopicsInitializer {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
-    @ConfigProperty(name = "metrics.topics.partitions", defaultValue = "1")
-    int partitions;
-    @ConfigProperty(name = "kafka-streams.replication.factor", defaultValue = "1")
+    @ConfigProperty(name = "kafka-streams.replication.factor")
     short replicationFactor;
+    @Inject
+    MetricsConfig config;
 
     void ensure(List<String> topics) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
@@ -35,6 +37,7 @@ public class TopicsInitializer {
             for (String topic : topics) {
                 if (!existing.contains(topic)) {
                     try {
+                        int partitions = config.topics().partitions();
                         admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor))).all().get(30, TimeUnit.SECONDS);
                         LOG.infof("created topic %s (%d partitions, replication %d)", topic, partitions, replicationFactor);
                     } catch (ExecutionException e) {

@@ -19,12 +19,11 @@ import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.kafkatrain.contracts.EventSerdes;
 import org.kafkatrain.contracts.TrainingMetrics;
 import org.kafkatrain.contracts.TrainingStep;
+import org.kafkatrain.metrics.config.MetricsConfig;
 
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -35,30 +34,15 @@ import java.util.List;
  */
 @ApplicationScoped
 public class TopologyProducer {
-    @ConfigProperty(name = "metrics.steps-topic", defaultValue = "training.steps")
-    String stepsTopic;
-    @ConfigProperty(name = "metrics.metrics-topic", defaultValue = "training.metrics")
-    String metricsTopic;
-    @ConfigProperty(name = "metrics.window.size", defaultValue = "PT60S")
-    Duration windowSize;
-    @ConfigProperty(name = "metrics.window.advance", defaultValue = "PT10S")
-    Duration windowAdvance;
-    @ConfigProperty(name = "metrics.window.grace", defaultValue = "PT30S")
-    Duration grace;
-    @ConfigProperty(name = "metrics.last-n.steps", defaultValue = "100")
-    int lastN;
-    @ConfigProperty(name = "metrics.last-n.emit-every", defaultValue = "10")
-    int lastNEvery;
-    @ConfigProperty(name = "metrics.dedup.retention", defaultValue = "PT6H")
-    Duration dedupRetention;
-
+    @Inject
+    MetricsConfig config;
     @Inject
     TopicsInitializer topics;
 
     @Produces
     public Topology buildTopology() {
-        topics.ensure(List.of(stepsTopic, metricsTopic));
-        return build(new MetricsSettings(stepsTopic, metricsTopic, windowSize, windowAdvance, grace, lastN, lastNEvery, dedupRetention));
+        topics.ensure(List.of(config.stepsTopic(), config.metricsTopic()));
+        return build(config.settings());
     }
 
     public static Topology build(MetricsSettings s) {

@@ -1,0 +1,71 @@
+package org.kafkatrain.metrics.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.smallrye.config.WithDefault;
+import org.kafkatrain.contracts.Topics;
+import org.kafkatrain.metrics.MetricsSettings;
+
+import java.time.Duration;
+
+/** {@code metrics.*}: the topology's topics and knobs, each default written here and nowhere else. */
+@ConfigMapping(prefix = "metrics")
+public interface MetricsConfig {
+    @WithDefault(Topics.TRAINING_STEPS)
+    String stepsTopic();
+
+    @WithDefault(Topics.TRAINING_METRICS)
+    String metricsTopic();
+
+    Window window();
+
+    LastN lastN();
+
+    Dedup dedup();
+
+    TopicSettings topics();
+
+    /** Hopping event-time windows. */
+    interface Window {
+        @WithDefault("PT60S")
+        Duration size();
+
+        @WithDefault("PT10S")
+        Duration advance();
+
+        /** How late (event time) a step may arrive and still count in its window. */
+        @WithDefault("PT30S")
+        Duration grace();
+    }
+
+    /** The count-based rolling metric. */
+    interface LastN {
+        @WithDefault("100")
+        int steps();
+
+        @WithDefault("10")
+        int emitEvery();
+    }
+
+    interface Dedup {
+        /** How long an event id is remembered to drop its duplicates (a resumed trainer re-emits steps). */
+        @WithDefault("PT6H")
+        Duration retention();
+    }
+
+    /** For the topics metrics-stream creates on a fresh cluster. */
+    interface TopicSettings {
+        @WithDefault("1")
+        int partitions();
+    }
+
+    default MetricsSettings settings() {
+        return new MetricsSettings(stepsTopic(), metricsTopic(), window().size(), window().advance(), window().grace(), lastN().steps(),
+                lastN().emitEvery(), dedup().retention());
+    }
+
+    /** The defaults above, without a running application (for the topology's plain tests and benchmarks). */
+    static MetricsConfig defaults() {
+        return new SmallRyeConfigBuilder().withMapping(MetricsConfig.class).build().getConfigMapping(MetricsConfig.class);
+    }
+}
