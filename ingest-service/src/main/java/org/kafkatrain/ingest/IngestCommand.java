@@ -1,6 +1,7 @@
 package org.kafkatrain.ingest;
 
 import jakarta.inject.Inject;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.kafkatrain.contracts.Topics;
 import org.kafkatrain.ingest.config.IngestConfig;
 import picocli.CommandLine;
@@ -57,8 +58,13 @@ public class IngestCommand implements Callable<Integer> {
             description = "progress bar on stderr (--no-progress: none)")
     boolean progress;
 
+    @Option(names = "--summary-json", description = "also write the summary as JSON to this file (for scripts and benchmarks)")
+    Path summaryJson;
+
     @Inject
     IngestConfig config;
+    @Inject
+    ObjectMapper json;
 
     @Inject
     DatasetIngestion ingestion;
@@ -93,6 +99,9 @@ public class IngestCommand implements Callable<Integer> {
             }
             IngestReport report = ingestion.ingest(options);
             report.print(System.out);
+            if (summaryJson != null) {
+                json.writerWithDefaultPrettyPrinter().writeValue(summaryJson.toFile(), report);
+            }
             return report.skipped().isEmpty() ? 0 : SOME_SKIPPED;
         } catch (Exception e) {
             System.err.println("ingest: " + e.getMessage());

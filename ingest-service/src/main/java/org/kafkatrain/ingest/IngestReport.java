@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** What an ingestion did: images and records per split, bytes, per-class counts, and every skipped file with its reason. */
-record IngestReport(String dataset, Map<String, Long> images, Map<String, Long> records, long bytes, double seconds,
+public record IngestReport(String dataset, Map<String, Long> images, Map<String, Long> records, long bytes, double seconds,
                     Map<String, Map<String, Long>> perClass, List<String> skipped) {
 
     void print(PrintStream out) {

@@ -87,12 +87,14 @@ public final class LocalStack {
         }
     }
 
+    /** {@code export NAME=value} lines, as {@code stack env} prints them for a shell (the stack's values need no quoting). */
     private static Map<String, String> parseEnv(String output) {
         Map<String, String> env = new HashMap<>();
         for (String line : output.split("\n")) {
-            int eq = line.indexOf('=');
+            String assignment = line.strip().replaceFirst("^export ", "");
+            int eq = assignment.indexOf('=');
             if (eq > 0) {
-                env.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+                env.put(assignment.substring(0, eq), assignment.substring(eq + 1));
             }
         }
         return env;

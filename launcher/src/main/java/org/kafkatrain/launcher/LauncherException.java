@@ -1,0 +1,12 @@
+package org.kafkatrain.launcher;
+
+/** A failure the user reads as one line: what went wrong and, where it helps, what to do. */
+final class LauncherException extends RuntimeException {
+    LauncherException(String message) {
+        super(message);
+    }
+
+    LauncherException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

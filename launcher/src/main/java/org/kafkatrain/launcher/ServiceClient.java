@@ -1,0 +1,101 @@
+package org.kafkatrain.launcher;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+
+/** JSON over HTTP to one service (trainer-service, metrics-stream), with Jackson on both sides. */
+final class ServiceClient {
+    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final String name;
+    private final URI base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    ServiceClient(String name, String baseUrl) {
+        this.name = name;
+        this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
+    }
+
+    /** The resource at {@code path}, or empty on 404. */
+    <T> Optional<T> get(String path, TypeReference<T> type) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(resolve(path)).GET());
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        return Optional.of(read(path, expect(path, response, 200), type));
+    }
+
+    String getText(String path) {
+        return expect(path, send(HttpRequest.newBuilder(resolve(path)).GET()), 200);
+    }
+
+    /** POSTs {@code body} as JSON and reads the reply; any status but {@code expected} fails with the service's reason. */
+    <T> T post(String path, Object body, int expected, TypeReference<T> type) {
+        String json;
+        try {
+            json = JSON.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new LauncherException("cannot write request: " + e.getMessage(), e);
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        return read(path, expect(path, send(request), expected), type);
+    }
+
+    String name() {
+        return name;
+    }
+
+    private URI resolve(String path) {
+        return base.resolve(path.startsWith("/") ? path.substring(1) : path);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new LauncherException(name + " at " + base + " did not answer (" + e.getClass().getSimpleName() + "); is it running? ./kafka-train stack status", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LauncherException("interrupted", e);
+        }
+    }
+
+    private String expect(String path, HttpResponse<String> response, int expected) {
+        if (response.statusCode() != expected) {
+            throw new LauncherException(name + " " + path + ": HTTP " + response.statusCode() + ": " + reason(response.body()));
+        }
+        return response.body();
+    }
+
+    /** The service's own error text ({@code {"error": ...}}) when it sent one. */
+    private static String reason(String body) {
+        try {
+            JsonNode node = JSON.readTree(body);
+            if (node != null && node.hasNonNull("error")) {
+                return node.get("error").asText();
+            }
+        } catch (IOException ignored) {
+            // not JSON: show it as it is
+        }
+        return body == null || body.isBlank() ? "(no body)" : body.strip();
+    }
+
+    private <T> T read(String path, String body, TypeReference<T> type) {
+        try {
+            return JSON.readValue(body, type);
+        } catch (IOException e) {
+            throw new LauncherException(name + " " + path + " sent what is not the expected JSON: " + e.getMessage(), e);
+        }
+    }
+}
