@@ -34,6 +34,9 @@ import java.util.UUID;
  * usage: MetricsBench [events=60000] [runs=20] [steady-rate=100] [steady-events=3000]   (env: KAFKA_BOOTSTRAP_SERVERS)
  */
 public final class MetricsBench {
+    private MetricsBench() {
+    }
+
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 60_000;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 20;

@@ -35,6 +35,9 @@ import static org.bytedeco.pytorch.global.torch.set_num_threads;
  * usage: TrainerBench [steps=2000] [batch=8] [rounds=10]   (env: KAFKA_BOOTSTRAP_SERVERS, BENCH_DEVICE)
  */
 public final class TrainerBench {
+    private TrainerBench() {
+    }
+
     public static void main(String[] args) throws Exception {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 8;
