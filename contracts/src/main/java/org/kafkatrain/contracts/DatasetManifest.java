@@ -10,8 +10,16 @@ import java.util.Map;
  *
  * @param counts split ("train", "val") -> class name -> number of images
  */
-public record DatasetManifest(int v, String dataset, List<String> classes, int height, int width, int channels,
-                              String source, Map<String, Map<String, Long>> counts, long createdAt) {
+public record DatasetManifest(
+        int v,
+        String dataset,
+        List<String> classes,
+        int height,
+        int width,
+        int channels,
+        String source,
+        Map<String, Map<String, Long>> counts,
+        long createdAt) {
     public static final int VERSION = 1;
 
     public DatasetManifest {

@@ -19,8 +19,7 @@ public final class EventJson {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    private EventJson() {
-    }
+    private EventJson() {}
 
     public static byte[] write(Object event) {
         try {
@@ -42,7 +41,8 @@ public final class EventJson {
         return read(json, DatasetManifest.class, DatasetManifest::v, DatasetManifest.VERSION);
     }
 
-    private static <T> T read(byte[] json, Class<T> type, ToIntFunction<T> version, int known) throws InvalidRecordException {
+    private static <T> T read(byte[] json, Class<T> type, ToIntFunction<T> version, int known)
+            throws InvalidRecordException {
         if (json == null || json.length == 0) {
             throw new InvalidRecordException(Problem.EMPTY_VALUE, type.getSimpleName() + " event has no value");
         }
@@ -56,7 +56,9 @@ public final class EventJson {
             throw new InvalidRecordException(Problem.MALFORMED_EVENT, type.getSimpleName() + ": JSON null");
         }
         if (version.applyAsInt(event) != known) {
-            throw new InvalidRecordException(Problem.UNSUPPORTED_VERSION, type.getSimpleName() + " v=" + version.applyAsInt(event) + ", this reader knows " + known);
+            throw new InvalidRecordException(
+                    Problem.UNSUPPORTED_VERSION,
+                    type.getSimpleName() + " v=" + version.applyAsInt(event) + ", this reader knows " + known);
         }
         return event;
     }

@@ -10,8 +10,7 @@ import org.apache.kafka.common.serialization.Serdes;
  * consumers and Kafka Streams' deserialization exception handlers already know how to route.
  */
 public final class EventSerdes {
-    private EventSerdes() {
-    }
+    private EventSerdes() {}
 
     public static Serde<TrainingStep> trainingStep() {
         return Serdes.serdeFrom((topic, step) -> EventJson.write(step), strict(EventJson::readStep));

@@ -14,8 +14,7 @@ import java.util.Iterator;
 
 /** PNG and JPEG bytes to and from raw HWC uint8 pixels, through the JDK's ImageIO. */
 public final class ImageFiles {
-    private ImageFiles() {
-    }
+    private ImageFiles() {}
 
     /**
      * Decodes a PNG or JPEG (or any format ImageIO reads). The header's size is checked against {@code maxSide}
@@ -25,7 +24,8 @@ public final class ImageFiles {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw new InvalidRecordException(Problem.CORRUPT_IMAGE, "not a PNG or JPEG image (" + bytes.length + " bytes)");
+                throw new InvalidRecordException(
+                        Problem.CORRUPT_IMAGE, "not a PNG or JPEG image (" + bytes.length + " bytes)");
             }
             ImageReader reader = readers.next();
             try {
@@ -36,7 +36,9 @@ public final class ImageFiles {
                     throw new InvalidRecordException(Problem.BAD_SHAPE, "image header says " + height + "x" + width);
                 }
                 if (width > maxSide || height > maxSide) {
-                    throw new InvalidRecordException(Problem.IMAGE_TOO_LARGE, height + "x" + width + " exceeds the limit of " + maxSide + " px per side");
+                    throw new InvalidRecordException(
+                            Problem.IMAGE_TOO_LARGE,
+                            height + "x" + width + " exceeds the limit of " + maxSide + " px per side");
                 }
                 return reader.read(0);
             } finally {

@@ -41,7 +41,8 @@ public final class ImageRecordCodec {
 
     /** The envelope for {@code samples}, each image stored with {@code encoding}. */
     public static byte[] encodeBatch(String dataset, List<Sample> samples, PixelEncoding encoding) {
-        ImageBatch.Builder batch = ImageBatch.newBuilder().setSchemaVersion(SCHEMA_VERSION).setDataset(dataset);
+        ImageBatch.Builder batch =
+                ImageBatch.newBuilder().setSchemaVersion(SCHEMA_VERSION).setDataset(dataset);
         for (Sample s : samples) {
             batch.addImages(encodeImage(s, encoding));
         }
@@ -55,8 +56,15 @@ public final class ImageRecordCodec {
             case JPEG -> ImageFiles.encode(s.pixels(), s.height(), s.width(), s.channels(), "jpeg");
             default -> throw new IllegalArgumentException("cannot encode as " + encoding);
         };
-        return LabeledImage.newBuilder().setId(s.id()).setLabel(s.label()).setHeight(s.height()).setWidth(s.width())
-                .setChannels(s.channels()).setEncoding(encoding).setData(ByteString.copyFrom(data)).build();
+        return LabeledImage.newBuilder()
+                .setId(s.id())
+                .setLabel(s.label())
+                .setHeight(s.height())
+                .setWidth(s.width())
+                .setChannels(s.channels())
+                .setEncoding(encoding)
+                .setData(ByteString.copyFrom(data))
+                .build();
     }
 
     /**
@@ -67,12 +75,14 @@ public final class ImageRecordCodec {
      * @param dataset     the {@code dataset} header, or null
      * @param id          id for a single-image record (e.g. topic-partition@offset)
      */
-    public DecodedRecord decode(String contentType, String label, String dataset, String id, byte[] value) throws InvalidRecordException {
+    public DecodedRecord decode(String contentType, String label, String dataset, String id, byte[] value)
+            throws InvalidRecordException {
         if (value == null || value.length == 0) {
             throw new InvalidRecordException(Problem.EMPTY_VALUE, "record has no value");
         }
         if (value.length > limits.maxRecordBytes()) {
-            throw new InvalidRecordException(Problem.RECORD_TOO_LARGE, value.length + " bytes exceeds the limit of " + limits.maxRecordBytes());
+            throw new InvalidRecordException(
+                    Problem.RECORD_TOO_LARGE, value.length + " bytes exceeds the limit of " + limits.maxRecordBytes());
         }
         if (contentType == null || contentType.isBlank()) {
             throw new InvalidRecordException(Problem.MISSING_CONTENT_TYPE, "no content-type header");
@@ -83,8 +93,10 @@ public final class ImageRecordCodec {
                 requireVersion(contentType);
                 yield decodeBatch(value);
             }
-            case PNG, JPEG -> new DecodedRecord(dataset == null ? "" : dataset, List.of(decodeSingle(label, id, value)));
-            default -> throw new InvalidRecordException(Problem.UNKNOWN_CONTENT_TYPE, "content-type '" + contentType + "'");
+            case PNG, JPEG ->
+                new DecodedRecord(dataset == null ? "" : dataset, List.of(decodeSingle(label, id, value)));
+            default ->
+                throw new InvalidRecordException(Problem.UNKNOWN_CONTENT_TYPE, "content-type '" + contentType + "'");
         };
     }
 
@@ -97,7 +109,9 @@ public final class ImageRecordCodec {
         for (String param : contentType.split(";")) {
             String p = param.trim();
             if (p.startsWith("v=") && !p.equals("v=" + SCHEMA_VERSION)) {
-                throw new InvalidRecordException(Problem.UNSUPPORTED_VERSION, "content-type version " + p.substring(2) + ", this reader knows " + SCHEMA_VERSION);
+                throw new InvalidRecordException(
+                        Problem.UNSUPPORTED_VERSION,
+                        "content-type version " + p.substring(2) + ", this reader knows " + SCHEMA_VERSION);
             }
         }
     }
@@ -110,14 +124,18 @@ public final class ImageRecordCodec {
             throw new InvalidRecordException(Problem.MALFORMED_ENVELOPE, e.getMessage(), e);
         }
         if (batch.getSchemaVersion() != SCHEMA_VERSION) {
-            throw new InvalidRecordException(Problem.UNSUPPORTED_VERSION, "envelope schema_version " + Integer.toUnsignedString(batch.getSchemaVersion()) + ", this reader knows " + SCHEMA_VERSION);
+            throw new InvalidRecordException(
+                    Problem.UNSUPPORTED_VERSION,
+                    "envelope schema_version " + Integer.toUnsignedString(batch.getSchemaVersion())
+                            + ", this reader knows " + SCHEMA_VERSION);
         }
         int count = batch.getImagesCount();
         if (count == 0) {
             throw new InvalidRecordException(Problem.EMPTY_BATCH, "envelope holds no images");
         }
         if (count > limits.maxImagesPerRecord()) {
-            throw new InvalidRecordException(Problem.TOO_MANY_IMAGES, count + " images exceeds the limit of " + limits.maxImagesPerRecord());
+            throw new InvalidRecordException(
+                    Problem.TOO_MANY_IMAGES, count + " images exceeds the limit of " + limits.maxImagesPerRecord());
         }
         List<Sample> samples = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -135,7 +153,9 @@ public final class ImageRecordCodec {
             throw new InvalidRecordException(Problem.BAD_SHAPE, where + ": " + h + "x" + w);
         }
         if (h > limits.maxImageSide() || w > limits.maxImageSide()) {
-            throw new InvalidRecordException(Problem.IMAGE_TOO_LARGE, where + ": " + h + "x" + w + " exceeds the limit of " + limits.maxImageSide() + " px per side");
+            throw new InvalidRecordException(
+                    Problem.IMAGE_TOO_LARGE,
+                    where + ": " + h + "x" + w + " exceeds the limit of " + limits.maxImageSide() + " px per side");
         }
         if (c != 1 && c != 3) {
             throw new InvalidRecordException(Problem.BAD_CHANNELS, where + ": " + c + " channels, expected 1 or 3");
@@ -145,18 +165,25 @@ public final class ImageRecordCodec {
         byte[] pixels = switch (image.getEncoding()) {
             case RAW_U8_HWC -> {
                 if (data.length != h * w * c) {
-                    throw new InvalidRecordException(Problem.PIXEL_COUNT_MISMATCH, where + ": " + data.length + " bytes for " + h + "x" + w + "x" + c + " = " + h * w * c);
+                    throw new InvalidRecordException(
+                            Problem.PIXEL_COUNT_MISMATCH,
+                            where + ": " + data.length + " bytes for " + h + "x" + w + "x" + c + " = " + h * w * c);
                 }
                 yield data;
             }
             case PNG, JPEG -> {
                 BufferedImage decoded = ImageFiles.read(data, limits.maxImageSide());
                 if (decoded.getHeight() != h || decoded.getWidth() != w) {
-                    throw new InvalidRecordException(Problem.SHAPE_MISMATCH, where + ": declared " + h + "x" + w + ", image is " + decoded.getHeight() + "x" + decoded.getWidth());
+                    throw new InvalidRecordException(
+                            Problem.SHAPE_MISMATCH,
+                            where + ": declared " + h + "x" + w + ", image is " + decoded.getHeight() + "x"
+                                    + decoded.getWidth());
                 }
                 yield ImageFiles.toPixels(decoded, c);
             }
-            default -> throw new InvalidRecordException(Problem.UNKNOWN_PIXEL_ENCODING, where + ": encoding " + image.getEncodingValue());
+            default ->
+                throw new InvalidRecordException(
+                        Problem.UNKNOWN_PIXEL_ENCODING, where + ": encoding " + image.getEncodingValue());
         };
         String id = image.getId().isEmpty() ? "#" + index : image.getId();
         return new Sample(id, image.getLabel(), h, w, c, pixels);
@@ -175,13 +202,21 @@ public final class ImageRecordCodec {
         checkLabel(classIndex, "label");
         BufferedImage decoded = ImageFiles.read(value, limits.maxImageSide());
         int channels = ImageFiles.channelsOf(decoded);
-        return new Sample(id, classIndex, decoded.getHeight(), decoded.getWidth(), channels, ImageFiles.toPixels(decoded, channels));
+        return new Sample(
+                id,
+                classIndex,
+                decoded.getHeight(),
+                decoded.getWidth(),
+                channels,
+                ImageFiles.toPixels(decoded, channels));
     }
 
     private void checkLabel(int label, String where) throws InvalidRecordException {
         if (label < 0 || (limits.numClasses() > 0 && label >= limits.numClasses())) {
-            throw new InvalidRecordException(Problem.LABEL_OUT_OF_RANGE, where + ": label " + label
-                    + (limits.numClasses() > 0 ? " outside [0, " + limits.numClasses() + ")" : " is negative"));
+            throw new InvalidRecordException(
+                    Problem.LABEL_OUT_OF_RANGE,
+                    where + ": label " + label
+                            + (limits.numClasses() > 0 ? " outside [0, " + limits.numClasses() + ")" : " is negative"));
         }
     }
 }

@@ -12,16 +12,18 @@ import java.util.Optional;
 
 /** Finds a dataset's manifest on the compacted datasets topic: the newest value for its key wins. */
 public final class ManifestLookup {
-    private ManifestLookup() {
-    }
+    private ManifestLookup() {}
 
     /** Reads the topic from its beginning to its current end with the given (assign-only) consumer. */
-    public static Optional<DatasetManifest> find(Consumer<String, byte[]> consumer, String topic, String dataset) throws InvalidRecordException {
+    public static Optional<DatasetManifest> find(Consumer<String, byte[]> consumer, String topic, String dataset)
+            throws InvalidRecordException {
         List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(15));
         if (infos == null || infos.isEmpty()) {
             return Optional.empty();
         }
-        List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        List<TopicPartition> partitions = infos.stream()
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions);

@@ -14,7 +14,8 @@ public record RecordLimits(int maxImageSide, int maxImagesPerRecord, int maxReco
 
     public RecordLimits {
         if (maxImageSide <= 0 || maxImagesPerRecord <= 0 || maxRecordBytes <= 0 || numClasses < 0) {
-            throw new IllegalArgumentException("limits must be positive: " + maxImageSide + ", " + maxImagesPerRecord + ", " + maxRecordBytes + ", " + numClasses);
+            throw new IllegalArgumentException("limits must be positive: " + maxImageSide + ", " + maxImagesPerRecord
+                    + ", " + maxRecordBytes + ", " + numClasses);
         }
     }
 

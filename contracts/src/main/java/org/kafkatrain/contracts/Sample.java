@@ -14,7 +14,8 @@ public record Sample(String id, int label, int height, int width, int channels, 
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(pixels, "pixels");
         if (pixels.length != (long) height * width * channels) {
-            throw new IllegalArgumentException("pixels: " + pixels.length + " bytes for " + height + "x" + width + "x" + channels);
+            throw new IllegalArgumentException(
+                    "pixels: " + pixels.length + " bytes for " + height + "x" + width + "x" + channels);
         }
     }
 

@@ -16,12 +16,12 @@ public final class Topics {
     public static final String HEADER_LABEL = "label";
     /** Dataset id of a single-image record (optional). */
     public static final String HEADER_DATASET = "dataset";
+
     public static final String HEADER_DEAD_LETTER_REASON = "dead-letter-reason";
     public static final String HEADER_DEAD_LETTER_PROBLEM = "dead-letter-problem";
     public static final String HEADER_ORIGIN_TOPIC = "dead-letter-topic";
     public static final String HEADER_ORIGIN_PARTITION = "dead-letter-partition";
     public static final String HEADER_ORIGIN_OFFSET = "dead-letter-offset";
 
-    private Topics() {
-    }
+    private Topics() {}
 }

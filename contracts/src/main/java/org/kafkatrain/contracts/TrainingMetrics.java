@@ -15,9 +15,20 @@ package org.kafkatrain.contracts;
  * @param top5        top-5 accuracy in percent
  * @param imagesPerSec samples divided by the span of event time they cover
  */
-public record TrainingMetrics(int v, String kind, String runId, String split, int epoch, long windowStart,
-                              long windowEnd, long steps, long samples, double loss, double top1, double top5,
-                              double imagesPerSec) {
+public record TrainingMetrics(
+        int v,
+        String kind,
+        String runId,
+        String split,
+        int epoch,
+        long windowStart,
+        long windowEnd,
+        long steps,
+        long samples,
+        double loss,
+        double top1,
+        double top5,
+        double imagesPerSec) {
     public static final int VERSION = 1;
     public static final String WINDOW = "window";
     public static final String LAST_N = "last_n";

@@ -17,9 +17,22 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param rejected  records sent to the dead-letter topic so far in this run
  * @param timestamp event time, milliseconds since the epoch
  */
-public record TrainingStep(int v, String type, String runId, String split, int epoch, long step, int batch,
-                           int samples, double loss, long correct1, long correct5, double lr, double imagesPerSec,
-                           long rejected, long timestamp) {
+public record TrainingStep(
+        int v,
+        String type,
+        String runId,
+        String split,
+        int epoch,
+        long step,
+        int batch,
+        int samples,
+        double loss,
+        long correct1,
+        long correct5,
+        double lr,
+        double imagesPerSec,
+        long rejected,
+        long timestamp) {
     public static final int VERSION = 1;
     public static final String STEP = "step";
     public static final String EPOCH_END = "epoch_end";

@@ -1,12 +1,12 @@
 package org.kafkatrain.contracts;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.api.Test;
 import org.kafkatrain.contracts.proto.PixelEncoding;
 
 import java.util.List;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Thousands of random and mutated values through every decoder: the only acceptable outcomes are a valid result or
@@ -19,8 +19,12 @@ class DecoderFuzzTest {
     @Test
     void randomAndMutatedImageRecordsYieldOnlyTypedErrors() {
         Random random = new Random(20261126L);
-        byte[] raw = ImageRecordCodec.encodeBatch("ds", List.of(TestImages.sample("a", 3, 8, 8, 1, 1), TestImages.sample("b", 4, 6, 5, 3, 2)), PixelEncoding.RAW_U8_HWC);
-        byte[] png = ImageRecordCodec.encodeBatch("ds", List.of(TestImages.gradient("p", 3, 16, 16, 3)), PixelEncoding.PNG);
+        byte[] raw = ImageRecordCodec.encodeBatch(
+                "ds",
+                List.of(TestImages.sample("a", 3, 8, 8, 1, 1), TestImages.sample("b", 4, 6, 5, 3, 2)),
+                PixelEncoding.RAW_U8_HWC);
+        byte[] png =
+                ImageRecordCodec.encodeBatch("ds", List.of(TestImages.gradient("p", 3, 16, 16, 3)), PixelEncoding.PNG);
         byte[] jpeg = ImageFiles.encode(TestImages.gradient("j", 0, 16, 16, 3).pixels(), 16, 16, 3, "jpeg");
         String[] types = {ImageRecordCodec.BATCH_CONTENT_TYPE, "image/png", "image/jpeg"};
         int valid = 0;
@@ -48,14 +52,18 @@ class DecoderFuzzTest {
     @Test
     void randomAndMutatedEventsYieldOnlyTypedErrors() {
         Random random = new Random(7L);
-        byte[] step = EventJson.write(new TrainingStep(1, TrainingStep.STEP, "run", TrainingStep.TRAIN, 0, 1, 0, 32, 2.3, 4, 15, 1e-3, 28.5, 0, 1000L));
+        byte[] step = EventJson.write(new TrainingStep(
+                1, TrainingStep.STEP, "run", TrainingStep.TRAIN, 0, 1, 0, 32, 2.3, 4, 15, 1e-3, 28.5, 0, 1000L));
         for (int round = 0; round < ROUNDS; round++) {
             byte[] value = round % 2 == 0 ? randomBytes(random) : mutate(step, random);
             try {
                 EventJson.readStep(value);
             } catch (InvalidRecordException e) {
-                assertThat(e.problem()).isIn(InvalidRecordException.Problem.MALFORMED_EVENT, InvalidRecordException.Problem.UNSUPPORTED_VERSION,
-                        InvalidRecordException.Problem.EMPTY_VALUE);
+                assertThat(e.problem())
+                        .isIn(
+                                InvalidRecordException.Problem.MALFORMED_EVENT,
+                                InvalidRecordException.Problem.UNSUPPORTED_VERSION,
+                                InvalidRecordException.Problem.EMPTY_VALUE);
             }
         }
     }

@@ -1,5 +1,7 @@
 package org.kafkatrain.contracts;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -27,8 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** Both record encodings through the local stack's real Kafka broker, decoded back with the contract codec. */
 @ExtendWith(LocalStackExtension.class)
 class ImageBatchBrokerIT {
@@ -41,22 +41,34 @@ class ImageBatchBrokerIT {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
         }
         List<Sample> sent = new ArrayList<>();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             for (int r = 0; r < 5; r++) {
                 List<Sample> batch = new ArrayList<>();
                 for (int i = 0; i < 64; i++) {
                     batch.add(TestImages.sample("s-" + r + "-" + i, (r + i) % 10, 28, 28, 1, r * 100L + i));
                 }
                 sent.addAll(batch);
-                ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, "batch-" + r, ImageRecordCodec.encodeBatch("it", batch, PixelEncoding.RAW_U8_HWC));
-                record.headers().add(Topics.HEADER_CONTENT_TYPE, ImageRecordCodec.BATCH_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>(
+                        topic, "batch-" + r, ImageRecordCodec.encodeBatch("it", batch, PixelEncoding.RAW_U8_HWC));
+                record.headers()
+                        .add(
+                                Topics.HEADER_CONTENT_TYPE,
+                                ImageRecordCodec.BATCH_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
                 producer.send(record).get();
             }
             Sample single = TestImages.sample("single", 4, 32, 32, 3, 9);
             sent.add(single);
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, "single", ImageFiles.encode(single.pixels(), 32, 32, 3, "png"));
+            ProducerRecord<String, byte[]> record =
+                    new ProducerRecord<>(topic, "single", ImageFiles.encode(single.pixels(), 32, 32, 3, "png"));
             record.headers().add(Topics.HEADER_CONTENT_TYPE, ImageRecordCodec.PNG.getBytes(StandardCharsets.UTF_8));
             record.headers().add(Topics.HEADER_LABEL, "4".getBytes(StandardCharsets.UTF_8));
             producer.send(record).get();
@@ -65,14 +77,25 @@ class ImageBatchBrokerIT {
         ImageRecordCodec codec = new ImageRecordCodec(RecordLimits.DEFAULT.withNumClasses(10));
         List<Sample> received = new ArrayList<>();
         TopicPartition partition = new TopicPartition(topic, 0);
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer.assign(List.of(partition));
             long deadline = System.currentTimeMillis() + 30_000;
             while (received.size() < sent.size() && System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    received.addAll(codec.decode(header(r, Topics.HEADER_CONTENT_TYPE), header(r, Topics.HEADER_LABEL), null,
-                            r.topic() + "-" + r.partition() + "@" + r.offset(), r.value()).samples());
+                    received.addAll(codec.decode(
+                                    header(r, Topics.HEADER_CONTENT_TYPE),
+                                    header(r, Topics.HEADER_LABEL),
+                                    null,
+                                    r.topic() + "-" + r.partition() + "@" + r.offset(),
+                                    r.value())
+                            .samples());
                 }
             }
         }

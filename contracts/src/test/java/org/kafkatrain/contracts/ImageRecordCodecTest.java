@@ -1,5 +1,7 @@
 package org.kafkatrain.contracts;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -7,14 +9,13 @@ import org.kafkatrain.contracts.proto.PixelEncoding;
 
 import java.util.List;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 class ImageRecordCodecTest {
     private final ImageRecordCodec codec = new ImageRecordCodec(RecordLimits.DEFAULT.withNumClasses(10));
 
     @Test
     void rawBatchRoundTripsBitExactly() throws InvalidRecordException {
-        List<Sample> samples = List.of(TestImages.sample("a", 0, 28, 28, 1, 1), TestImages.sample("b", 9, 32, 24, 3, 2));
+        List<Sample> samples =
+                List.of(TestImages.sample("a", 0, 28, 28, 1, 1), TestImages.sample("b", 9, 32, 24, 3, 2));
         byte[] value = ImageRecordCodec.encodeBatch("ds", samples, PixelEncoding.RAW_U8_HWC);
 
         DecodedRecord decoded = codec.decode(ImageRecordCodec.BATCH_CONTENT_TYPE, null, null, "x", value);
@@ -26,19 +27,23 @@ class ImageRecordCodecTest {
             Sample out = decoded.samples().get(i);
             assertThat(out.id()).isEqualTo(in.id());
             assertThat(out.label()).isEqualTo(in.label());
-            assertThat(new int[]{out.height(), out.width(), out.channels()}).containsExactly(in.height(), in.width(), in.channels());
+            assertThat(new int[] {out.height(), out.width(), out.channels()})
+                    .containsExactly(in.height(), in.width(), in.channels());
             assertThat(out.pixels()).isEqualTo(in.pixels());
         }
     }
 
     @ParameterizedTest
-    @EnumSource(value = PixelEncoding.class, names = {"PNG", "JPEG"})
+    @EnumSource(
+            value = PixelEncoding.class,
+            names = {"PNG", "JPEG"})
     void compressedBatchRoundTrips(PixelEncoding encoding) throws InvalidRecordException {
         Sample gray = TestImages.gradient("g", 3, 20, 30, 1);
         Sample rgb = TestImages.gradient("c", 4, 16, 16, 3);
         byte[] value = ImageRecordCodec.encodeBatch("ds", List.of(gray, rgb), encoding);
 
-        List<Sample> out = codec.decode(ImageRecordCodec.BATCH_CONTENT_TYPE, null, null, "x", value).samples();
+        List<Sample> out = codec.decode(ImageRecordCodec.BATCH_CONTENT_TYPE, null, null, "x", value)
+                .samples();
 
         // PNG is lossless; baseline JPEG at quality 0.75 stays within a few levels on smooth images.
         int tolerance = encoding == PixelEncoding.PNG ? 0 : 12;
@@ -74,9 +79,14 @@ class ImageRecordCodecTest {
 
     @Test
     void versionParameterOfTheCurrentVersionIsAccepted() throws InvalidRecordException {
-        byte[] value = ImageRecordCodec.encodeBatch("ds", List.of(TestImages.sample("a", 1, 2, 2, 1, 1)), PixelEncoding.RAW_U8_HWC);
-        assertThat(codec.decode(ImageRecordCodec.BATCH_MEDIA_TYPE, null, null, "x", value).samples()).hasSize(1);
-        assertThat(codec.decode(ImageRecordCodec.BATCH_MEDIA_TYPE + ";v=1", null, null, "x", value).samples()).hasSize(1);
+        byte[] value = ImageRecordCodec.encodeBatch(
+                "ds", List.of(TestImages.sample("a", 1, 2, 2, 1, 1)), PixelEncoding.RAW_U8_HWC);
+        assertThat(codec.decode(ImageRecordCodec.BATCH_MEDIA_TYPE, null, null, "x", value)
+                        .samples())
+                .hasSize(1);
+        assertThat(codec.decode(ImageRecordCodec.BATCH_MEDIA_TYPE + ";v=1", null, null, "x", value)
+                        .samples())
+                .hasSize(1);
     }
 
     private static void assertClose(Sample actual, Sample expected, int tolerance) {

@@ -4,8 +4,7 @@ import java.util.Random;
 
 /** Deterministic sample images for codec tests. */
 final class TestImages {
-    private TestImages() {
-    }
+    private TestImages() {}
 
     static Sample sample(String id, int label, int height, int width, int channels, long seed) {
         byte[] pixels = new byte[height * width * channels];

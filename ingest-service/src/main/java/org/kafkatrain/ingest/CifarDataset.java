@@ -21,7 +21,10 @@ final class CifarDataset implements DatasetSource {
         this.root = root;
         Path meta = root.resolve("batches.meta.txt");
         this.classes = Files.isRegularFile(meta)
-                ? Files.readAllLines(meta).stream().map(String::trim).filter(s -> !s.isEmpty()).toList()
+                ? Files.readAllLines(meta).stream()
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .toList()
                 : List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
     }
 

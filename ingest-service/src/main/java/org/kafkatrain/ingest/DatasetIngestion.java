@@ -32,6 +32,7 @@ import java.util.concurrent.Future;
 public class DatasetIngestion {
     /** Envelope bytes per image beyond its pixels (field tags, lengths, id): a safe over-estimate. */
     private static final int PER_IMAGE_OVERHEAD = 96;
+
     private static final int CHUNK = 256;
 
     @Inject
@@ -42,7 +43,8 @@ public class DatasetIngestion {
         producer.connect();
         producer.ensureTopics(List.of(o.trainTopic(), o.valTopic()), o.datasetsTopic(), o.partitions());
         List<SourceImage> all = source.images().toList();
-        Map<String, List<SourceImage>> plan = SplitPlan.plan(all, source.hasSplits(), o.valFraction(), o.seed(), o.limitPerClass(), o.valLimitPerClass());
+        Map<String, List<SourceImage>> plan = SplitPlan.plan(
+                all, source.hasSplits(), o.valFraction(), o.seed(), o.limitPerClass(), o.valLimitPerClass());
         List<String> skipped = new ArrayList<>(source.unusable());
         Map<String, Long> images = new TreeMap<>();
         Map<String, Long> records = new TreeMap<>();
@@ -65,7 +67,8 @@ public class DatasetIngestion {
             for (int from = 0; from < planned.size(); from += CHUNK) {
                 List<SourceImage> chunk = planned.subList(from, Math.min(planned.size(), from + CHUNK));
                 // Decoding and resizing dominate for files: run them in parallel, keep the order.
-                List<Object> loaded = chunk.parallelStream().map(img -> load(img, transform)).toList();
+                List<Object> loaded =
+                        chunk.parallelStream().map(img -> load(img, transform)).toList();
                 for (int i = 0; i < chunk.size(); i++) {
                     done++;
                     SourceImage img = chunk.get(i);
@@ -75,22 +78,31 @@ public class DatasetIngestion {
                     }
                     RawImage raw = (RawImage) loaded.get(i);
                     if (shape == null) {
-                        shape = new int[]{raw.height(), raw.width(), raw.channels()};
+                        shape = new int[] {raw.height(), raw.width(), raw.channels()};
                     } else if (shape[0] != raw.height() || shape[1] != raw.width() || shape[2] != raw.channels()) {
                         skipped.add(img.id() + ": " + raw.height() + "x" + raw.width() + "x" + raw.channels()
-                                + " differs from the dataset's " + shape[0] + "x" + shape[1] + "x" + shape[2] + " (use --size)");
+                                + " differs from the dataset's " + shape[0] + "x" + shape[1] + "x" + shape[2]
+                                + " (use --size)");
                         continue;
                     }
                     int size = raw.pixels().length + PER_IMAGE_OVERHEAD;
-                    if (!pending.isEmpty() && (pendingBytes + size > o.recordBytes() || pending.size() >= o.maxImagesPerRecord())) {
+                    if (!pending.isEmpty()
+                            && (pendingBytes + size > o.recordBytes() || pending.size() >= o.maxImagesPerRecord())) {
                         bytes += send(topic, o.dataset(), pending, encoding, sent);
                         pending = new ArrayList<>();
                         pendingBytes = 0;
                     }
-                    pending.add(new Sample(o.dataset() + "/" + img.id(), img.label(), raw.height(), raw.width(), raw.channels(), raw.pixels()));
+                    pending.add(new Sample(
+                            o.dataset() + "/" + img.id(),
+                            img.label(),
+                            raw.height(),
+                            raw.width(),
+                            raw.channels(),
+                            raw.pixels()));
                     pendingBytes += size;
                     images.merge(split, 1L, Long::sum);
-                    perClass.computeIfAbsent(split, s -> new TreeMap<>()).merge(source.classes().get(img.label()), 1L, Long::sum);
+                    perClass.computeIfAbsent(split, s -> new TreeMap<>())
+                            .merge(source.classes().get(img.label()), 1L, Long::sum);
                 }
                 if (bar != null) {
                     bar.update(done, bytes);
@@ -106,10 +118,20 @@ public class DatasetIngestion {
         if (shape == null) {
             throw new IOException("no usable image in " + o.path());
         }
-        DatasetManifest manifest = new DatasetManifest(DatasetManifest.VERSION, o.dataset(), source.classes(), shape[0], shape[1], shape[2],
-                o.path().toAbsolutePath().toString(), perClass, System.currentTimeMillis());
-        awaitAll(List.of(producer.send(new ProducerRecord<>(o.datasetsTopic(), o.dataset(), EventJson.write(manifest)))));
-        return new IngestReport(o.dataset(), images, records, bytes, (System.nanoTime() - started) / 1e9, perClass, skipped);
+        DatasetManifest manifest = new DatasetManifest(
+                DatasetManifest.VERSION,
+                o.dataset(),
+                source.classes(),
+                shape[0],
+                shape[1],
+                shape[2],
+                o.path().toAbsolutePath().toString(),
+                perClass,
+                System.currentTimeMillis());
+        awaitAll(List.of(
+                producer.send(new ProducerRecord<>(o.datasetsTopic(), o.dataset(), EventJson.write(manifest)))));
+        return new IngestReport(
+                o.dataset(), images, records, bytes, (System.nanoTime() - started) / 1e9, perClass, skipped);
     }
 
     private DatasetSource open(IngestOptions o) throws IOException {
@@ -118,7 +140,8 @@ public class DatasetIngestion {
         }
         String format = o.format();
         if (format.equals("auto")) {
-            format = IdxDataset.looksLike(o.path()) ? "idx" : CifarDataset.looksLike(o.path()) ? "cifar" : "imagefolder";
+            format =
+                    IdxDataset.looksLike(o.path()) ? "idx" : CifarDataset.looksLike(o.path()) ? "cifar" : "imagefolder";
         }
         return switch (format) {
             case "idx" -> new IdxDataset(o.path());
@@ -137,10 +160,17 @@ public class DatasetIngestion {
         }
     }
 
-    private long send(String topic, String dataset, List<Sample> samples, PixelEncoding encoding, List<Future<RecordMetadata>> sent) {
+    private long send(
+            String topic,
+            String dataset,
+            List<Sample> samples,
+            PixelEncoding encoding,
+            List<Future<RecordMetadata>> sent) {
         byte[] value = ImageRecordCodec.encodeBatch(dataset, samples, encoding);
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, samples.get(0).id(), value);
-        record.headers().add(Topics.HEADER_CONTENT_TYPE, ImageRecordCodec.BATCH_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
+        ProducerRecord<String, byte[]> record =
+                new ProducerRecord<>(topic, samples.get(0).id(), value);
+        record.headers()
+                .add(Topics.HEADER_CONTENT_TYPE, ImageRecordCodec.BATCH_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
         record.headers().add(Topics.HEADER_DATASET, dataset.getBytes(StandardCharsets.UTF_8));
         sent.add(producer.send(record));
         return value.length;
@@ -152,7 +182,8 @@ public class DatasetIngestion {
                 f.get();
             }
         } catch (ExecutionException e) {
-            throw new IOException("a record was not acknowledged: " + e.getCause().getMessage(), e.getCause());
+            throw new IOException(
+                    "a record was not acknowledged: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

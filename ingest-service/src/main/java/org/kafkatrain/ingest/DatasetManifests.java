@@ -22,9 +22,16 @@ public class DatasetManifests {
     ImageProducer producer;
 
     Optional<DatasetManifest> find(String topic, String dataset) throws IOException {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, producer.bootstrapServers(),
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false, ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        producer.bootstrapServers(),
+                        ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
+                        false,
+                        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                        10_000),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             return ManifestLookup.find(consumer, topic, dataset);
         } catch (InvalidRecordException e) {
             throw new IOException("manifest of " + dataset + " is unreadable: " + e.getMessage(), e);

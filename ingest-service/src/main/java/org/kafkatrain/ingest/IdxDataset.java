@@ -17,8 +17,8 @@ import java.util.zip.GZIPInputStream;
  * {@code t10k-} pair as the val split), as Debian's dataset-fashion-mnist installs them.
  */
 final class IdxDataset implements DatasetSource {
-    static final List<String> FASHION_MNIST = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
-            "Sneaker", "Bag", "Ankle boot");
+    static final List<String> FASHION_MNIST = List.of(
+            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
     private static final int IMAGES_MAGIC = 0x00000803;
     private static final int LABELS_MAGIC = 0x00000801;
 
@@ -27,7 +27,8 @@ final class IdxDataset implements DatasetSource {
 
     IdxDataset(Path root) {
         this.root = root;
-        this.classes = root.toString().toLowerCase().contains("fashion") ? FASHION_MNIST
+        this.classes = root.toString().toLowerCase().contains("fashion")
+                ? FASHION_MNIST
                 : IntStream.range(0, 10).mapToObj(Integer::toString).toList();
     }
 
@@ -99,7 +100,7 @@ final class IdxDataset implements DatasetSource {
     }
 
     private static Path find(Path root, String base) {
-        for (String name : new String[]{base, base + ".gz"}) {
+        for (String name : new String[] {base, base + ".gz"}) {
             if (Files.isRegularFile(root.resolve(name))) {
                 return root.resolve(name);
             }

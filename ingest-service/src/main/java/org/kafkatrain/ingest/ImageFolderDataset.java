@@ -115,7 +115,8 @@ final class ImageFolderDataset implements DatasetSource {
     private static List<String> classFolders(Path dir) throws IOException {
         TreeSet<String> names = new TreeSet<>();
         try (Stream<Path> list = Files.list(dir)) {
-            list.filter(Files::isDirectory).forEach(p -> names.add(p.getFileName().toString()));
+            list.filter(Files::isDirectory)
+                    .forEach(p -> names.add(p.getFileName().toString()));
         }
         return List.copyOf(names);
     }

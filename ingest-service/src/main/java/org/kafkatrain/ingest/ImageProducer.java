@@ -35,6 +35,7 @@ import java.util.concurrent.TimeoutException;
 public class ImageProducer {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
+
     @Inject
     IngestConfig settings;
 
@@ -57,13 +58,17 @@ public class ImageProducer {
         if (producer != null) {
             return;
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, settings.connectTimeoutSeconds() * 1000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, settings.connectTimeoutSeconds() * 1000))) {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                settings.connectTimeoutSeconds() * 1000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                settings.connectTimeoutSeconds() * 1000))) {
             admin.describeCluster().nodes().get(settings.connectTimeoutSeconds(), TimeUnit.SECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within " + settings.connectTimeoutSeconds()
-                    + " s (is the stack up? ./kafka-train stack start)");
+            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within "
+                    + settings.connectTimeoutSeconds() + " s (is the stack up? ./kafka-train stack start)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -89,13 +94,20 @@ public class ImageProducer {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             for (String topic : imageTopics) {
                 if (!existing.contains(topic)) {
-                    create(admin, new NewTopic(topic, partitions, settings.topic().replicationFactor())
-                            .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(settings.maxRequestBytes()))));
+                    create(
+                            admin,
+                            new NewTopic(topic, partitions, settings.topic().replicationFactor())
+                                    .configs(Map.of(
+                                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                                            Integer.toString(settings.maxRequestBytes()))));
                 }
             }
             if (!existing.contains(datasetsTopic)) {
-                create(admin, new NewTopic(datasetsTopic, 1, settings.topic().replicationFactor())
-                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+                create(
+                        admin,
+                        new NewTopic(datasetsTopic, 1, settings.topic().replicationFactor())
+                                .configs(
+                                        Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -123,7 +135,8 @@ public class ImageProducer {
         }
     }
 
-    private static void create(Admin admin, NewTopic topic) throws InterruptedException, ExecutionException, TimeoutException {
+    private static void create(Admin admin, NewTopic topic)
+            throws InterruptedException, ExecutionException, TimeoutException {
         try {
             admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {

@@ -38,7 +38,8 @@ final class ImageTransform {
         int h = Math.max(size, (int) Math.round(in.height() * scale));
         int w = Math.max(size, (int) Math.round(in.width() * scale));
         BufferedImage source = ImageFiles.toImage(in.pixels(), in.height(), in.width(), in.channels());
-        BufferedImage scaled = new BufferedImage(w, h, in.channels() == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+        BufferedImage scaled =
+                new BufferedImage(w, h, in.channels() == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
         Graphics2D g = scaled.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);

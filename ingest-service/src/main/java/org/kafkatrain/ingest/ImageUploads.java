@@ -5,7 +5,6 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response.Status;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.kafkatrain.ingest.config.IngestConfig;
 import org.kafkatrain.contracts.DatasetManifest;
 import org.kafkatrain.contracts.ImageFiles;
 import org.kafkatrain.contracts.ImageRecordCodec;
@@ -13,6 +12,7 @@ import org.kafkatrain.contracts.InvalidRecordException;
 import org.kafkatrain.contracts.Sample;
 import org.kafkatrain.contracts.Topics;
 import org.kafkatrain.contracts.proto.PixelEncoding;
+import org.kafkatrain.ingest.config.IngestConfig;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -29,17 +29,21 @@ import java.util.concurrent.TimeoutException;
 public class ImageUploads {
     @Inject
     ImageProducer producer;
+
     @Inject
     DatasetManifests manifests;
 
     @Inject
     IngestConfig config;
 
-    Map<String, Object> publish(String dataset, String label, String split, byte[] body) throws UploadRejectedException, IOException {
+    Map<String, Object> publish(String dataset, String label, String split, byte[] body)
+            throws UploadRejectedException, IOException {
         if (dataset == null || dataset.isBlank()) {
             throw new UploadRejectedException(Status.BAD_REQUEST, "'dataset' is required");
         }
-        String topic = split == null || split.equals("train") ? config.upload().trainTopic() : split.equals("val") ? config.upload().valTopic() : null;
+        String topic = split == null || split.equals("train")
+                ? config.upload().trainTopic()
+                : split.equals("val") ? config.upload().valTopic() : null;
         if (topic == null) {
             throw new UploadRejectedException(Status.BAD_REQUEST, "split must be 'train' or 'val': " + split);
         }
@@ -52,21 +56,37 @@ public class ImageUploads {
         try {
             decoded = ImageFiles.read(body, config.limits().maxImageSide());
         } catch (InvalidRecordException e) {
-            Status status = e.problem() == InvalidRecordException.Problem.IMAGE_TOO_LARGE ? Status.REQUEST_ENTITY_TOO_LARGE : Status.BAD_REQUEST;
+            Status status = e.problem() == InvalidRecordException.Problem.IMAGE_TOO_LARGE
+                    ? Status.REQUEST_ENTITY_TOO_LARGE
+                    : Status.BAD_REQUEST;
             throw new UploadRejectedException(status, e.getMessage());
         }
         int channels = ImageFiles.channelsOf(decoded);
         RawImage raw = new ImageTransform(manifest.height(), manifest.channels())
-                .apply(new RawImage(ImageFiles.toPixels(decoded, channels), decoded.getHeight(), decoded.getWidth(), channels));
+                .apply(new RawImage(
+                        ImageFiles.toPixels(decoded, channels), decoded.getHeight(), decoded.getWidth(), channels));
         String id = dataset + "/upload/" + UUID.randomUUID();
         Sample sample = new Sample(id, classIndex, raw.height(), raw.width(), raw.channels(), raw.pixels());
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, id, ImageRecordCodec.encodeBatch(dataset, List.of(sample), PixelEncoding.RAW_U8_HWC));
-        record.headers().add(Topics.HEADER_CONTENT_TYPE, ImageRecordCodec.BATCH_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(
+                topic, id, ImageRecordCodec.encodeBatch(dataset, List.of(sample), PixelEncoding.RAW_U8_HWC));
+        record.headers()
+                .add(Topics.HEADER_CONTENT_TYPE, ImageRecordCodec.BATCH_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
         record.headers().add(Topics.HEADER_DATASET, dataset.getBytes(StandardCharsets.UTF_8));
         try {
             RecordMetadata meta = producer.send(record).get(30, TimeUnit.SECONDS);
-            return Map.of("id", id, "label", classIndex, "class", manifest.classes().get(classIndex), "topic", meta.topic(),
-                    "partition", meta.partition(), "offset", meta.offset());
+            return Map.of(
+                    "id",
+                    id,
+                    "label",
+                    classIndex,
+                    "class",
+                    manifest.classes().get(classIndex),
+                    "topic",
+                    meta.topic(),
+                    "partition",
+                    meta.partition(),
+                    "offset",
+                    meta.offset());
         } catch (ExecutionException | TimeoutException e) {
             throw new IOException("not published: " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -76,8 +96,11 @@ public class ImageUploads {
     }
 
     private DatasetManifest manifest(String dataset) throws UploadRejectedException, IOException {
-        return manifests.find(config.upload().datasetsTopic(), dataset).orElseThrow(() ->
-                new UploadRejectedException(Status.NOT_FOUND, "no dataset '" + dataset + "': ingest it first, its manifest names the classes"));
+        return manifests
+                .find(config.upload().datasetsTopic(), dataset)
+                .orElseThrow(() -> new UploadRejectedException(
+                        Status.NOT_FOUND,
+                        "no dataset '" + dataset + "': ingest it first, its manifest names the classes"));
     }
 
     private static int classIndex(DatasetManifest manifest, String label) throws UploadRejectedException {
@@ -96,7 +119,9 @@ public class ImageUploads {
         } catch (NumberFormatException ignored) {
             // neither a class name nor an index: reported below
         }
-        throw new UploadRejectedException(Status.BAD_REQUEST, "unknown class '" + label + "'; " + manifest.dataset() + " has "
-                + manifest.classes().size() + " classes: " + manifest.classes());
+        throw new UploadRejectedException(
+                Status.BAD_REQUEST,
+                "unknown class '" + label + "'; " + manifest.dataset() + " has "
+                        + manifest.classes().size() + " classes: " + manifest.classes());
     }
 }

@@ -1,7 +1,7 @@
 package org.kafkatrain.ingest;
 
-import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.inject.Inject;
 import org.kafkatrain.contracts.Topics;
 import org.kafkatrain.ingest.config.IngestConfig;
 import picocli.CommandLine;
@@ -13,63 +13,115 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** One-shot ingestion of a dataset folder. Exit code 0: all images published; 2: some were skipped; 1: failed. */
-@Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = "Publish a labeled image dataset (ImageFolder tree, IDX files, CIFAR-10 batches) onto the image topics.")
+@Command(
+        name = "ingest",
+        mixinStandardHelpOptions = true,
+        description =
+                "Publish a labeled image dataset (ImageFolder tree, IDX files, CIFAR-10 batches) onto the image topics.")
 public class IngestCommand implements Callable<Integer> {
     static final int SOME_SKIPPED = 2;
 
     @Parameters(index = "0", description = "dataset folder")
     Path path;
-    @Option(names = "--format", defaultValue = "auto", description = "auto, imagefolder, idx or cifar (default: ${DEFAULT-VALUE})")
+
+    @Option(
+            names = "--format",
+            defaultValue = "auto",
+            description = "auto, imagefolder, idx or cifar (default: ${DEFAULT-VALUE})")
     String format;
+
     @Option(names = "--dataset", description = "dataset id, the manifest's key (default: the folder's name)")
     String dataset;
+
     @Option(names = "--train-topic", defaultValue = Topics.IMAGES_TRAIN)
     String trainTopic;
+
     @Option(names = "--val-topic", defaultValue = Topics.IMAGES_VAL)
     String valTopic;
+
     @Option(names = "--datasets-topic", defaultValue = Topics.DATASETS)
     String datasetsTopic;
-    @Option(names = "--val-fraction", defaultValue = "0.1", description = "share of each class sent to val when the source has no split")
+
+    @Option(
+            names = "--val-fraction",
+            defaultValue = "0.1",
+            description = "share of each class sent to val when the source has no split")
     double valFraction;
+
     @Option(names = "--limit", defaultValue = "0", description = "at most N train images per class (0: all)")
     int limit;
-    @Option(names = "--val-limit", defaultValue = "-1", description = "at most N val images per class (default: --limit / 5, 0: all)")
+
+    @Option(
+            names = "--val-limit",
+            defaultValue = "-1",
+            description = "at most N val images per class (default: --limit / 5, 0: all)")
     int valLimit;
-    @Option(names = "--size", defaultValue = "0", description = "training resolution: resize the shorter side, then center-crop (0: keep)")
+
+    @Option(
+            names = "--size",
+            defaultValue = "0",
+            description = "training resolution: resize the shorter side, then center-crop (0: keep)")
     int size;
+
     @Option(names = "--channels", defaultValue = "0", description = "1 (grayscale) or 3 (RGB); 0 keeps the source's")
     int channels;
-    @Option(names = "--encoding", defaultValue = "RAW_U8_HWC", description = "RAW_U8_HWC, PNG or JPEG (default: ${DEFAULT-VALUE})")
+
+    @Option(
+            names = "--encoding",
+            defaultValue = "RAW_U8_HWC",
+            description = "RAW_U8_HWC, PNG or JPEG (default: ${DEFAULT-VALUE})")
     String encoding;
-    @Option(names = "--record-bytes", defaultValue = "1048576", description = "largest record value in bytes (default: ${DEFAULT-VALUE})")
+
+    @Option(
+            names = "--record-bytes",
+            defaultValue = "1048576",
+            description = "largest record value in bytes (default: ${DEFAULT-VALUE})")
     int recordBytes;
+
     @Option(names = "--max-images-per-record", defaultValue = "1024")
     int maxImagesPerRecord;
+
     @Option(names = "--partitions", defaultValue = "1", description = "partitions of topics this command creates")
     int partitions;
-    @Option(names = "--bootstrap-servers", description = "Kafka to write to (default: kafka.bootstrap.servers, 127.0.0.1:9092)")
+
+    @Option(
+            names = "--bootstrap-servers",
+            description = "Kafka to write to (default: kafka.bootstrap.servers, 127.0.0.1:9092)")
     String bootstrapServers;
-    @Option(names = "--if-absent", description = "do nothing when the dataset's manifest is already on the datasets topic")
+
+    @Option(
+            names = "--if-absent",
+            description = "do nothing when the dataset's manifest is already on the datasets topic")
     boolean ifAbsent;
+
     @Option(names = "--seed", defaultValue = "42")
     long seed;
-    @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
+
+    @Option(
+            names = "--progress",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
             description = "progress bar on stderr (--no-progress: none)")
     boolean progress;
 
-    @Option(names = "--summary-json", description = "also write the summary as JSON to this file (for scripts and benchmarks)")
+    @Option(
+            names = "--summary-json",
+            description = "also write the summary as JSON to this file (for scripts and benchmarks)")
     Path summaryJson;
 
     @Inject
     IngestConfig config;
+
     @Inject
     ObjectMapper json;
 
     @Inject
     DatasetIngestion ingestion;
+
     @Inject
     ImageProducer producer;
+
     @Inject
     DatasetManifests manifests;
 
@@ -81,10 +133,29 @@ public class IngestCommand implements Callable<Integer> {
         if (channels != 0 && channels != 1 && channels != 3) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--channels must be 1 or 3");
         }
-        String id = dataset != null ? dataset : path.toAbsolutePath().normalize().getFileName().toString();
+        String id = dataset != null
+                ? dataset
+                : path.toAbsolutePath().normalize().getFileName().toString();
         int valCap = valLimit >= 0 ? valLimit : limit > 0 ? Math.max(1, limit / 5) : 0;
-        IngestOptions options = new IngestOptions(path, format, id, trainTopic, valTopic, datasetsTopic, valFraction, limit, valCap,
-                size, channels, encoding.toUpperCase(), recordBytes, maxImagesPerRecord, config.limits().maxImageSide(), partitions, seed, progress);
+        IngestOptions options = new IngestOptions(
+                path,
+                format,
+                id,
+                trainTopic,
+                valTopic,
+                datasetsTopic,
+                valFraction,
+                limit,
+                valCap,
+                size,
+                channels,
+                encoding.toUpperCase(),
+                recordBytes,
+                maxImagesPerRecord,
+                config.limits().maxImageSide(),
+                partitions,
+                seed,
+                progress);
         try {
             if (bootstrapServers != null) {
                 producer.useBootstrapServers(bootstrapServers);
@@ -93,7 +164,9 @@ public class IngestCommand implements Callable<Integer> {
                 producer.connect();
                 var existing = manifests.find(datasetsTopic, id);
                 if (existing.isPresent()) {
-                    System.out.printf("dataset %s is already published (%s): nothing to do%n", id, existing.get().counts());
+                    System.out.printf(
+                            "dataset %s is already published (%s): nothing to do%n",
+                            id, existing.get().counts());
                     return 0;
                 }
             }

@@ -27,8 +27,16 @@ final class ProgressBar {
         double rate = done / seconds;
         int filled = total == 0 ? WIDTH : (int) (WIDTH * done / total);
         long eta = rate > 0 ? (long) ((total - done) / rate) : -1;
-        out.printf("\r%-6s [%s%s] %d/%d  %.0f img/s  %.1f MB/s  ETA %s ", label, "#".repeat(filled), ".".repeat(WIDTH - filled),
-                done, total, rate, bytes / seconds / 1e6, eta < 0 ? "?" : String.format("%d:%02d", eta / 60, eta % 60));
+        out.printf(
+                "\r%-6s [%s%s] %d/%d  %.0f img/s  %.1f MB/s  ETA %s ",
+                label,
+                "#".repeat(filled),
+                ".".repeat(WIDTH - filled),
+                done,
+                total,
+                rate,
+                bytes / seconds / 1e6,
+                eta < 0 ? "?" : String.format("%d:%02d", eta / 60, eta % 60));
         if (done >= total) {
             out.println();
         }

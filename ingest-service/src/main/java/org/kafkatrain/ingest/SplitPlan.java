@@ -13,19 +13,24 @@ import java.util.stream.Collectors;
  * split stratified by class (each class contributes the same fraction to val); then caps images per class.
  */
 final class SplitPlan {
-    private SplitPlan() {
-    }
+    private SplitPlan() {}
 
     /** @return split name ("train", "val") -> images, in a deterministic order */
-    static Map<String, List<SourceImage>> plan(List<SourceImage> images, boolean sourceHasSplits, double valFraction, long seed,
-                                               int limitPerClass, int valLimitPerClass) {
+    static Map<String, List<SourceImage>> plan(
+            List<SourceImage> images,
+            boolean sourceHasSplits,
+            double valFraction,
+            long seed,
+            int limitPerClass,
+            int valLimitPerClass) {
         Map<String, List<SourceImage>> bySplit = new HashMap<>();
         if (sourceHasSplits) {
             for (SourceImage image : images) {
                 bySplit.computeIfAbsent(image.split(), s -> new ArrayList<>()).add(image);
             }
         } else {
-            Map<Integer, List<SourceImage>> byClass = images.stream().collect(Collectors.groupingBy(SourceImage::label));
+            Map<Integer, List<SourceImage>> byClass =
+                    images.stream().collect(Collectors.groupingBy(SourceImage::label));
             Random random = new Random(seed);
             for (var entry : new java.util.TreeMap<>(byClass).entrySet()) {
                 List<SourceImage> shuffled = new ArrayList<>(entry.getValue());
@@ -36,7 +41,8 @@ final class SplitPlan {
             }
         }
         Map<String, List<SourceImage>> limited = new HashMap<>();
-        bySplit.forEach((split, list) -> limited.put(split, cap(list, "val".equals(split) ? valLimitPerClass : limitPerClass)));
+        bySplit.forEach((split, list) ->
+                limited.put(split, cap(list, "val".equals(split) ? valLimitPerClass : limitPerClass)));
         return limited;
     }
 

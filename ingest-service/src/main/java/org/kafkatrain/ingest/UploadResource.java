@@ -28,15 +28,22 @@ public class UploadResource {
 
     @POST
     @Consumes({"image/png", "image/jpeg"})
-    public Response raw(byte[] body, @QueryParam("dataset") String dataset, @QueryParam("label") String label,
-                        @QueryParam("split") String split, @HeaderParam("Content-Type") String contentType) {
+    public Response raw(
+            byte[] body,
+            @QueryParam("dataset") String dataset,
+            @QueryParam("label") String label,
+            @QueryParam("split") String split,
+            @HeaderParam("Content-Type") String contentType) {
         return respond(() -> uploads.publish(dataset, label, split, body));
     }
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    public Response form(@RestForm("file") FileUpload file, @RestForm("dataset") String dataset, @RestForm("label") String label,
-                         @RestForm("split") String split) {
+    public Response form(
+            @RestForm("file") FileUpload file,
+            @RestForm("dataset") String dataset,
+            @RestForm("label") String label,
+            @RestForm("split") String split) {
         if (file == null) {
             return error(Response.Status.BAD_REQUEST, "multipart field 'file' is missing");
         }
@@ -54,7 +61,10 @@ public class UploadResource {
     }
 
     private static Response error(Response.Status status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", message)).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("error", message))
+                .build();
     }
 
     @FunctionalInterface

@@ -1,5 +1,7 @@
 package org.kafkatrain.ingest;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
@@ -19,12 +21,9 @@ import org.kafkatrain.testing.LocalStackResource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** `ingest <path>` against the local stack's broker, checked by reading the topics back with a plain consumer. */
 @QuarkusMainTest
@@ -36,8 +35,20 @@ class IngestCommandTest {
         String id = UUID.randomUUID().toString().substring(0, 8);
         String train = "ingest-it." + id + ".train";
         String val = "ingest-it." + id + ".val";
-        LaunchResult result = launcher.launch("ingest", FashionMnist.DIR.toString(), "--dataset", "fmnist-" + id, "--train-topic", train,
-                "--val-topic", val, "--limit", "50", "--val-limit", "10", "--no-progress");
+        LaunchResult result = launcher.launch(
+                "ingest",
+                FashionMnist.DIR.toString(),
+                "--dataset",
+                "fmnist-" + id,
+                "--train-topic",
+                train,
+                "--val-topic",
+                val,
+                "--limit",
+                "50",
+                "--val-limit",
+                "10",
+                "--no-progress");
         assertThat(result.exitCode()).as(result.getErrorOutput()).isZero();
         assertThat(result.getOutput()).contains("skipped: none");
 
@@ -57,7 +68,10 @@ class IngestCommandTest {
             int index = Integer.parseInt(s.id().substring(s.id().lastIndexOf('/') + 1));
             assertThat(s.pixels()).isEqualTo(test.pixels(index));
         }
-        assertThat(trainSamples.stream().collect(Collectors.groupingBy(Sample::label, Collectors.counting())).values()).containsOnly(50L);
+        assertThat(trainSamples.stream()
+                        .collect(Collectors.groupingBy(Sample::label, Collectors.counting()))
+                        .values())
+                .containsOnly(50L);
 
         DatasetManifest manifest = manifest(bootstrap, "fmnist-" + id);
         assertThat(manifest.classes()).hasSize(10).startsWith("T-shirt/top", "Trouser");
@@ -67,7 +81,8 @@ class IngestCommandTest {
     }
 
     @Test
-    void imageFolderWithBadFilesReportsEachSkipAndPublishesTheRest(QuarkusMainLauncher launcher, @TempDir Path root) throws Exception {
+    void imageFolderWithBadFilesReportsEachSkipAndPublishesTheRest(QuarkusMainLauncher launcher, @TempDir Path root)
+            throws Exception {
         Random random = new Random(3);
         int good = 0;
         for (String cls : List.of("dog", "cat", "bird")) {
@@ -79,31 +94,53 @@ class IngestCommandTest {
                 byte[] pixels = new byte[h * w * c];
                 random.nextBytes(pixels);
                 String format = i < 2 ? "png" : "jpeg";
-                Files.write(dir.resolve(cls + i + (format.equals("png") ? ".png" : ".jpg")), ImageFiles.encode(pixels, h, w, c, format));
+                Files.write(
+                        dir.resolve(cls + i + (format.equals("png") ? ".png" : ".jpg")),
+                        ImageFiles.encode(pixels, h, w, c, format));
                 good++;
             }
         }
-        Files.write(root.resolve("cat").resolve("corrupt.png"), new byte[]{(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 1, 2, 3});
+        Files.write(
+                root.resolve("cat").resolve("corrupt.png"),
+                new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 1, 2, 3});
         Files.write(root.resolve("dog").resolve("empty.jpg"), new byte[0]);
         Files.writeString(root.resolve("bird").resolve("notes.txt"), "not an image");
         String id = UUID.randomUUID().toString().substring(0, 8);
         String train = "ingest-it." + id + ".train";
         String val = "ingest-it." + id + ".val";
 
-        LaunchResult result = launcher.launch("ingest", root.toString(), "--dataset", "folder-" + id, "--train-topic", train, "--val-topic", val,
-                "--size", "32", "--channels", "3", "--val-fraction", "0.25", "--no-progress");
+        LaunchResult result = launcher.launch(
+                "ingest",
+                root.toString(),
+                "--dataset",
+                "folder-" + id,
+                "--train-topic",
+                train,
+                "--val-topic",
+                val,
+                "--size",
+                "32",
+                "--channels",
+                "3",
+                "--val-fraction",
+                "0.25",
+                "--no-progress");
 
         assertThat(result.exitCode()).as("some files were skipped").isEqualTo(IngestCommand.SOME_SKIPPED);
-        assertThat(result.getOutput()).contains("skipped: 3").contains("cat/corrupt.png: CORRUPT_IMAGE").contains("dog/empty.jpg: empty file")
+        assertThat(result.getOutput())
+                .contains("skipped: 3")
+                .contains("cat/corrupt.png: CORRUPT_IMAGE")
+                .contains("dog/empty.jpg: empty file")
                 .contains("bird/notes.txt: not an image file");
         String bootstrap = LocalStack.ensureRunning().kafkaBootstrapServers();
         List<Sample> samples = new java.util.ArrayList<>(TopicReader.samples(bootstrap, train));
         samples.addAll(TopicReader.samples(bootstrap, val));
         assertThat(samples).hasSize(good);
         assertThat(samples).allSatisfy(s -> {
-            assertThat(new int[]{s.height(), s.width(), s.channels()}).containsExactly(32, 32, 3);
+            assertThat(new int[] {s.height(), s.width(), s.channels()}).containsExactly(32, 32, 3);
             String cls = s.id().split("/")[1];
-            assertThat(s.label()).isEqualTo(List.of("bird", "cat", "dog").indexOf(cls)); // ImageFolder: sorted class names
+            assertThat(s.label())
+                    .isEqualTo(List.of("bird", "cat", "dog").indexOf(cls)); // ImageFolder: sorted class names
         });
         assertThat(TopicReader.samples(bootstrap, val)).hasSize(3); // a quarter of each class of 4
         assertThat(manifest(bootstrap, "folder-" + id).classes()).containsExactly("bird", "cat", "dog");
@@ -119,7 +156,14 @@ class IngestCommandTest {
     @Test
     void unreachableBrokerGivesAClearErrorWithinSecondsNotAHang(QuarkusMainLauncher launcher) {
         long start = System.nanoTime();
-        LaunchResult result = launcher.launch("ingest", FashionMnist.DIR.toString(), "--bootstrap-servers", "127.0.0.1:1", "--limit", "1", "--no-progress");
+        LaunchResult result = launcher.launch(
+                "ingest",
+                FashionMnist.DIR.toString(),
+                "--bootstrap-servers",
+                "127.0.0.1:1",
+                "--limit",
+                "1",
+                "--no-progress");
         double seconds = (System.nanoTime() - start) / 1e9;
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.getErrorOutput()).contains("Kafka at 127.0.0.1:1 did not answer within 10 s");

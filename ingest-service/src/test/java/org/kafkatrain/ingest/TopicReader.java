@@ -15,8 +15,7 @@ import java.util.List;
 
 /** Reads an image topic back and decodes it with the contract codec. */
 final class TopicReader {
-    private TopicReader() {
-    }
+    private TopicReader() {}
 
     static List<ConsumerRecord<String, byte[]>> records(String bootstrap, String topic) {
         return TopicContents.readAll(bootstrap, topic);
@@ -27,7 +26,8 @@ final class TopicReader {
         List<Sample> out = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : records(bootstrap, topic)) {
             Header type = r.headers().lastHeader(Topics.HEADER_CONTENT_TYPE);
-            out.addAll(codec.decode(new String(type.value(), StandardCharsets.UTF_8), null, null, r.key(), r.value()).samples());
+            out.addAll(codec.decode(new String(type.value(), StandardCharsets.UTF_8), null, null, r.key(), r.value())
+                    .samples());
         }
         return out;
     }

@@ -1,5 +1,10 @@
 package org.kafkatrain.ingest;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -22,17 +27,13 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.is;
-
 /** POST /images: valid uploads land on the topic at the dataset's resolution; invalid ones get a 4xx and publish nothing. */
 @QuarkusTest
 @QuarkusTestResource(LocalStackResource.class)
 class UploadResourceTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+
     @ConfigProperty(name = "ingest.upload.train-topic")
     String trainTopic;
 
@@ -42,10 +43,14 @@ class UploadResourceTest {
     @BeforeEach
     void manifest() throws Exception {
         dataset = "upload-" + UUID.randomUUID().toString().substring(0, 8);
-        DatasetManifest manifest = new DatasetManifest(1, dataset, List.of("cat", "dog"), 16, 16, 3, "test", Map.of(), 0L);
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                new StringSerializer(), new ByteArraySerializer())) {
-            p.send(new ProducerRecord<>(Topics.DATASETS, dataset, EventJson.write(manifest))).get();
+        DatasetManifest manifest =
+                new DatasetManifest(1, dataset, List.of("cat", "dog"), 16, 16, 3, "test", Map.of(), 0L);
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+            p.send(new ProducerRecord<>(Topics.DATASETS, dataset, EventJson.write(manifest)))
+                    .get();
         }
         before = countOf(dataset);
     }
@@ -53,39 +58,98 @@ class UploadResourceTest {
     @Test
     void validUploadsArePublishedAtTheDatasetsShape() throws Exception {
         byte[] png = image(40, 30, 1, "png");
-        given().contentType("image/png").body(png).queryParam("dataset", dataset).queryParam("label", "dog")
-                .post("/images").then().statusCode(202).body("label", is(1)).body("class", is("dog"));
-        given().multiPart("file", "x.jpg", image(20, 20, 3, "jpeg"), "image/jpeg").multiPart("label", "0").multiPart("dataset", dataset)
-                .post("/images").then().statusCode(202).body("label", is(0));
+        given().contentType("image/png")
+                .body(png)
+                .queryParam("dataset", dataset)
+                .queryParam("label", "dog")
+                .post("/images")
+                .then()
+                .statusCode(202)
+                .body("label", is(1))
+                .body("class", is("dog"));
+        given().multiPart("file", "x.jpg", image(20, 20, 3, "jpeg"), "image/jpeg")
+                .multiPart("label", "0")
+                .multiPart("dataset", dataset)
+                .post("/images")
+                .then()
+                .statusCode(202)
+                .body("label", is(0));
 
-        List<Sample> mine = TopicReader.samples(bootstrap, trainTopic).stream().filter(s -> s.id().startsWith(dataset + "/")).toList();
-        assertThat(mine).hasSize(2).allSatisfy(s -> assertThat(new int[]{s.height(), s.width(), s.channels()}).containsExactly(16, 16, 3));
+        List<Sample> mine = TopicReader.samples(bootstrap, trainTopic).stream()
+                .filter(s -> s.id().startsWith(dataset + "/"))
+                .toList();
+        assertThat(mine)
+                .hasSize(2)
+                .allSatisfy(s -> assertThat(new int[] {s.height(), s.width(), s.channels()})
+                        .containsExactly(16, 16, 3));
         assertThat(mine).extracting(Sample::label).containsExactly(1, 0);
     }
 
     @Test
     void invalidUploadsAreRejectedWithAReasonAndPublishNothing() throws Exception {
         byte[] png = image(16, 16, 3, "png");
-        given().contentType("image/png").body(png).queryParam("dataset", dataset).queryParam("label", "horse")
-                .post("/images").then().statusCode(400).body("error", containsString("unknown class 'horse'"));
-        given().contentType("image/png").body(png).queryParam("dataset", dataset).queryParam("label", "7")
-                .post("/images").then().statusCode(400).body("error", containsString("unknown class"));
-        given().contentType("image/png").body(png).queryParam("dataset", dataset)
-                .post("/images").then().statusCode(400).body("error", containsString("'label' is required"));
-        given().contentType("image/png").body("definitely not a png".getBytes()).queryParam("dataset", dataset).queryParam("label", "cat")
-                .post("/images").then().statusCode(400).body("error", containsString("CORRUPT_IMAGE"));
-        given().contentType("image/png").body(image(1100, 20, 1, "png")).queryParam("dataset", dataset).queryParam("label", "cat")
-                .post("/images").then().statusCode(413).body("error", containsString("IMAGE_TOO_LARGE"));
-        given().contentType("image/png").body(png).queryParam("dataset", "no-such-" + dataset).queryParam("label", "cat")
-                .post("/images").then().statusCode(404).body("error", containsString("ingest it first"));
-        given().contentType("text/plain").body("hello").queryParam("dataset", dataset).queryParam("label", "cat")
-                .post("/images").then().statusCode(415);
+        given().contentType("image/png")
+                .body(png)
+                .queryParam("dataset", dataset)
+                .queryParam("label", "horse")
+                .post("/images")
+                .then()
+                .statusCode(400)
+                .body("error", containsString("unknown class 'horse'"));
+        given().contentType("image/png")
+                .body(png)
+                .queryParam("dataset", dataset)
+                .queryParam("label", "7")
+                .post("/images")
+                .then()
+                .statusCode(400)
+                .body("error", containsString("unknown class"));
+        given().contentType("image/png")
+                .body(png)
+                .queryParam("dataset", dataset)
+                .post("/images")
+                .then()
+                .statusCode(400)
+                .body("error", containsString("'label' is required"));
+        given().contentType("image/png")
+                .body("definitely not a png".getBytes())
+                .queryParam("dataset", dataset)
+                .queryParam("label", "cat")
+                .post("/images")
+                .then()
+                .statusCode(400)
+                .body("error", containsString("CORRUPT_IMAGE"));
+        given().contentType("image/png")
+                .body(image(1100, 20, 1, "png"))
+                .queryParam("dataset", dataset)
+                .queryParam("label", "cat")
+                .post("/images")
+                .then()
+                .statusCode(413)
+                .body("error", containsString("IMAGE_TOO_LARGE"));
+        given().contentType("image/png")
+                .body(png)
+                .queryParam("dataset", "no-such-" + dataset)
+                .queryParam("label", "cat")
+                .post("/images")
+                .then()
+                .statusCode(404)
+                .body("error", containsString("ingest it first"));
+        given().contentType("text/plain")
+                .body("hello")
+                .queryParam("dataset", dataset)
+                .queryParam("label", "cat")
+                .post("/images")
+                .then()
+                .statusCode(415);
 
         assertThat(countOf(dataset)).isEqualTo(before);
     }
 
     private int countOf(String prefix) throws Exception {
-        return (int) TopicReader.samples(bootstrap, trainTopic).stream().filter(s -> s.id().startsWith(prefix + "/")).count();
+        return (int) TopicReader.samples(bootstrap, trainTopic).stream()
+                .filter(s -> s.id().startsWith(prefix + "/"))
+                .count();
     }
 
     private static byte[] image(int h, int w, int c, String format) {

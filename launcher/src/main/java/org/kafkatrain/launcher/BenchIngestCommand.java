@@ -20,34 +20,47 @@ import java.util.regex.Pattern;
  * with Kafka's own ProducerPerformance sending as many records of the same size to the same broker with the same
  * producer settings; then the same pixels with lz4 and zstd. Both run as their own processes, one after the other.
  */
-@Command(name = "bench-ingest", mixinStandardHelpOptions = true, hidden = true,
-        description = "Ingest throughput vs Kafka's ProducerPerformance, and compression (run by ./kafka-train bench ingest).")
+@Command(
+        name = "bench-ingest",
+        mixinStandardHelpOptions = true,
+        hidden = true,
+        description =
+                "Ingest throughput vs Kafka's ProducerPerformance, and compression (run by ./kafka-train bench ingest).")
 final class BenchIngestCommand implements Callable<Integer> {
     /** The summary line ProducerPerformance prints last: "... records sent, ... records/sec (12.34 MB/sec), ...". */
     private static final Pattern PERF_MB_S = Pattern.compile("\\(([0-9.]+) MB/sec\\)");
 
     @Option(names = "--data", defaultValue = "/usr/share/datasets/fashion-mnist")
     Path data;
+
     @Option(names = "--ingest-jar", required = true, description = "ingest-service's quarkus-run.jar")
     Path ingestJar;
-    @Option(names = "--kafka-classpath", required = true, description = "classpath of Kafka's tools (ProducerPerformance)")
+
+    @Option(
+            names = "--kafka-classpath",
+            required = true,
+            description = "classpath of Kafka's tools (ProducerPerformance)")
     String kafkaClasspath;
+
     @Option(names = "--log4j-config", description = "Log4j 2 configuration for Kafka's tools")
     Path log4jConfig;
+
     @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092")
     String bootstrapServers;
+
     @Option(names = "--small", defaultValue = "${env:BENCH_INGEST_SMALL:-60000}", description = "images at 28x28x1")
     int small;
+
     @Option(names = "--large", defaultValue = "${env:BENCH_INGEST_LARGE:-2000}", description = "images at 224x224x3")
     int large;
 
-    private record Shape(String name, int size, int channels, int images) {
-    }
+    private record Shape(String name, int size, int channels, int images) {}
 
     @Override
     public Integer call() throws Exception {
         if (!Files.isDirectory(data)) {
-            throw new LauncherException("bench ingest needs Fashion-MNIST in " + data + ": apt-get install dataset-fashion-mnist");
+            throw new LauncherException(
+                    "bench ingest needs Fashion-MNIST in " + data + ": apt-get install dataset-fashion-mnist");
         }
         String tag = Long.toString(System.currentTimeMillis() / 1000);
         List<List<String>> rows = new ArrayList<>();
@@ -58,20 +71,32 @@ final class BenchIngestCommand implements Callable<Integer> {
                 long records = sum(summary.get("records"));
                 double megabytes = summary.get("bytes").asLong() / 1e6;
                 double seconds = summary.get("seconds").asDouble();
-                List<String> row = new ArrayList<>(List.of(shape.name(), codec, Long.toString(images), Long.toString(records),
-                        fmt("%.0f", images / seconds), fmt("%.1f", megabytes / seconds)));
+                List<String> row = new ArrayList<>(List.of(
+                        shape.name(),
+                        codec,
+                        Long.toString(images),
+                        Long.toString(records),
+                        fmt("%.0f", images / seconds),
+                        fmt("%.1f", megabytes / seconds)));
                 if (codec.equals("none")) {
                     int recordSize = (int) (megabytes * 1e6 / records);
-                    double perf = producerPerformance("bench." + tag + "." + shape.name() + ".raw", records, recordSize);
-                    row.addAll(List.of(records + " x " + recordSize / 1024 + "K", fmt("%.1f", perf), fmt("%.2f", megabytes / seconds / perf)));
+                    double perf =
+                            producerPerformance("bench." + tag + "." + shape.name() + ".raw", records, recordSize);
+                    row.addAll(List.of(
+                            records + " x " + recordSize / 1024 + "K",
+                            fmt("%.1f", perf),
+                            fmt("%.2f", megabytes / seconds / perf)));
                 }
                 rows.add(row);
                 System.err.println("kafka-train: " + String.join(" ", row));
             }
         }
-        System.out.print(Tables.render(List.of("shape", "codec", "images", "records", "img/s", "MB/s", "ProducerPerf", "MB/s", "ratio"), rows));
-        System.out.println("MB/s counts uncompressed record values; ProducerPerformance sends random bytes (incompressible), so only the"
-                + " 'none' rows are compared");
+        System.out.print(Tables.render(
+                List.of("shape", "codec", "images", "records", "img/s", "MB/s", "ProducerPerf", "MB/s", "ratio"),
+                rows));
+        System.out.println(
+                "MB/s counts uncompressed record values; ProducerPerformance sends random bytes (incompressible), so only the"
+                        + " 'none' rows are compared");
         return 0;
     }
 
@@ -79,11 +104,33 @@ final class BenchIngestCommand implements Callable<Integer> {
         Path summary = Files.createTempFile("bench-ingest-", ".json");
         try {
             String prefix = "bench." + tag + "." + shape.name() + "." + codec;
-            run(List.of(java(), "-Dquarkus.http.port=0", "-Dingest.producer.compression=" + codec, "-jar", ingestJar.toString(), "ingest",
-                    data.toString(), "--no-progress", "--bootstrap-servers", bootstrapServers, "--dataset", "bench-" + tag + "-" + shape.name() + "-" + codec,
-                    "--train-topic", prefix + ".train", "--val-topic", prefix + ".val", "--limit", Integer.toString(shape.images() / 10),
-                    "--val-limit", "1", "--size", Integer.toString(shape.size()), "--channels", Integer.toString(shape.channels()),
-                    "--summary-json", summary.toString()));
+            run(List.of(
+                    java(),
+                    "-Dquarkus.http.port=0",
+                    "-Dingest.producer.compression=" + codec,
+                    "-jar",
+                    ingestJar.toString(),
+                    "ingest",
+                    data.toString(),
+                    "--no-progress",
+                    "--bootstrap-servers",
+                    bootstrapServers,
+                    "--dataset",
+                    "bench-" + tag + "-" + shape.name() + "-" + codec,
+                    "--train-topic",
+                    prefix + ".train",
+                    "--val-topic",
+                    prefix + ".val",
+                    "--limit",
+                    Integer.toString(shape.images() / 10),
+                    "--val-limit",
+                    "1",
+                    "--size",
+                    Integer.toString(shape.size()),
+                    "--channels",
+                    Integer.toString(shape.channels()),
+                    "--summary-json",
+                    summary.toString()));
             return ServiceClient.JSON.readTree(summary.toFile());
         } finally {
             Files.deleteIfExists(summary);
@@ -91,14 +138,30 @@ final class BenchIngestCommand implements Callable<Integer> {
     }
 
     /** MB/s that Kafka's own producer benchmark reaches with the same record count, size and producer settings. */
-    private double producerPerformance(String topic, long records, int recordSize) throws IOException, InterruptedException {
+    private double producerPerformance(String topic, long records, int recordSize)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(java(), "-cp", kafkaClasspath));
         if (log4jConfig != null) {
             command.add("-Dlog4j2.configurationFile=" + log4jConfig);
         }
-        command.addAll(List.of("org.apache.kafka.tools.ProducerPerformance", "--topic", topic, "--num-records", Long.toString(records),
-                "--record-size", Integer.toString(recordSize), "--throughput", "-1", "--producer-props", "bootstrap.servers=" + bootstrapServers,
-                "acks=all", "enable.idempotence=true", "compression.type=none", "linger.ms=10", "batch.size=1048576", "max.request.size=2097152"));
+        command.addAll(List.of(
+                "org.apache.kafka.tools.ProducerPerformance",
+                "--topic",
+                topic,
+                "--num-records",
+                Long.toString(records),
+                "--record-size",
+                Integer.toString(recordSize),
+                "--throughput",
+                "-1",
+                "--producer-props",
+                "bootstrap.servers=" + bootstrapServers,
+                "acks=all",
+                "enable.idempotence=true",
+                "compression.type=none",
+                "linger.ms=10",
+                "batch.size=1048576",
+                "max.request.size=2097152"));
         String output = run(command);
         String last = output.strip().lines().reduce((a, b) -> b).orElse("");
         Matcher m = PERF_MB_S.matcher(last);
@@ -109,10 +172,13 @@ final class BenchIngestCommand implements Callable<Integer> {
     }
 
     private static String run(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
-            throw new LauncherException(command.get(command.indexOf("-jar") >= 0 ? command.indexOf("-jar") + 1 : 3) + " failed: " + out.strip());
+            throw new LauncherException(command.get(command.indexOf("-jar") >= 0 ? command.indexOf("-jar") + 1 : 3)
+                    + " failed: " + out.strip());
         }
         return out;
     }

@@ -19,22 +19,33 @@ import java.util.concurrent.Callable;
  * ingested the data: train, then show what the system made of it (per-epoch metrics from training.metrics,
  * the checkpoints, where the dashboard is).
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
-        description = {"The main job on the embedded local stack, on CPU: starts Kafka, S3, trainer-service and metrics-stream; ingests a",
-                "class-balanced Fashion-MNIST subset (DEMO_PER_CLASS train images per class, default 300) onto demo.images.train /",
-                "demo.images.val; trains ResNet-50 for DEMO_EPOCHS epochs (default 2) with Adam and StepLR; prints the per-epoch",
-                "metrics from training.metrics and the checkpoints in s3://checkpoints. Needs Debian's dataset-fashion-mnist."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        abbreviateSynopsis = true,
+        description = {
+            "The main job on the embedded local stack, on CPU: starts Kafka, S3, trainer-service and metrics-stream; ingests a",
+            "class-balanced Fashion-MNIST subset (DEMO_PER_CLASS train images per class, default 300) onto demo.images.train /",
+            "demo.images.val; trains ResNet-50 for DEMO_EPOCHS epochs (default 2) with Adam and StepLR; prints the per-epoch",
+            "metrics from training.metrics and the checkpoints in s3://checkpoints. Needs Debian's dataset-fashion-mnist."
+        })
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dataset", required = true, description = "the ingested dataset")
     String dataset;
+
     @Option(names = "--train-topic", required = true)
     String trainTopic;
+
     @Option(names = "--val-topic", required = true)
     String valTopic;
+
     @Option(names = "--epochs", defaultValue = "2")
     int epochs;
+
     @Option(names = "--kafka", defaultValue = "127.0.0.1:9092", description = "shown in the closing hints")
     String kafka;
+
     @Mixin
     Services services;
 
@@ -42,21 +53,47 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServiceClient trainer = services.trainer();
         String runId = "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        RunConfig config = new RunConfig(runId, dataset, trainTopic, valTopic, null, epochs, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null);
+        RunConfig config = new RunConfig(
+                runId,
+                dataset,
+                trainTopic,
+                valTopic,
+                null,
+                epochs,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
         TrainCommand.start(trainer, config);
         RunStatus end = new RunFollower(trainer, System.err, System.console() != null).follow(runId);
         int code = RunFollower.report(end, System.err);
         if (end.state() != RunState.FINISHED) {
             return code == 0 ? 1 : code;
         }
-        System.err.println("kafka-train: per-epoch metrics from training.metrics (metrics-stream " + services.metricsUrl + "/runs/" + runId + "/epochs):");
+        System.err.println("kafka-train: per-epoch metrics from training.metrics (metrics-stream " + services.metricsUrl
+                + "/runs/" + runId + "/epochs):");
         System.out.print(epochTable(services.metrics(), runId));
         System.err.println("kafka-train: checkpoints in s3://checkpoints/runs/" + runId + "/:");
-        System.out.print(Tables.checkpoints(trainer.get("/runs/" + runId + "/checkpoints", new TypeReference<List<Map<String, Object>>>() {
-        }).orElse(List.of())));
-        System.err.println("kafka-train: dashboard " + services.metricsUrl + "/?run=" + runId + "   metrics topic: kcat -b " + kafka
-                + " -C -t training.metrics");
+        System.out.print(Tables.checkpoints(
+                trainer.get("/runs/" + runId + "/checkpoints", new TypeReference<List<Map<String, Object>>>() {})
+                        .orElse(List.of())));
+        System.err.println("kafka-train: dashboard " + services.metricsUrl + "/?run=" + runId
+                + "   metrics topic: kcat -b " + kafka + " -C -t training.metrics");
         return 0;
     }
 

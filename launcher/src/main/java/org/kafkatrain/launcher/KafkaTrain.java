@@ -8,7 +8,10 @@ import picocli.CommandLine.Command;
  * shell does well (finding Java, building on first use, starting and stopping the local stack's processes) and
  * hands everything else to this.
  */
-@Command(name = "kafka-train", mixinStandardHelpOptions = true, version = "kafka-train 0.1.0",
+@Command(
+        name = "kafka-train",
+        mixinStandardHelpOptions = true,
+        version = "kafka-train 0.1.0",
         subcommands = {TrainCommand.class, RunsCommand.class, DemoCommand.class, BenchIngestCommand.class})
 public final class KafkaTrain implements Runnable {
     @CommandLine.Spec
@@ -19,9 +22,12 @@ public final class KafkaTrain implements Runnable {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new KafkaTrain()).setCaseInsensitiveEnumValuesAllowed(true)
+        return new CommandLine(new KafkaTrain())
+                .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    cmd.getErr().println("kafka-train: " + (e instanceof LauncherException ? e.getMessage() : e.toString()));
+                    cmd.getErr()
+                            .println(
+                                    "kafka-train: " + (e instanceof LauncherException ? e.getMessage() : e.toString()));
                     return 1;
                 });
     }

@@ -8,18 +8,26 @@ import java.util.Locale;
 final class ProgressLine {
     private static final int BAR = 20;
 
-    private ProgressLine() {
-    }
+    private ProgressLine() {}
 
     static String of(RunStatus s) {
         int shownEpoch = s.epochs() == 0 ? s.epoch() : Math.min(s.epoch() + 1, s.epochs());
         long total = s.epochSamplesTotal();
         long done = Math.min(s.epochSamplesDone(), total);
         int filled = total > 0 ? (int) (BAR * done / total) : 0;
-        return String.format(Locale.ROOT, "%-9s epoch %d/%d [%-" + BAR + "s] %s  step %d  loss %s  lr %.1e  %s img/s  ETA %s  val top-1 %s",
-                s.state(), shownEpoch, s.epochs(), "#".repeat(filled), total > 0 ? done + "/" + total : "-", s.step(),
-                s.loss() == null ? "-" : String.format(Locale.ROOT, "%.4f", s.loss()), s.lr(),
-                s.imagesPerSec() == null ? "-" : String.format(Locale.ROOT, "%.0f", s.imagesPerSec()), duration(s.etaSeconds()),
+        return String.format(
+                Locale.ROOT,
+                "%-9s epoch %d/%d [%-" + BAR + "s] %s  step %d  loss %s  lr %.1e  %s img/s  ETA %s  val top-1 %s",
+                s.state(),
+                shownEpoch,
+                s.epochs(),
+                "#".repeat(filled),
+                total > 0 ? done + "/" + total : "-",
+                s.step(),
+                s.loss() == null ? "-" : String.format(Locale.ROOT, "%.4f", s.loss()),
+                s.lr(),
+                s.imagesPerSec() == null ? "-" : String.format(Locale.ROOT, "%.0f", s.imagesPerSec()),
+                duration(s.etaSeconds()),
                 s.lastValTop1() == null ? "-" : String.format(Locale.ROOT, "%.2f%%", s.lastValTop1()));
     }
 

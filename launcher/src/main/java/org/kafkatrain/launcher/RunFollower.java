@@ -12,8 +12,7 @@ import java.time.Duration;
  * half minute) in a log.
  */
 final class RunFollower {
-    private static final TypeReference<RunStatus> STATUS = new TypeReference<>() {
-    };
+    private static final TypeReference<RunStatus> STATUS = new TypeReference<>() {};
     private static final Duration LOG_EVERY = Duration.ofSeconds(30);
 
     private final ServiceClient trainer;
@@ -32,7 +31,8 @@ final class RunFollower {
         int lastEpoch = -1;
         while (true) {
             RunStatus s = trainer.get("/runs/" + runId, STATUS)
-                    .orElseThrow(() -> new LauncherException("trainer-service does not know run " + runId + " any more (restarted?)"));
+                    .orElseThrow(() -> new LauncherException(
+                            "trainer-service does not know run " + runId + " any more (restarted?)"));
             String line = ProgressLine.of(s);
             boolean ended = s.state().ended();
             if (terminal) {

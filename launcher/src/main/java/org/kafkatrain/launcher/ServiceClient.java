@@ -15,11 +15,13 @@ import java.util.Optional;
 
 /** JSON over HTTP to one service (trainer-service, metrics-stream), with Jackson on both sides. */
 final class ServiceClient {
-    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    static final ObjectMapper JSON =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final String name;
     private final URI base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     ServiceClient(String name, String baseUrl) {
         this.name = name;
@@ -28,7 +30,8 @@ final class ServiceClient {
 
     /** The resource at {@code path}, or empty on 404. */
     <T> Optional<T> get(String path, TypeReference<T> type) {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(resolve(path)).GET());
+        HttpResponse<String> response =
+                send(HttpRequest.newBuilder(resolve(path)).GET());
         if (response.statusCode() == 404) {
             return Optional.empty();
         }
@@ -47,7 +50,8 @@ final class ServiceClient {
         } catch (IOException e) {
             throw new LauncherException("cannot write request: " + e.getMessage(), e);
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(resolve(path)).header("Content-Type", "application/json")
+        HttpRequest.Builder request = HttpRequest.newBuilder(resolve(path))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         return read(path, expect(path, send(request), expected), type);
     }
@@ -64,7 +68,10 @@ final class ServiceClient {
         try {
             return http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new LauncherException(name + " at " + base + " did not answer (" + e.getClass().getSimpleName() + "); is it running? ./kafka-train stack status", e);
+            throw new LauncherException(
+                    name + " at " + base + " did not answer (" + e.getClass().getSimpleName()
+                            + "); is it running? ./kafka-train stack status",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LauncherException("interrupted", e);
@@ -73,7 +80,8 @@ final class ServiceClient {
 
     private String expect(String path, HttpResponse<String> response, int expected) {
         if (response.statusCode() != expected) {
-            throw new LauncherException(name + " " + path + ": HTTP " + response.statusCode() + ": " + reason(response.body()));
+            throw new LauncherException(
+                    name + " " + path + ": HTTP " + response.statusCode() + ": " + reason(response.body()));
         }
         return response.body();
     }
@@ -95,7 +103,8 @@ final class ServiceClient {
         try {
             return JSON.readValue(body, type);
         } catch (IOException e) {
-            throw new LauncherException(name + " " + path + " sent what is not the expected JSON: " + e.getMessage(), e);
+            throw new LauncherException(
+                    name + " " + path + " sent what is not the expected JSON: " + e.getMessage(), e);
         }
     }
 }

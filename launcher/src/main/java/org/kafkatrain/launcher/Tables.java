@@ -7,8 +7,7 @@ import java.util.Objects;
 
 /** Plain-text tables: a header and rows, columns as wide as their widest cell. */
 final class Tables {
-    private Tables() {
-    }
+    private Tables() {}
 
     static String render(List<String> header, List<List<String>> rows) {
         int[] width = new int[header.size()];
@@ -32,8 +31,16 @@ final class Tables {
 
     /** The run's checkpoint objects as trainer-service lists them (object, bytes and their epoch/step/loss/acc metadata). */
     static String checkpoints(List<Map<String, Object>> objects) {
-        List<List<String>> rows = objects.stream().map(m -> List.of(text(m.get("object")), megabytes(m.get("bytes")), text(m.get("epoch")),
-                text(m.get("step")), text(m.get("loss")), text(m.get("acc1")), text(m.get("acc5")))).toList();
+        List<List<String>> rows = objects.stream()
+                .map(m -> List.of(
+                        text(m.get("object")),
+                        megabytes(m.get("bytes")),
+                        text(m.get("epoch")),
+                        text(m.get("step")),
+                        text(m.get("loss")),
+                        text(m.get("acc1")),
+                        text(m.get("acc5"))))
+                .toList();
         return render(List.of("object", "MB", "epoch", "step", "loss", "acc1", "acc5"), rows);
     }
 

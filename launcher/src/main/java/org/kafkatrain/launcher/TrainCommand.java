@@ -16,70 +16,102 @@ import java.util.concurrent.Callable;
  * {@code train}: starts a run through {@code POST /runs} and follows it. Options left out are not sent, so the
  * trainer fills in its defaults for a new run and keeps the stored config of an existing one.
  */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
-        description = {"Starts a training run on trainer-service and follows it to its end with a progress line; exits non-zero if the run fails.",
-                "A run id that has checkpoints resumes from the newest with its stored config (only --epochs, --device, --checkpoint-every,",
-                "--keep-last and --max-eval-samples may change). A new run defaults to dataset fashion-mnist, 1 epoch, batch 32,",
-                "Adam lr 1e-3, StepLR step 20 gamma 0.1."})
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        abbreviateSynopsis = true,
+        description = {
+            "Starts a training run on trainer-service and follows it to its end with a progress line; exits non-zero if the run fails.",
+            "A run id that has checkpoints resumes from the newest with its stored config (only --epochs, --device, --checkpoint-every,",
+            "--keep-last and --max-eval-samples may change). A new run defaults to dataset fashion-mnist, 1 epoch, batch 32,",
+            "Adam lr 1e-3, StepLR step 20 gamma 0.1."
+        })
 final class TrainCommand implements Callable<Integer> {
-    static final TypeReference<RunStatus> STATUS = new TypeReference<>() {
-    };
+    static final TypeReference<RunStatus> STATUS = new TypeReference<>() {};
     static final String DEFAULT_DATASET = "fashion-mnist";
 
     @Option(names = "--run-id", description = "default: run-<date>-<time>")
     String runId;
-    @Option(names = "--dataset", description = "dataset id (a manifest on the datasets topic; default for a new run: " + DEFAULT_DATASET + ")")
+
+    @Option(
+            names = "--dataset",
+            description =
+                    "dataset id (a manifest on the datasets topic; default for a new run: " + DEFAULT_DATASET + ")")
     String dataset;
+
     @Option(names = "--train-topic")
     String trainTopic;
+
     @Option(names = "--val-topic")
     String valTopic;
+
     @Option(names = "--epochs")
     Integer epochs;
+
     @Option(names = "--batch-size")
     Integer batchSize;
+
     @Option(names = "--eval-batch-size")
     Integer evalBatchSize;
+
     @Option(names = "--lr")
     Double lr;
+
     @Option(names = "--step-size", description = "StepLR step, in epochs")
     Integer stepSize;
+
     @Option(names = "--gamma", description = "StepLR factor")
     Double gamma;
+
     @Option(names = "--weight-decay")
     Double weightDecay;
+
     @Option(names = "--seed")
     Long seed;
+
     @Option(names = "--augment", description = "seeded random crop (padding 4) and horizontal flip")
     Boolean augment;
+
     @Option(names = "--device", description = "auto, cpu, cuda or cuda:N")
     String device;
+
     @Option(names = "--mode", description = "epochs or continuous")
     RunMode mode;
+
     @Option(names = "--epoch-samples", description = "samples per epoch in continuous mode")
     Long epochSamples;
+
     @Option(names = "--checkpoint-every", description = "also checkpoint every N steps")
     Integer checkpointEvery;
+
     @Option(names = "--keep-last", description = "epoch checkpoints kept besides the best one")
     Integer keepLast;
+
     @Option(names = "--shuffle-buffer")
     Integer shuffleBuffer;
+
     @Option(names = "--max-eval-samples")
     Long maxEvalSamples;
+
     @Option(names = "--no-follow", description = "start the run and return")
     boolean noFollow;
+
     @Mixin
     Services services;
 
     @Override
     public Integer call() throws Exception {
         ServiceClient trainer = services.trainer();
-        String id = runId != null ? runId : "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        String id = runId != null
+                ? runId
+                : "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         RunStatus started = start(trainer, request(id, trainer));
         if (noFollow) {
             return 0;
         }
-        return RunFollower.report(new RunFollower(trainer, System.err, System.console() != null).follow(started.runId()), System.err);
+        return RunFollower.report(
+                new RunFollower(trainer, System.err, System.console() != null).follow(started.runId()), System.err);
     }
 
     /** The request as given; a new run (unknown to the trainer and the bucket) gets the default dataset. */
@@ -88,13 +120,38 @@ final class TrainCommand implements Callable<Integer> {
         if (ds == null && trainer.get("/runs/" + id, STATUS).isEmpty()) {
             ds = DEFAULT_DATASET;
         }
-        return new RunConfig(id, ds, trainTopic, valTopic, mode, epochs, epochSamples, lr, null, null, null, weightDecay, stepSize, gamma,
-                batchSize, evalBatchSize, null, null, seed, augment, device, checkpointEvery, keepLast, shuffleBuffer, maxEvalSamples);
+        return new RunConfig(
+                id,
+                ds,
+                trainTopic,
+                valTopic,
+                mode,
+                epochs,
+                epochSamples,
+                lr,
+                null,
+                null,
+                null,
+                weightDecay,
+                stepSize,
+                gamma,
+                batchSize,
+                evalBatchSize,
+                null,
+                null,
+                seed,
+                augment,
+                device,
+                checkpointEvery,
+                keepLast,
+                shuffleBuffer,
+                maxEvalSamples);
     }
 
     static RunStatus start(ServiceClient trainer, RunConfig config) {
         RunStatus status = trainer.post("/runs", config, 201, STATUS);
-        System.err.println("kafka-train: run " + status.runId() + " started (status: GET /runs/" + status.runId() + " on " + trainer.name() + ")");
+        System.err.println("kafka-train: run " + status.runId() + " started (status: GET /runs/" + status.runId()
+                + " on " + trainer.name() + ")");
         return status;
     }
 }

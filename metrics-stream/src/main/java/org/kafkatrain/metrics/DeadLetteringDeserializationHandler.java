@@ -39,18 +39,36 @@ public class DeadLetteringDeserializationHandler implements DeserializationExcep
     }
 
     @Override
-    public DeserializationHandlerResponse handle(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+    public DeserializationHandlerResponse handle(
+            ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
         StreamCounters.MALFORMED.incrementAndGet();
-        LOG.warnf("malformed record %s-%d@%d skipped: %s", record.topic(), record.partition(), record.offset(), exception.getMessage());
+        LOG.warnf(
+                "malformed record %s-%d@%d skipped: %s",
+                record.topic(), record.partition(), record.offset(), exception.getMessage());
         if (producer != null) {
-            ProducerRecord<byte[], byte[]> copy = new ProducerRecord<>(topic, null, record.key(), record.value(), record.headers());
-            copy.headers().add(Topics.HEADER_DEAD_LETTER_REASON, String.valueOf(exception.getMessage()).getBytes(StandardCharsets.UTF_8));
+            ProducerRecord<byte[], byte[]> copy =
+                    new ProducerRecord<>(topic, null, record.key(), record.value(), record.headers());
+            copy.headers()
+                    .add(
+                            Topics.HEADER_DEAD_LETTER_REASON,
+                            String.valueOf(exception.getMessage()).getBytes(StandardCharsets.UTF_8));
             copy.headers().add(Topics.HEADER_ORIGIN_TOPIC, record.topic().getBytes(StandardCharsets.UTF_8));
-            copy.headers().add(Topics.HEADER_ORIGIN_PARTITION, Integer.toString(record.partition()).getBytes(StandardCharsets.UTF_8));
-            copy.headers().add(Topics.HEADER_ORIGIN_OFFSET, Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
+            copy.headers()
+                    .add(
+                            Topics.HEADER_ORIGIN_PARTITION,
+                            Integer.toString(record.partition()).getBytes(StandardCharsets.UTF_8));
+            copy.headers()
+                    .add(
+                            Topics.HEADER_ORIGIN_OFFSET,
+                            Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
             producer.send(copy, (meta, e) -> {
                 if (e != null) {
-                    LOG.errorf(e, "dead letter for %s-%d@%d not written", record.topic(), record.partition(), record.offset());
+                    LOG.errorf(
+                            e,
+                            "dead letter for %s-%d@%d not written",
+                            record.topic(),
+                            record.partition(),
+                            record.offset());
                 }
             });
         }

@@ -39,10 +39,19 @@ final class DeduplicateSteps implements FixedKeyProcessor<String, TrainingStep, 
     @Override
     public void process(FixedKeyRecord<String, TrainingStep> record) {
         TrainingStep step = record.value();
-        if (step == null || step.runId() == null || step.runId().isBlank() || !SPLITS.contains(step.split()) || !TYPES.contains(step.type())
+        if (step == null
+                || step.runId() == null
+                || step.runId().isBlank()
+                || !SPLITS.contains(step.split())
+                || !TYPES.contains(step.type())
                 || step.samples() < 0) {
             StreamCounters.INVALID.incrementAndGet();
-            LOG.warnf("dropped invalid step event at %s: %s", context.recordMetadata().map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("?"), step);
+            LOG.warnf(
+                    "dropped invalid step event at %s: %s",
+                    context.recordMetadata()
+                            .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
+                            .orElse("?"),
+                    step);
             return;
         }
         String id = StreamKeys.eventId(step);

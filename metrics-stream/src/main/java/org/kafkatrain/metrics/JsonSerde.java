@@ -9,8 +9,7 @@ import java.io.IOException;
 
 /** JSON serde for the topology's internal state (aggregates, last-N rings), through the contracts' ObjectMapper. */
 final class JsonSerde {
-    private JsonSerde() {
-    }
+    private JsonSerde() {}
 
     static <T> Serde<T> of(Class<T> type) {
         return Serdes.serdeFrom((topic, value) -> value == null ? null : EventJson.write(value), (topic, bytes) -> {

@@ -71,31 +71,40 @@ final class LastSteps {
     }
 
     static Serde<LastSteps> serde() {
-        return Serdes.serdeFrom((topic, s) -> {
-            if (s == null) {
-                return null;
-            }
-            ByteBuffer b = ByteBuffer.allocate(12 + s.size() * ENTRY_BYTES).putLong(s.arrived).putInt(s.size());
-            for (int i = 0; i < s.size(); i++) {
-                b.putInt(s.samples[i]).putDouble(s.loss[i]).putLong(s.correct1[i]).putLong(s.correct5[i]).putLong(s.timestamp[i]).putInt(s.epoch[i]);
-            }
-            return b.array();
-        }, (topic, bytes) -> {
-            if (bytes == null) {
-                return null;
-            }
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            long arrived = b.getLong();
-            LastSteps s = new LastSteps(b.getInt(), arrived);
-            for (int i = 0; i < s.size(); i++) {
-                s.samples[i] = b.getInt();
-                s.loss[i] = b.getDouble();
-                s.correct1[i] = b.getLong();
-                s.correct5[i] = b.getLong();
-                s.timestamp[i] = b.getLong();
-                s.epoch[i] = b.getInt();
-            }
-            return s;
-        });
+        return Serdes.serdeFrom(
+                (topic, s) -> {
+                    if (s == null) {
+                        return null;
+                    }
+                    ByteBuffer b = ByteBuffer.allocate(12 + s.size() * ENTRY_BYTES)
+                            .putLong(s.arrived)
+                            .putInt(s.size());
+                    for (int i = 0; i < s.size(); i++) {
+                        b.putInt(s.samples[i])
+                                .putDouble(s.loss[i])
+                                .putLong(s.correct1[i])
+                                .putLong(s.correct5[i])
+                                .putLong(s.timestamp[i])
+                                .putInt(s.epoch[i]);
+                    }
+                    return b.array();
+                },
+                (topic, bytes) -> {
+                    if (bytes == null) {
+                        return null;
+                    }
+                    ByteBuffer b = ByteBuffer.wrap(bytes);
+                    long arrived = b.getLong();
+                    LastSteps s = new LastSteps(b.getInt(), arrived);
+                    for (int i = 0; i < s.size(); i++) {
+                        s.samples[i] = b.getInt();
+                        s.loss[i] = b.getDouble();
+                        s.correct1[i] = b.getLong();
+                        s.correct5[i] = b.getLong();
+                        s.timestamp[i] = b.getLong();
+                        s.epoch[i] = b.getInt();
+                    }
+                    return s;
+                });
     }
 }

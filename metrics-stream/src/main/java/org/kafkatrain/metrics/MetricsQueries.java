@@ -25,7 +25,8 @@ public class MetricsQueries {
 
     public List<String> runs() {
         TreeSet<String> runs = new TreeSet<>();
-        try (KeyValueIterator<String, TrainingMetrics> it = store(MetricsRecorder.LATEST_STORE).all()) {
+        try (KeyValueIterator<String, TrainingMetrics> it =
+                store(MetricsRecorder.LATEST_STORE).all()) {
             it.forEachRemaining(kv -> runs.add(StreamKeys.runOf(kv.key)));
         }
         return List.copyOf(runs);
@@ -45,8 +46,10 @@ public class MetricsQueries {
 
     private List<TrainingMetrics> scan(String storeName, String runId) {
         List<TrainingMetrics> out = new ArrayList<>();
-        try (KeyValueIterator<String, TrainingMetrics> it = store(storeName).prefixScan(runId + StreamKeys.SEP,
-                org.apache.kafka.common.serialization.Serdes.String().serializer())) {
+        try (KeyValueIterator<String, TrainingMetrics> it = store(storeName)
+                .prefixScan(
+                        runId + StreamKeys.SEP,
+                        org.apache.kafka.common.serialization.Serdes.String().serializer())) {
             it.forEachRemaining(kv -> out.add(kv.value));
         }
         return out;

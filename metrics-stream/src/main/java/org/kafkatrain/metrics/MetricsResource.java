@@ -62,9 +62,12 @@ public class MetricsResource {
     @Path("runs/{id}/epochs/table")
     @Produces(MediaType.TEXT_PLAIN)
     public String epochTable(@PathParam("id") String runId) {
-        StringBuilder table = new StringBuilder(String.format("%-6s %-5s %8s %9s %8s %8s %9s%n", "epoch", "split", "samples", "loss", "top-1 %", "top-5 %", "img/s"));
+        StringBuilder table = new StringBuilder(String.format(
+                "%-6s %-5s %8s %9s %8s %8s %9s%n", "epoch", "split", "samples", "loss", "top-1 %", "top-5 %", "img/s"));
         for (TrainingMetrics m : queries.epochs(runId)) {
-            table.append(String.format("%-6d %-5s %8d %9.4f %8.2f %8.2f %9.1f%n", m.epoch(), m.split(), m.samples(), m.loss(), m.top1(), m.top5(), m.imagesPerSec()));
+            table.append(String.format(
+                    "%-6d %-5s %8d %9.4f %8.2f %8.2f %9.1f%n",
+                    m.epoch(), m.split(), m.samples(), m.loss(), m.top1(), m.top5(), m.imagesPerSec()));
         }
         return table.toString();
     }
@@ -74,14 +77,22 @@ public class MetricsResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<TrainingMetrics> stream(@PathParam("id") String runId) {
-        return feed.map(MetricsResource::parse).filter(m -> m != null && m.runId().equals(runId));
+        return feed.map(MetricsResource::parse)
+                .filter(m -> m != null && m.runId().equals(runId));
     }
 
     @GET
     @Path("stats")
     public Map<String, Long> stats() {
-        return Map.of("malformed", StreamCounters.MALFORMED.get(), "invalid", StreamCounters.INVALID.get(),
-                "duplicates", StreamCounters.DUPLICATES.get(), "late", StreamCounters.LATE.get());
+        return Map.of(
+                "malformed",
+                StreamCounters.MALFORMED.get(),
+                "invalid",
+                StreamCounters.INVALID.get(),
+                "duplicates",
+                StreamCounters.DUPLICATES.get(),
+                "late",
+                StreamCounters.LATE.get());
     }
 
     @ServerExceptionMapper

@@ -15,8 +15,15 @@ import java.time.Duration;
  * @param lastNEvery     emit the count-based metric every this many steps
  * @param dedupRetention how long an event id is remembered to drop its duplicates
  */
-public record MetricsSettings(String stepsTopic, String metricsTopic, Duration windowSize, Duration windowAdvance, Duration grace,
-                              int lastN, int lastNEvery, Duration dedupRetention) {
+public record MetricsSettings(
+        String stepsTopic,
+        String metricsTopic,
+        Duration windowSize,
+        Duration windowAdvance,
+        Duration grace,
+        int lastN,
+        int lastNEvery,
+        Duration dedupRetention) {
     public static MetricsSettings defaults() {
         return MetricsConfig.defaults().settings();
     }

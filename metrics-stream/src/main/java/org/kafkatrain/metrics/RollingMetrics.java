@@ -61,8 +61,15 @@ final class RollingMetrics implements Processor<String, TrainingStep, String, Tr
         }
         if (progress.complete()) {
             StepAggregate sum = progress.sum();
-            context.forward(record.withKey(step.runId()).withValue(sum.toMetrics(TrainingMetrics.EPOCH, step.runId(), step.split(), step.epoch(),
-                    sum.firstTimestamp(), sum.lastTimestamp(), sum.lastTimestamp() - sum.firstTimestamp())));
+            context.forward(record.withKey(step.runId())
+                    .withValue(sum.toMetrics(
+                            TrainingMetrics.EPOCH,
+                            step.runId(),
+                            step.split(),
+                            step.epoch(),
+                            sum.firstTimestamp(),
+                            sum.lastTimestamp(),
+                            sum.lastTimestamp() - sum.firstTimestamp())));
             progress = new EpochProgress(sum, progress.expectedSamples(), true);
         }
         epochs.put(epochKey, progress);
@@ -78,8 +85,15 @@ final class RollingMetrics implements Processor<String, TrainingStep, String, Tr
             // images/s over the span from the first to the last step, counting the first step's own duration once.
             double span = a.lastTimestamp() - a.firstTimestamp();
             double perStep = a.steps() > 1 ? span / (a.steps() - 1) : 0;
-            context.forward(record.withKey(step.runId()).withValue(a.toMetrics(TrainingMetrics.LAST_N, step.runId(), step.split(), a.epoch(),
-                    a.firstTimestamp(), a.lastTimestamp(), span + perStep)));
+            context.forward(record.withKey(step.runId())
+                    .withValue(a.toMetrics(
+                            TrainingMetrics.LAST_N,
+                            step.runId(),
+                            step.split(),
+                            a.epoch(),
+                            a.firstTimestamp(),
+                            a.lastTimestamp(),
+                            span + perStep)));
         }
     }
 }

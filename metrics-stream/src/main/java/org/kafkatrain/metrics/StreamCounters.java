@@ -9,6 +9,5 @@ final class StreamCounters {
     static final AtomicLong DUPLICATES = new AtomicLong();
     static final AtomicLong LATE = new AtomicLong();
 
-    private StreamCounters() {
-    }
+    private StreamCounters() {}
 }

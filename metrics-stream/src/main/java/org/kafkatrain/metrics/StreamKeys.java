@@ -6,12 +6,19 @@ import org.kafkatrain.contracts.TrainingStep;
 final class StreamKeys {
     static final char SEP = '|';
 
-    private StreamKeys() {
-    }
+    private StreamKeys() {}
 
     /** Identity of a step event: a train step is unique per run and step, an eval batch per run, epoch and batch. */
     static String eventId(TrainingStep s) {
-        return s.runId() + SEP + s.split() + SEP + s.type() + SEP + s.epoch() + SEP + (s.split().equals(TrainingStep.TRAIN) && !s.isEpochEnd() ? s.step() : s.batch());
+        return s.runId()
+                + SEP
+                + s.split()
+                + SEP
+                + s.type()
+                + SEP
+                + s.epoch()
+                + SEP
+                + (s.split().equals(TrainingStep.TRAIN) && !s.isEpochEnd() ? s.step() : s.batch());
     }
 
     static String runSplit(String runId, String split) {

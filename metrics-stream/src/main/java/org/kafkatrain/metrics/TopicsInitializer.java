@@ -26,8 +26,10 @@ public class TopicsInitializer {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
+
     @ConfigProperty(name = "kafka-streams.replication.factor")
     short replicationFactor;
+
     @Inject
     MetricsConfig config;
 
@@ -38,8 +40,12 @@ public class TopicsInitializer {
                 if (!existing.contains(topic)) {
                     try {
                         int partitions = config.topics().partitions();
-                        admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor))).all().get(30, TimeUnit.SECONDS);
-                        LOG.infof("created topic %s (%d partitions, replication %d)", topic, partitions, replicationFactor);
+                        admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor)))
+                                .all()
+                                .get(30, TimeUnit.SECONDS);
+                        LOG.infof(
+                                "created topic %s (%d partitions, replication %d)",
+                                topic, partitions, replicationFactor);
                     } catch (ExecutionException e) {
                         if (!(e.getCause() instanceof TopicExistsException)) {
                             throw e;
@@ -51,7 +57,8 @@ public class TopicsInitializer {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot create topics " + topics + " on " + bootstrapServers + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot create topics " + topics + " on " + bootstrapServers + ": " + e.getMessage(), e);
         }
     }
 }

@@ -1,5 +1,8 @@
 package org.kafkatrain.metrics;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,9 +24,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.UUID;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /**
  * The dashboard in headless Chromium (Debian's chromium and chromium-driver, which .ci/run installs): the page
  * loads, subscribes to a run, and its charts draw points for step events sent while it is open. Its twin without a
@@ -37,6 +37,7 @@ class DashboardBrowserTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+
     @ConfigProperty(name = "metrics.steps-topic")
     String stepsTopic;
 
@@ -45,24 +46,42 @@ class DashboardBrowserTest {
 
     @Test
     void chartsDrawPointsForEventsSentWhileThePageIsOpen() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "needs apt packages chromium and chromium-driver");
+        Assumptions.assumeTrue(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "needs apt packages chromium and chromium-driver");
         String run = "ui-" + UUID.randomUUID();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
                 "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .build();
         ChromeDriver browser = new ChromeDriver(service, options);
         try {
             browser.get(new URL(base, "?run=" + run).toString());
-            await().atMost(Duration.ofSeconds(30)).until(() -> browser.findElement(By.id("status")).getText().startsWith("live"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> browser.findElement(By.id("status")).getText().startsWith("live"));
             assertThat(browser.findElements(By.cssSelector("circle.point"))).isEmpty();
 
             StepEvents.send(bootstrap, stepsTopic, StepEvents.epoch(run, 0, 6, System.currentTimeMillis()));
 
-            await().atMost(Duration.ofSeconds(60)).until(() -> browser.findElements(By.cssSelector("#loss-chart circle.point")).size() >= 3);
-            assertThat(browser.findElements(By.cssSelector("#acc-chart circle.point")).size()).isGreaterThanOrEqualTo(6);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> browser.findElements(By.cssSelector("#loss-chart circle.point"))
+                                    .size()
+                            >= 3);
+            assertThat(browser.findElements(By.cssSelector("#acc-chart circle.point"))
+                            .size())
+                    .isGreaterThanOrEqualTo(6);
             File shot = browser.getScreenshotAs(OutputType.FILE);
             Files.copy(shot.toPath(), Path.of("target", "dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
         } finally {

@@ -1,5 +1,10 @@
 package org.kafkatrain.metrics;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.hasItem;
+
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,19 +26,16 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.hasItem;
-
 /** The app on the real broker: step events in, metrics out on training.metrics, the REST API and the live SSE feed. */
 @QuarkusTest
 @QuarkusTestResource(LocalStackResource.class)
 class MetricsApiTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+
     @ConfigProperty(name = "metrics.steps-topic")
     String stepsTopic;
+
     @ConfigProperty(name = "metrics.metrics-topic")
     String metricsTopic;
 
@@ -45,15 +47,19 @@ class MetricsApiTest {
         String run = "api-" + UUID.randomUUID();
         StepEvents.send(bootstrap, stepsTopic, StepEvents.epoch(run, 0, 6, System.currentTimeMillis()));
 
-        List<TrainingMetrics> epoch = StepEvents.read(bootstrap, metricsTopic, run, m -> m.kind().equals(TrainingMetrics.EPOCH), 1, Duration.ofSeconds(60));
+        List<TrainingMetrics> epoch = StepEvents.read(
+                bootstrap, metricsTopic, run, m -> m.kind().equals(TrainingMetrics.EPOCH), 1, Duration.ofSeconds(60));
         assertThat(epoch).singleElement().satisfies(m -> {
             assertThat(m.samples()).isEqualTo(48);
             assertThat(m.top1()).isEqualTo(50.0);
             assertThat(m.top5()).isEqualTo(87.5);
         });
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/runs").then().statusCode(200).body("$", hasItem(run)));
-        given().get("/runs/" + run + "/epochs").then().statusCode(200).body("[0].samples", org.hamcrest.Matchers.is(48));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().get("/runs").then().statusCode(200).body("$", hasItem(run)));
+        given().get("/runs/" + run + "/epochs")
+                .then()
+                .statusCode(200)
+                .body("[0].samples", org.hamcrest.Matchers.is(48));
         given().get("/runs/" + run + "/metrics").then().statusCode(200).body("kind", hasItem("last_n"));
         given().get("/runs/nope-" + UUID.randomUUID() + "/metrics").then().statusCode(404);
     }
@@ -61,12 +67,17 @@ class MetricsApiTest {
     @Test
     void malformedStepEventsGoToTheDeadLetterTopicAndTheStreamGoesOn() throws Exception {
         String key = "garbage-" + UUID.randomUUID();
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(java.util.Map.of("bootstrap.servers", bootstrap),
-                new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(stepsTopic, key, "{\"v\":1,\"type\":")).get();
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(
+                java.util.Map.of("bootstrap.servers", bootstrap),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(stepsTopic, key, "{\"v\":1,\"type\":"))
+                    .get();
         }
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() ->
-                TopicContents.readAll(bootstrap, stepsTopic + ".dlq").stream().anyMatch(r -> key.equals(r.key())));
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> TopicContents.readAll(bootstrap, stepsTopic + ".dlq").stream()
+                        .anyMatch(r -> key.equals(r.key())));
         // and valid events after it are still processed
         stepEventsBecomeMetricsOnTheTopicAndInTheApi();
     }
@@ -87,7 +98,8 @@ class MetricsApiTest {
             HttpURLConnection c = (HttpURLConnection) new URL(base, "runs/" + run + "/stream").openConnection();
             c.setRequestProperty("Accept", "text/event-stream");
             c.setReadTimeout(60_000);
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = in.readLine(); line != null && events.size() < count; line = in.readLine()) {
                     if (line.startsWith("data:")) {
                         events.add(line.substring(5));

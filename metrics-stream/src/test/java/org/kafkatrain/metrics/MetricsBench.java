@@ -34,8 +34,7 @@ import java.util.UUID;
  * usage: MetricsBench [events=60000] [runs=20] [steady-rate=100] [steady-events=3000]   (env: KAFKA_BOOTSTRAP_SERVERS)
  */
 public final class MetricsBench {
-    private MetricsBench() {
-    }
+    private MetricsBench() {}
 
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 60_000;
@@ -46,10 +45,21 @@ public final class MetricsBench {
         String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         MetricsSettings d = MetricsSettings.defaults();
         // Topics of its own: nothing else writes to what it measures.
-        MetricsSettings settings = new MetricsSettings(prefix + "steps", prefix + "metrics", d.windowSize(), d.windowAdvance(), d.grace(),
-                d.lastN(), d.lastNEvery(), d.dedupRetention());
+        MetricsSettings settings = new MetricsSettings(
+                prefix + "steps",
+                prefix + "metrics",
+                d.windowSize(),
+                d.windowAdvance(),
+                d.grace(),
+                d.lastN(),
+                d.lastNEvery(),
+                d.dedupRetention());
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(settings.stepsTopic(), 1, (short) 1), new NewTopic(settings.metricsTopic(), 1, (short) 1))).all().get();
+            admin.createTopics(List.of(
+                            new NewTopic(settings.stepsTopic(), 1, (short) 1),
+                            new NewTopic(settings.metricsTopic(), 1, (short) 1)))
+                    .all()
+                    .get();
         }
 
         Properties props = new Properties();
@@ -58,7 +68,9 @@ public final class MetricsBench {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("metrics-bench").toString());
+        props.put(
+                StreamsConfig.STATE_DIR_CONFIG,
+                Files.createTempDirectory("metrics-bench").toString());
         props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 60_000);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "latest");
         KafkaStreams streams = new KafkaStreams(TopologyProducer.build(settings), props);
@@ -74,11 +86,25 @@ public final class MetricsBench {
         Phase steady = run(bootstrap, prefix + "steady-", settings, paced, runs, rate);
         streams.close(Duration.ofSeconds(30));
 
-        System.out.printf("%nstep events through the topology (exactly_once_v2, commit.interval.ms=100, dedup, windows, last-N, epochs) on %s%n", bootstrap);
-        System.out.printf("burst of %d events from %d runs: sustained %.0f events/s (producer sent %.0f/s; %d of %d last_n metrics)%n",
-                events, runs, burst.throughput(), burst.sendRate(), burst.latencies().size(), burst.expected());
-        System.out.printf("steady %d events/s for %d events: latency step timestamp -> metric p50 %d ms, p99 %d ms, max %d ms (%d metrics)%n",
-                rate, paced, steady.percentile(0.5), steady.percentile(0.99), steady.percentile(1.0), steady.latencies().size());
+        System.out.printf(
+                "%nstep events through the topology (exactly_once_v2, commit.interval.ms=100, dedup, windows, last-N, epochs) on %s%n",
+                bootstrap);
+        System.out.printf(
+                "burst of %d events from %d runs: sustained %.0f events/s (producer sent %.0f/s; %d of %d last_n metrics)%n",
+                events,
+                runs,
+                burst.throughput(),
+                burst.sendRate(),
+                burst.latencies().size(),
+                burst.expected());
+        System.out.printf(
+                "steady %d events/s for %d events: latency step timestamp -> metric p50 %d ms, p99 %d ms, max %d ms (%d metrics)%n",
+                rate,
+                paced,
+                steady.percentile(0.5),
+                steady.percentile(0.99),
+                steady.percentile(1.0),
+                steady.latencies().size());
         System.exit(0);
     }
 
@@ -91,16 +117,26 @@ public final class MetricsBench {
     }
 
     /** Sends {@code events} step events (at {@code rate} per second, 0 = as fast as possible) and collects the last_n metrics. */
-    private static Phase run(String bootstrap, String prefix, MetricsSettings settings, int events, int runs, int rate) throws Exception {
+    private static Phase run(String bootstrap, String prefix, MetricsSettings settings, int events, int runs, int rate)
+            throws Exception {
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         long expected = (long) runs * ((events / runs) / settings.lastNEvery());
         long[] lastArrival = {0};
-        Thread reader = new Thread(() -> read(bootstrap, settings.metricsTopic(), prefix, expected, latencies, lastArrival));
+        Thread reader =
+                new Thread(() -> read(bootstrap, settings.metricsTopic(), prefix, expected, latencies, lastArrival));
         reader.start();
         Thread.sleep(1_000);
         long t0 = System.currentTimeMillis();
-        try (KafkaProducer<String, TrainingStep> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), EventSerdes.trainingStep().serializer())) {
+        try (KafkaProducer<String, TrainingStep> producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        5,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all"),
+                new StringSerializer(),
+                EventSerdes.trainingStep().serializer())) {
             for (int i = 0; i < events; i++) {
                 if (rate > 0) {
                     long due = t0 + i * 1000L / rate;
@@ -111,8 +147,25 @@ public final class MetricsBench {
                 }
                 String run = prefix + (i % runs);
                 long step = i / runs + 1;
-                producer.send(new ProducerRecord<>(settings.stepsTopic(), run, new TrainingStep(1, TrainingStep.STEP, run, TrainingStep.TRAIN,
-                        0, step, (int) step, 32, 1.0, 10, 20, 1e-3, 100, 0, System.currentTimeMillis())));
+                producer.send(new ProducerRecord<>(
+                        settings.stepsTopic(),
+                        run,
+                        new TrainingStep(
+                                1,
+                                TrainingStep.STEP,
+                                run,
+                                TrainingStep.TRAIN,
+                                0,
+                                step,
+                                (int) step,
+                                32,
+                                1.0,
+                                10,
+                                20,
+                                1e-3,
+                                100,
+                                0,
+                                System.currentTimeMillis())));
                 if (rate > 0) {
                     producer.flush();
                 }
@@ -120,13 +173,23 @@ public final class MetricsBench {
         }
         long sent = System.currentTimeMillis();
         reader.join(600_000);
-        return new Phase(latencies, expected, events / ((lastArrival[0] - t0) / 1000.0), events / ((sent - t0) / 1000.0));
+        return new Phase(
+                latencies, expected, events / ((lastArrival[0] - t0) / 1000.0), events / ((sent - t0) / 1000.0));
     }
 
-    private static void read(String bootstrap, String topic, String prefix, long expected, List<Long> latencies, long[] lastArrival) {
-        try (KafkaConsumer<String, TrainingMetrics> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), EventSerdes.trainingMetrics().deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    private static void read(
+            String bootstrap, String topic, String prefix, long expected, List<Long> latencies, long[] lastArrival) {
+        try (KafkaConsumer<String, TrainingMetrics> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                new StringDeserializer(),
+                EventSerdes.trainingMetrics().deserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             consumer.poll(Duration.ofMillis(100));

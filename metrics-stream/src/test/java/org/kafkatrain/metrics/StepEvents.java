@@ -21,25 +21,54 @@ import java.util.function.Predicate;
 
 /** Sends step events to and reads metrics from the real broker, for the integration tests. */
 final class StepEvents {
-    private StepEvents() {
-    }
+    private StepEvents() {}
 
     /** A complete epoch of {@code steps} train steps of 8 samples each plus its epoch_end, event times from {@code t0}. */
     static List<TrainingStep> epoch(String run, int epoch, int steps, long t0) {
         List<TrainingStep> events = new ArrayList<>();
         for (int i = 0; i < steps; i++) {
             long step = (long) epoch * steps + i + 1;
-            events.add(new TrainingStep(1, TrainingStep.STEP, run, TrainingStep.TRAIN, epoch, step, i, 8, 2.0 / (1 + step), 4, 7, 1e-3, 30,
-                    0, t0 + step * 250));
+            events.add(new TrainingStep(
+                    1,
+                    TrainingStep.STEP,
+                    run,
+                    TrainingStep.TRAIN,
+                    epoch,
+                    step,
+                    i,
+                    8,
+                    2.0 / (1 + step),
+                    4,
+                    7,
+                    1e-3,
+                    30,
+                    0,
+                    t0 + step * 250));
         }
-        events.add(new TrainingStep(1, TrainingStep.EPOCH_END, run, TrainingStep.TRAIN, epoch, (long) (epoch + 1) * steps, 0, 8 * steps, 0, 0, 0,
-                1e-3, 0, 0, t0 + (long) (epoch + 1) * steps * 250 + 1));
+        events.add(new TrainingStep(
+                1,
+                TrainingStep.EPOCH_END,
+                run,
+                TrainingStep.TRAIN,
+                epoch,
+                (long) (epoch + 1) * steps,
+                0,
+                8 * steps,
+                0,
+                0,
+                0,
+                1e-3,
+                0,
+                0,
+                t0 + (long) (epoch + 1) * steps * 250 + 1));
         return events;
     }
 
     static void send(String bootstrap, String topic, List<TrainingStep> events) {
-        try (KafkaProducer<String, TrainingStep> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), EventSerdes.trainingStep().serializer())) {
+        try (KafkaProducer<String, TrainingStep> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(),
+                EventSerdes.trainingStep().serializer())) {
             for (TrainingStep e : events) {
                 producer.send(new ProducerRecord<>(topic, e.runId(), e));
             }
@@ -47,13 +76,22 @@ final class StepEvents {
     }
 
     /** Metrics of {@code run} matching {@code filter} committed on {@code topic}, read from the beginning for up to {@code wait}. */
-    static List<TrainingMetrics> read(String bootstrap, String topic, String run, Predicate<TrainingMetrics> filter, int atLeast, Duration wait) {
+    static List<TrainingMetrics> read(
+            String bootstrap, String topic, String run, Predicate<TrainingMetrics> filter, int atLeast, Duration wait) {
         List<TrainingMetrics> out = new ArrayList<>();
-        try (KafkaConsumer<String, TrainingMetrics> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false),
-                new StringDeserializer(), EventSerdes.trainingMetrics().deserializer())) {
+        try (KafkaConsumer<String, TrainingMetrics> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
+                        false),
+                new StringDeserializer(),
+                EventSerdes.trainingMetrics().deserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long deadline = System.currentTimeMillis() + wait.toMillis();

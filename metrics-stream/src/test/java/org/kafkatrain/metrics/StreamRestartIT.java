@@ -1,5 +1,8 @@
 package org.kafkatrain.metrics;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
@@ -18,9 +21,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /**
  * The topology on the real broker with exactly_once_v2: stopped mid-stream and started again with an empty state
  * directory (so its stores come back from their changelogs), it emits each epoch summary exactly once.
@@ -34,26 +34,53 @@ class StreamRestartIT {
         String appId = "metrics-restart-it-" + UUID.randomUUID();
         // Topics of its own, so that no other instance of the app (a developer's) writes to what this test reads.
         MetricsSettings defaults = MetricsSettings.defaults();
-        MetricsSettings settings = new MetricsSettings("it." + appId + ".steps", "it." + appId + ".metrics", defaults.windowSize(),
-                defaults.windowAdvance(), defaults.grace(), defaults.lastN(), defaults.lastNEvery(), defaults.dedupRetention());
+        MetricsSettings settings = new MetricsSettings(
+                "it." + appId + ".steps",
+                "it." + appId + ".metrics",
+                defaults.windowSize(),
+                defaults.windowAdvance(),
+                defaults.grace(),
+                defaults.lastN(),
+                defaults.lastNEvery(),
+                defaults.dedupRetention());
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(settings.stepsTopic(), 1, (short) 1), new NewTopic(settings.metricsTopic(), 1, (short) 1))).all().get();
+            admin.createTopics(List.of(
+                            new NewTopic(settings.stepsTopic(), 1, (short) 1),
+                            new NewTopic(settings.metricsTopic(), 1, (short) 1)))
+                    .all()
+                    .get();
         }
         String run = "restart-" + UUID.randomUUID();
         long t0 = System.currentTimeMillis();
 
         KafkaStreams first = start(bootstrap, appId, stateA, settings);
         StepEvents.send(bootstrap, settings.stepsTopic(), StepEvents.epoch(run, 0, 20, t0));
-        StepEvents.send(bootstrap, settings.stepsTopic(), StepEvents.epoch(run, 1, 20, t0).subList(0, 10)); // half of epoch 1
-        List<TrainingMetrics> before = StepEvents.read(bootstrap, settings.metricsTopic(), run, m -> m.kind().equals(TrainingMetrics.EPOCH), 1, Duration.ofSeconds(60));
+        StepEvents.send(
+                bootstrap,
+                settings.stepsTopic(),
+                StepEvents.epoch(run, 1, 20, t0).subList(0, 10)); // half of epoch 1
+        List<TrainingMetrics> before = StepEvents.read(
+                bootstrap,
+                settings.metricsTopic(),
+                run,
+                m -> m.kind().equals(TrainingMetrics.EPOCH),
+                1,
+                Duration.ofSeconds(60));
         assertThat(before).hasSize(1);
         first.close(Duration.ofSeconds(30));
 
         KafkaStreams second = start(bootstrap, appId, stateB, settings);
         try {
-            // The rest of epoch 1, with the first half sent again, as a resumed trainer re-emits steps after its checkpoint.
+            // The rest of epoch 1, with the first half sent again, as a resumed trainer re-emits steps after its
+            // checkpoint.
             StepEvents.send(bootstrap, settings.stepsTopic(), StepEvents.epoch(run, 1, 20, t0));
-            List<TrainingMetrics> epochs = StepEvents.read(bootstrap, settings.metricsTopic(), run, m -> m.kind().equals(TrainingMetrics.EPOCH), 2, Duration.ofSeconds(60));
+            List<TrainingMetrics> epochs = StepEvents.read(
+                    bootstrap,
+                    settings.metricsTopic(),
+                    run,
+                    m -> m.kind().equals(TrainingMetrics.EPOCH),
+                    2,
+                    Duration.ofSeconds(60));
             assertThat(epochs).extracting(TrainingMetrics::epoch).containsExactly(0, 1);
             assertThat(epochs).extracting(TrainingMetrics::samples).containsExactly(160L, 160L);
             assertThat(epochs).extracting(TrainingMetrics::steps).containsExactly(20L, 20L);
@@ -71,7 +98,9 @@ class StreamRestartIT {
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringDeserializationHandler.class);
+        props.put(
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetteringDeserializationHandler.class);
         props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         KafkaStreams streams = new KafkaStreams(TopologyProducer.build(settings), props);
         streams.start();

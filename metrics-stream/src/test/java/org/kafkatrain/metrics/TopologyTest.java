@@ -1,5 +1,8 @@
 package org.kafkatrain.metrics;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -20,16 +23,20 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-
 /**
  * The topology with explicit event times: 20 s windows hopping by 10 s with 5 s grace, last 3 steps every 2 steps.
  * Every expected number below is worked out by hand from the events sent.
  */
 class TopologyTest {
-    private static final MetricsSettings SETTINGS = new MetricsSettings("training.steps", "training.metrics", Duration.ofSeconds(20),
-            Duration.ofSeconds(10), Duration.ofSeconds(5), 3, 2, Duration.ofHours(1));
+    private static final MetricsSettings SETTINGS = new MetricsSettings(
+            "training.steps",
+            "training.metrics",
+            Duration.ofSeconds(20),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(5),
+            3,
+            2,
+            Duration.ofHours(1));
 
     private TopologyTestDriver driver;
     private TestInputTopic<String, TrainingStep> steps;
@@ -41,11 +48,20 @@ class TopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "metrics-stream-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringDeserializationHandler.class);
+        props.put(
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetteringDeserializationHandler.class);
         driver = new TopologyTestDriver(TopologyProducer.build(SETTINGS), props);
-        steps = driver.createInputTopic("training.steps", new StringSerializer(), EventSerdes.trainingStep().serializer());
-        rawSteps = driver.createInputTopic("training.steps", new StringSerializer(), Serdes.ByteArray().serializer());
-        metrics = driver.createOutputTopic("training.metrics", Serdes.String().deserializer(), EventSerdes.trainingMetrics().deserializer());
+        steps = driver.createInputTopic(
+                "training.steps",
+                new StringSerializer(),
+                EventSerdes.trainingStep().serializer());
+        rawSteps = driver.createInputTopic(
+                "training.steps", new StringSerializer(), Serdes.ByteArray().serializer());
+        metrics = driver.createOutputTopic(
+                "training.metrics",
+                Serdes.String().deserializer(),
+                EventSerdes.trainingMetrics().deserializer());
     }
 
     @AfterEach
@@ -58,9 +74,12 @@ class TopologyTest {
         send(step("r", 1, 0, 1_000, 10, 2.0, 2, 6));
         send(step("r", 2, 0, 9_000, 10, 1.0, 4, 8));
         send(step("r", 3, 0, 12_000, 10, 0.5, 6, 9));
-        assertThat(ofKind(TrainingMetrics.WINDOW)).as("nothing before a window closes").isEmpty();
+        assertThat(ofKind(TrainingMetrics.WINDOW))
+                .as("nothing before a window closes")
+                .isEmpty();
 
-        // Stream time 26 s >= end 20 s + grace 5 s: window [0, 20 s) closes. [-10 s, 10 s) does not exist (negative start).
+        // Stream time 26 s >= end 20 s + grace 5 s: window [0, 20 s) closes. [-10 s, 10 s) does not exist (negative
+        // start).
         send(step("r", 4, 0, 26_000, 10, 1.0, 5, 10));
         List<TrainingMetrics> first = ofKind(TrainingMetrics.WINDOW);
         assertThat(first).hasSize(1);
@@ -131,8 +150,10 @@ class TopologyTest {
 
     @Test
     void valEpochsAreSummarizedPerRun() {
-        send(new TrainingStep(1, TrainingStep.STEP, "a", TrainingStep.VAL, 3, 40, 0, 50, 0.4, 45, 50, 1e-3, 100, 0, 5_000));
-        send(new TrainingStep(1, TrainingStep.STEP, "b", TrainingStep.VAL, 3, 40, 0, 50, 0.9, 10, 30, 1e-3, 100, 0, 5_000));
+        send(new TrainingStep(
+                1, TrainingStep.STEP, "a", TrainingStep.VAL, 3, 40, 0, 50, 0.4, 45, 50, 1e-3, 100, 0, 5_000));
+        send(new TrainingStep(
+                1, TrainingStep.STEP, "b", TrainingStep.VAL, 3, 40, 0, 50, 0.9, 10, 30, 1e-3, 100, 0, 5_000));
         send(epochEnd("a", TrainingStep.VAL, 3, 40, 5_100, 50));
         List<TrainingMetrics> epoch = ofKind(TrainingMetrics.EPOCH);
         assertThat(epoch).singleElement().satisfies(m -> {
@@ -164,14 +185,33 @@ class TopologyTest {
     }
 
     private List<TrainingMetrics> ofKind(String kind) {
-        return metrics.readValuesToList().stream().filter(m -> m.kind().equals(kind)).toList();
+        return metrics.readValuesToList().stream()
+                .filter(m -> m.kind().equals(kind))
+                .toList();
     }
 
-    static TrainingStep step(String run, long step, int epoch, long timestamp, int samples, double loss, long c1, long c5) {
-        return new TrainingStep(1, TrainingStep.STEP, run, TrainingStep.TRAIN, epoch, step, (int) step, samples, loss, c1, c5, 1e-3, 50, 0, timestamp);
+    static TrainingStep step(
+            String run, long step, int epoch, long timestamp, int samples, double loss, long c1, long c5) {
+        return new TrainingStep(
+                1,
+                TrainingStep.STEP,
+                run,
+                TrainingStep.TRAIN,
+                epoch,
+                step,
+                (int) step,
+                samples,
+                loss,
+                c1,
+                c5,
+                1e-3,
+                50,
+                0,
+                timestamp);
     }
 
     static TrainingStep epochEnd(String run, String split, int epoch, long step, long timestamp, int samples) {
-        return new TrainingStep(1, TrainingStep.EPOCH_END, run, split, epoch, step, 0, samples, 0, 0, 0, 1e-3, 0, 0, timestamp);
+        return new TrainingStep(
+                1, TrainingStep.EPOCH_END, run, split, epoch, step, 0, samples, 0, 0, 0, 1e-3, 0, 0, timestamp);
     }
 }

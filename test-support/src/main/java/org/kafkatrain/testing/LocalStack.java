@@ -106,8 +106,10 @@ public final class LocalStack {
         command[0] = root.resolve("kafka-train").toString();
         System.arraycopy(args, 0, command, 1, args.length);
         try {
-            Process process = new ProcessBuilder(command).directory(root.toFile())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            Process process = new ProcessBuilder(command)
+                    .directory(root.toFile())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
                 throw new IllegalStateException("./kafka-train " + String.join(" ", args) + " failed: " + out);
@@ -128,6 +130,7 @@ public final class LocalStack {
                 return dir;
             }
         }
-        throw new IllegalStateException("no ./kafka-train launcher above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "no ./kafka-train launcher above " + Path.of("").toAbsolutePath());
     }
 }

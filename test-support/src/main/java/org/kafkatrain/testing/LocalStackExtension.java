@@ -12,7 +12,7 @@ public class LocalStackExtension implements BeforeAllCallback {
     public void beforeAll(ExtensionContext context) {
         LocalStack stack = LocalStack.ensureRunning();
         // A value of the root store that is AutoCloseable is closed when the engine finishes: one stop per JVM.
-        context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                .computeIfAbsent(LocalStackExtension.class, key -> (AutoCloseable) stack::stopIfStartedHere);
+        context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).computeIfAbsent(LocalStackExtension.class, key ->
+                (AutoCloseable) stack::stopIfStartedHere);
     }
 }

@@ -19,8 +19,7 @@ import java.util.stream.StreamSupport;
  * a profile is complete, or that it lacks what it must not carry (production credentials).
  */
 public final class ProfileConfig {
-    private ProfileConfig() {
-    }
+    private ProfileConfig() {}
 
     /**
      * @param runtimeValues values Quarkus itself provides at run time (e.g. {@code quarkus.uuid})
@@ -31,7 +30,8 @@ public final class ProfileConfig {
         if (file == null) {
             throw new IllegalStateException("no application.properties on the class path");
         }
-        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder().withProfile(profile).withDefaultValues(runtimeValues);
+        SmallRyeConfigBuilder builder =
+                new SmallRyeConfigBuilder().withProfile(profile).withDefaultValues(runtimeValues);
         try {
             builder.withSources(new PropertiesConfigSource(file, 250));
         } catch (IOException e) {
@@ -46,13 +46,16 @@ public final class ProfileConfig {
     /** Each property of the file whose value cannot be resolved in this profile, with the reason. */
     public static List<String> unresolved(SmallRyeConfig config) {
         List<String> problems = new ArrayList<>();
-        StreamSupport.stream(config.getPropertyNames().spliterator(), false).filter(name -> !name.startsWith("%")).sorted().forEach(name -> {
-            try {
-                config.getValue(name, String.class);
-            } catch (NoSuchElementException | IllegalArgumentException e) {
-                problems.add(name + ": " + e.getMessage());
-            }
-        });
+        StreamSupport.stream(config.getPropertyNames().spliterator(), false)
+                .filter(name -> !name.startsWith("%"))
+                .sorted()
+                .forEach(name -> {
+                    try {
+                        config.getValue(name, String.class);
+                    } catch (NoSuchElementException | IllegalArgumentException e) {
+                        problems.add(name + ": " + e.getMessage());
+                    }
+                });
         return problems;
     }
 }

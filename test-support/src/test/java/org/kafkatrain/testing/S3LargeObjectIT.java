@@ -1,5 +1,7 @@
 package org.kafkatrain.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
@@ -19,8 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** A checkpoint-sized object through the MinIO Java SDK against the local stack's real S3 server. */
 @ExtendWith(LocalStackExtension.class)
 class S3LargeObjectIT {
@@ -29,7 +29,10 @@ class S3LargeObjectIT {
     @Test
     void putListGetOf100MegabytesThroughMinioSdk() throws Exception {
         LocalStack stack = LocalStack.ensureRunning();
-        MinioClient s3 = MinioClient.builder().endpoint(stack.s3Endpoint()).credentials(stack.s3AccessKey(), stack.s3SecretKey()).build();
+        MinioClient s3 = MinioClient.builder()
+                .endpoint(stack.s3Endpoint())
+                .credentials(stack.s3AccessKey(), stack.s3SecretKey())
+                .build();
         String bucket = "it-large-objects";
         if (!s3.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
             s3.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
@@ -39,20 +42,31 @@ class S3LargeObjectIT {
         MessageDigest sent = MessageDigest.getInstance("SHA-256");
         try (InputStream in = new DigestingRandomStream(SIZE, new Random(42), sent)) {
             // 16 MiB parts: the SDK uploads this as a multipart upload of 7 parts.
-            s3.putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(in, SIZE, 16 * 1024 * 1024).build());
+            s3.putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(in, SIZE, 16 * 1024 * 1024)
+                    .build());
         }
         System.out.printf("[s3] put %d bytes to %s/%s/%s%n", SIZE, stack.s3Endpoint(), bucket, key);
 
-        assertThat(s3.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()).size()).isEqualTo(SIZE);
+        assertThat(s3.statObject(StatObjectArgs.builder()
+                                .bucket(bucket)
+                                .object(key)
+                                .build())
+                        .size())
+                .isEqualTo(SIZE);
         List<String> listed = new ArrayList<>();
-        for (Result<Item> item : s3.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix("runs/it/").recursive(true).build())) {
+        for (Result<Item> item : s3.listObjects(ListObjectsArgs.builder()
+                .bucket(bucket)
+                .prefix("runs/it/")
+                .recursive(true)
+                .build())) {
             listed.add(item.get().objectName() + ":" + item.get().size());
         }
         assertThat(listed).containsExactly(key + ":" + SIZE);
 
         MessageDigest received = MessageDigest.getInstance("SHA-256");
         long bytes = 0;
-        try (InputStream in = s3.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+        try (InputStream in =
+                s3.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
             byte[] buffer = new byte[1 << 20];
             for (int n; (n = in.read(buffer)) > 0; ) {
                 received.update(buffer, 0, n);
@@ -62,7 +76,12 @@ class S3LargeObjectIT {
         assertThat(bytes).isEqualTo(SIZE);
         assertThat(received.digest()).isEqualTo(sent.digest());
 
-        try (InputStream in = s3.getObject(GetObjectArgs.builder().bucket(bucket).object(key).offset(SIZE - 10L).length(10L).build())) {
+        try (InputStream in = s3.getObject(GetObjectArgs.builder()
+                .bucket(bucket)
+                .object(key)
+                .offset(SIZE - 10L)
+                .length(10L)
+                .build())) {
             assertThat(in.readAllBytes()).hasSize(10);
         }
         s3.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());

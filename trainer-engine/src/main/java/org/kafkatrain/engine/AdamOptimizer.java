@@ -1,13 +1,13 @@
 package org.kafkatrain.engine;
 
+import static org.bytedeco.pytorch.global.torch.zeros_like;
+
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.bytedeco.pytorch.global.torch.zeros_like;
 
 /**
  * Adam as {@code torch.optim.Adam} computes it (single-tensor path, amsgrad off, L2 weight decay added to the
@@ -66,7 +66,10 @@ public final class AdamOptimizer {
                 // exp_avg.lerp_(grad, 1 - beta1) is what PyTorch runs; lerp with weight w is a + w * (b - a).
                 expAvg.get(i).lerp_(grad, new Scalar(1 - beta1));
                 expAvgSq.get(i).mul_(new Scalar(beta2)).addcmul_(grad, grad, new Scalar(1 - beta2));
-                Tensor denom = expAvgSq.get(i).sqrt().div_(new Scalar(biasCorrection2Sqrt)).add_(new Scalar(eps));
+                Tensor denom = expAvgSq.get(i)
+                        .sqrt()
+                        .div_(new Scalar(biasCorrection2Sqrt))
+                        .add_(new Scalar(eps));
                 p.addcdiv_(expAvg.get(i), denom, new Scalar(-stepSize));
             }
         }
@@ -115,7 +118,8 @@ public final class AdamOptimizer {
     /** Restores the moments and step count of a checkpoint (tensors are copied into this optimizer's own). */
     public void restore(long stepCount, List<Tensor> avg, List<Tensor> avgSq) {
         if (avg.size() != params.size() || avgSq.size() != params.size()) {
-            throw new IllegalArgumentException("optimizer state for " + avg.size() + " parameters, model has " + params.size());
+            throw new IllegalArgumentException(
+                    "optimizer state for " + avg.size() + " parameters, model has " + params.size());
         }
         try (NoGradGuard ignored = new NoGradGuard()) {
             for (int i = 0; i < params.size(); i++) {

@@ -7,7 +7,8 @@ package org.kafkatrain.engine;
 public record Batch(byte[] pixels, long[] labels, int height, int width, int channels) {
     public Batch {
         if (pixels.length != (long) labels.length * height * width * channels) {
-            throw new IllegalArgumentException("pixels for " + labels.length + "x" + height + "x" + width + "x" + channels + ": " + pixels.length);
+            throw new IllegalArgumentException(
+                    "pixels for " + labels.length + "x" + height + "x" + width + "x" + channels + ": " + pixels.length);
         }
     }
 

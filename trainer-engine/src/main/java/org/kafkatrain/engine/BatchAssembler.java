@@ -23,7 +23,8 @@ public final class BatchAssembler {
     private int count;
 
     /** @param augmentationSeed seed of crops and flips, or null for none */
-    public BatchAssembler(int batchSize, int height, int width, int channels, Long augmentationSeed, Consumer<Batch> downstream) {
+    public BatchAssembler(
+            int batchSize, int height, int width, int channels, Long augmentationSeed, Consumer<Batch> downstream) {
         this.batchSize = batchSize;
         this.height = height;
         this.width = width;
@@ -37,7 +38,8 @@ public final class BatchAssembler {
     public void add(byte[] image, long label, long position) {
         int size = height * width * channels;
         if (image.length != size) {
-            throw new IllegalArgumentException("image of " + image.length + " bytes, batches take " + height + "x" + width + "x" + channels);
+            throw new IllegalArgumentException(
+                    "image of " + image.length + " bytes, batches take " + height + "x" + width + "x" + channels);
         }
         if (augmentationSeed == null) {
             System.arraycopy(image, 0, pixels, count * size, size);
@@ -55,7 +57,12 @@ public final class BatchAssembler {
     public void flush() {
         if (count > 0) {
             int size = height * width * channels;
-            downstream.accept(new Batch(java.util.Arrays.copyOf(pixels, count * size), java.util.Arrays.copyOf(labels, count), height, width, channels));
+            downstream.accept(new Batch(
+                    java.util.Arrays.copyOf(pixels, count * size),
+                    java.util.Arrays.copyOf(labels, count),
+                    height,
+                    width,
+                    channels));
             reset();
         }
     }

@@ -7,5 +7,4 @@ package org.kafkatrain.engine;
  * @param correct1 samples whose label is the top prediction
  * @param correct5 samples whose label is among the top five (top-k with k = min(5, classes))
  */
-public record BatchResult(int samples, double loss, long correct1, long correct5) {
-}
+public record BatchResult(int samples, double loss, long correct1, long correct5) {}

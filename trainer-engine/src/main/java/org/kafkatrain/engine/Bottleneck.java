@@ -1,5 +1,7 @@
 package org.kafkatrain.engine;
 
+import static org.bytedeco.pytorch.global.torch.relu;
+
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.pytorch.BatchNorm2dImpl;
 import org.bytedeco.pytorch.BatchNormOptions;
@@ -7,8 +9,6 @@ import org.bytedeco.pytorch.Conv2dImpl;
 import org.bytedeco.pytorch.Conv2dOptions;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
-
-import static org.bytedeco.pytorch.global.torch.relu;
 
 /**
  * torchvision's ResNet V1.5 bottleneck: 1x1 reduce, 3x3 (carrying the stride), 1x1 expand by {@link #EXPANSION},
@@ -57,7 +57,7 @@ final class Bottleneck extends Module {
 
     static Conv2dImpl conv(long in, long out, long kernel, long stride, long padding) {
         Conv2dOptions options = new Conv2dOptions(in, out, new LongPointer(kernel, kernel));
-        options.stride().put(new long[]{stride, stride});
+        options.stride().put(new long[] {stride, stride});
         options.padding().put(new LongPointer(padding, padding));
         options.bias().put(false);
         return new Conv2dImpl(options);

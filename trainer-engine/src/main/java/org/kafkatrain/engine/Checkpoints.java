@@ -1,5 +1,7 @@
 package org.kafkatrain.engine;
 
+import static org.bytedeco.pytorch.global.torch.zeros_like;
+
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 
@@ -7,8 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.bytedeco.pytorch.global.torch.zeros_like;
 
 /**
  * A trainer's state as the tutorial's checkpoint dict, in PyTorch's own layouts: {@code model} is the state dict
@@ -18,8 +18,7 @@ import static org.bytedeco.pytorch.global.torch.zeros_like;
  * torchvision resnet50 in Python, and {@link #restore} brings a Java trainer back bit for bit.
  */
 public final class Checkpoints {
-    private Checkpoints() {
-    }
+    private Checkpoints() {}
 
     /** The checkpoint dict: model, optimizer and lr_scheduler, then {@code extra} (loss, epoch, offsets, ...). */
     public static Map<String, Object> toDict(Trainer trainer, Map<String, ?> extra) {
@@ -39,7 +38,8 @@ public final class Checkpoints {
         Map<String, Object> model = (Map<String, Object>) require(dict, "model");
         Map<String, Tensor> own = StateDict.of(trainer.model());
         if (!own.keySet().equals(model.keySet())) {
-            throw new IllegalArgumentException("checkpoint model keys differ from ResNet-50's (" + model.size() + " vs " + own.size() + ")");
+            throw new IllegalArgumentException(
+                    "checkpoint model keys differ from ResNet-50's (" + model.size() + " vs " + own.size() + ")");
         }
         try (NoGradGuard ignored = new NoGradGuard()) {
             for (var entry : own.entrySet()) {
@@ -77,7 +77,7 @@ public final class Checkpoints {
             if (adam.stepCount() > 0) {
                 Map<String, Object> s = new LinkedHashMap<>();
                 // PyTorch keeps Adam's step as a float32 scalar tensor.
-                s.put("step", Tensors.toData(Tensors.floats(new float[]{adam.stepCount()})));
+                s.put("step", Tensors.toData(Tensors.floats(new float[] {adam.stepCount()})));
                 s.put("exp_avg", Tensors.toData(adam.expAvg().get(i)));
                 s.put("exp_avg_sq", Tensors.toData(adam.expAvgSq().get(i)));
                 state.put((long) i, s);

@@ -1,19 +1,18 @@
 package org.kafkatrain.engine;
 
+import static org.bytedeco.pytorch.global.torch.cuda_device_count;
+import static org.bytedeco.pytorch.global.torch.cuda_is_available;
+
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.global.torch.DeviceType;
 
 import java.util.logging.Logger;
 
-import static org.bytedeco.pytorch.global.torch.cuda_device_count;
-import static org.bytedeco.pytorch.global.torch.cuda_is_available;
-
 /** Picks the training device from configuration: {@code auto} (CUDA when libtorch sees a GPU), {@code cpu} or {@code cuda[:N]}. */
 public final class DeviceChoice {
     private static final Logger LOG = Logger.getLogger(DeviceChoice.class.getName());
 
-    private DeviceChoice() {
-    }
+    private DeviceChoice() {}
 
     public static Device select(String requested) {
         String want = requested == null ? "auto" : requested.trim().toLowerCase();
@@ -27,7 +26,9 @@ public final class DeviceChoice {
             return new Device(DeviceType.CPU);
         }
         if (!cuda) {
-            throw new IllegalStateException("device '" + requested + "' requested but libtorch reports no CUDA device; build with -Pgpu and run where a GPU and driver are present");
+            throw new IllegalStateException(
+                    "device '" + requested
+                            + "' requested but libtorch reports no CUDA device; build with -Pgpu and run where a GPU and driver are present");
         }
         int index = want.startsWith("cuda:") ? Integer.parseInt(want.substring(5)) : 0;
         if (index >= cuda_device_count()) {

@@ -6,12 +6,35 @@ import java.util.List;
  * Everything that shapes the optimisation of a run. Defaults follow the PyTorch tutorial the product grew from:
  * Adam at 1e-3, StepLR every 20 epochs by 0.1, cross-entropy loss; ImageNet normalization.
  */
-public record Hyperparameters(double lr, double beta1, double beta2, double eps, double weightDecay, int stepSize,
-                              double gamma, int batchSize, int imageSize, List<Double> mean, List<Double> std,
-                              long seed, boolean augment) {
+public record Hyperparameters(
+        double lr,
+        double beta1,
+        double beta2,
+        double eps,
+        double weightDecay,
+        int stepSize,
+        double gamma,
+        int batchSize,
+        int imageSize,
+        List<Double> mean,
+        List<Double> std,
+        long seed,
+        boolean augment) {
     public static Hyperparameters defaults() {
-        return new Hyperparameters(1e-3, 0.9, 0.999, 1e-8, 0.0, 20, 0.1, 32, 32,
-                List.of(0.485, 0.456, 0.406), List.of(0.229, 0.224, 0.225), 42L, false);
+        return new Hyperparameters(
+                1e-3,
+                0.9,
+                0.999,
+                1e-8,
+                0.0,
+                20,
+                0.1,
+                32,
+                32,
+                List.of(0.485, 0.456, 0.406),
+                List.of(0.229, 0.224, 0.225),
+                42L,
+                false);
     }
 
     public Hyperparameters {

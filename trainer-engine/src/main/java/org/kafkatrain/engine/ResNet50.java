@@ -1,5 +1,10 @@
 package org.kafkatrain.engine;
 
+import static org.bytedeco.pytorch.global.torch.flatten;
+import static org.bytedeco.pytorch.global.torch.kaiming_normal_;
+import static org.bytedeco.pytorch.global.torch.relu;
+
+import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.pytorch.AdaptiveAvgPool2dImpl;
 import org.bytedeco.pytorch.BatchNorm2dImpl;
 import org.bytedeco.pytorch.Conv2dImpl;
@@ -15,14 +20,9 @@ import org.bytedeco.pytorch.Nonlinearity;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.kFanOut;
 import org.bytedeco.pytorch.kReLU;
-import org.bytedeco.javacpp.LongPointer;
 
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.bytedeco.pytorch.global.torch.flatten;
-import static org.bytedeco.pytorch.global.torch.kaiming_normal_;
-import static org.bytedeco.pytorch.global.torch.relu;
 
 /**
  * ResNet-50 exactly as torchvision's {@code resnet50(num_classes=N)} builds it: bottleneck blocks [3, 4, 6, 3],
@@ -47,8 +47,8 @@ public final class ResNet50 extends Module {
         conv1 = register_module("conv1", Bottleneck.conv(3, 64, 7, 2, 3));
         bn1 = register_module("bn1", Bottleneck.batchNorm(64));
         MaxPool2dOptions pool = new MaxPool2dOptions(new LongPointer(3L, 3L));
-        pool.stride().put(new long[]{2, 2});
-        pool.padding().put(new long[]{1, 1});
+        pool.stride().put(new long[] {2, 2});
+        pool.padding().put(new long[] {1, 1});
         maxpool = register_module("maxpool", new MaxPool2dImpl(pool));
         long inplanes = 64;
         for (int i = 0; i < BLOCKS.length; i++) {
@@ -57,14 +57,17 @@ public final class ResNet50 extends Module {
             Module layer = register_module("layer" + (i + 1), new Module());
             List<Bottleneck> layerBlocks = new ArrayList<>();
             for (int b = 0; b < BLOCKS[i]; b++) {
-                Bottleneck block = layer.register_module(Integer.toString(b), new Bottleneck(inplanes, planes, b == 0 ? stride : 1));
+                Bottleneck block = layer.register_module(
+                        Integer.toString(b), new Bottleneck(inplanes, planes, b == 0 ? stride : 1));
                 layerBlocks.add(block);
                 inplanes = planes * Bottleneck.EXPANSION;
             }
             layers.add(layer);
             blocks.add(layerBlocks);
         }
-        avgpool = register_module("avgpool", new AdaptiveAvgPool2dImpl(new LongOptionalVector(new LongOptional(1), new LongOptional(1)).front()));
+        avgpool = register_module(
+                "avgpool",
+                new AdaptiveAvgPool2dImpl(new LongOptionalVector(new LongOptional(1), new LongOptional(1)).front()));
         fc = register_module("fc", new LinearImpl(512L * Bottleneck.EXPANSION, numClasses));
         initialize();
     }

@@ -10,8 +10,7 @@ import java.util.Map;
 
 /** Names of a module's tensors in PyTorch's {@code state_dict()} order: per module, its parameters then its buffers. */
 public final class StateDict {
-    private StateDict() {
-    }
+    private StateDict() {}
 
     /** Parameters in {@code model.parameters()} order, the order optimizer state is indexed by. */
     public static Map<String, Tensor> namedParameters(Module module) {

@@ -10,7 +10,8 @@ public record TensorData(DType dtype, long[] shape, byte[] data) {
     public TensorData {
         long expected = numel(shape) * dtype.bytes;
         if (data.length != expected) {
-            throw new IllegalArgumentException(dtype + Arrays.toString(shape) + " needs " + expected + " bytes, got " + data.length);
+            throw new IllegalArgumentException(
+                    dtype + Arrays.toString(shape) + " needs " + expected + " bytes, got " + data.length);
         }
     }
 

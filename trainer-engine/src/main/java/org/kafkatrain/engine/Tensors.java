@@ -1,17 +1,16 @@
 package org.kafkatrain.engine;
 
+import static org.bytedeco.pytorch.global.torch.empty;
+
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
-import static org.bytedeco.pytorch.global.torch.empty;
-
 /** Copies between libtorch tensors and Java arrays. */
 public final class Tensors {
-    private Tensors() {
-    }
+    private Tensors() {}
 
     public static TensorData toData(Tensor tensor) {
         Tensor cpu = tensor.detach().cpu().contiguous();

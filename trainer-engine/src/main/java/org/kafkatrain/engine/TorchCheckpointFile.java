@@ -21,8 +21,7 @@ import java.util.zip.ZipOutputStream;
 public final class TorchCheckpointFile {
     private static final String ARCHIVE = "archive/";
 
-    private TorchCheckpointFile() {
-    }
+    private TorchCheckpointFile() {}
 
     public static void write(Map<String, ?> checkpoint, OutputStream out) throws IOException {
         List<TensorData> storages = new ArrayList<>();
@@ -59,7 +58,8 @@ public final class TorchCheckpointFile {
             return storage;
         });
         if (!(value instanceof Map<?, ?> map)) {
-            throw new IOException("checkpoint is not a dict but " + value.getClass().getSimpleName());
+            throw new IOException(
+                    "checkpoint is not a dict but " + value.getClass().getSimpleName());
         }
         return (Map<String, Object>) map;
     }

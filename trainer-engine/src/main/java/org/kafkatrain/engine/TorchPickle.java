@@ -21,11 +21,39 @@ import java.util.function.Function;
  * of the archive. Everything written stays inside what {@code torch.load(weights_only=True)} accepts.
  */
 final class TorchPickle {
-    private static final int PROTO = 0x80, STOP = '.', MARK = '(', EMPTY_DICT = '}', EMPTY_LIST = ']', EMPTY_TUPLE = ')',
-            SETITEMS = 'u', SETITEM = 's', APPENDS = 'e', APPEND = 'a', TUPLE = 't', TUPLE1 = 0x85, TUPLE2 = 0x86, TUPLE3 = 0x87,
-            BINUNICODE = 'X', SHORT_BINUNICODE = 0x8c, BININT = 'J', BININT1 = 'K', BININT2 = 'M', LONG1 = 0x8a,
-            BINFLOAT = 'G', NEWTRUE = 0x88, NEWFALSE = 0x89, NONE = 'N', GLOBAL = 'c', REDUCE = 'R', BINPERSID = 'Q',
-            BINPUT = 'q', LONG_BINPUT = 'r', BINGET = 'h', LONG_BINGET = 'j', MEMOIZE = 0x94, FRAME = 0x95;
+    private static final int PROTO = 0x80,
+            STOP = '.',
+            MARK = '(',
+            EMPTY_DICT = '}',
+            EMPTY_LIST = ']',
+            EMPTY_TUPLE = ')',
+            SETITEMS = 'u',
+            SETITEM = 's',
+            APPENDS = 'e',
+            APPEND = 'a',
+            TUPLE = 't',
+            TUPLE1 = 0x85,
+            TUPLE2 = 0x86,
+            TUPLE3 = 0x87,
+            BINUNICODE = 'X',
+            SHORT_BINUNICODE = 0x8c,
+            BININT = 'J',
+            BININT1 = 'K',
+            BININT2 = 'M',
+            LONG1 = 0x8a,
+            BINFLOAT = 'G',
+            NEWTRUE = 0x88,
+            NEWFALSE = 0x89,
+            NONE = 'N',
+            GLOBAL = 'c',
+            REDUCE = 'R',
+            BINPERSID = 'Q',
+            BINPUT = 'q',
+            LONG_BINPUT = 'r',
+            BINGET = 'h',
+            LONG_BINGET = 'j',
+            MEMOIZE = 0x94,
+            FRAME = 0x95;
 
     /** A Python tuple. */
     record Tuple(List<Object> items) {
@@ -35,11 +63,9 @@ final class TorchPickle {
     }
 
     /** A {@code collections.OrderedDict}, as PyTorch's state dicts are. */
-    static final class OrderedMap extends LinkedHashMap<String, Object> {
-    }
+    static final class OrderedMap extends LinkedHashMap<String, Object> {}
 
-    private TorchPickle() {
-    }
+    private TorchPickle() {}
 
     /** Pickles {@code value}; each tensor's bytes go to {@code storages} under the key its pickle refers to. */
     static byte[] write(Object value, List<TensorData> storages) {
@@ -73,7 +99,10 @@ final class TorchPickle {
                 integer(((Number) v).longValue());
             } else if (v instanceof Double || v instanceof Float) {
                 out.write(BINFLOAT);
-                out.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putDouble(((Number) v).doubleValue()).array());
+                out.writeBytes(ByteBuffer.allocate(8)
+                        .order(ByteOrder.BIG_ENDIAN)
+                        .putDouble(((Number) v).doubleValue())
+                        .array());
             } else if (v instanceof String s) {
                 string(s);
             } else if (v instanceof Tuple t) {
@@ -98,7 +127,8 @@ final class TorchPickle {
             } else if (v instanceof TensorData t) {
                 tensor(t);
             } else {
-                throw new IllegalArgumentException("cannot pickle " + v.getClass().getName());
+                throw new IllegalArgumentException(
+                        "cannot pickle " + v.getClass().getName());
             }
         }
 
@@ -155,18 +185,27 @@ final class TorchPickle {
         void integer(long v) {
             if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
                 out.write(BININT);
-                out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) v).array());
+                out.writeBytes(ByteBuffer.allocate(4)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .putInt((int) v)
+                        .array());
             } else {
                 out.write(LONG1);
                 out.write(8);
-                out.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array());
+                out.writeBytes(ByteBuffer.allocate(8)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .putLong(v)
+                        .array());
             }
         }
 
         void string(String s) {
             byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
             out.write(BINUNICODE);
-            out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(utf8.length).array());
+            out.writeBytes(ByteBuffer.allocate(4)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .putInt(utf8.length)
+                    .array());
             out.writeBytes(utf8);
         }
 
@@ -255,7 +294,9 @@ final class TorchPickle {
                         Tuple args = (Tuple) stack.pop();
                         stack.push(reduce((Global) stack.pop(), args));
                     }
-                    default -> throw new IllegalArgumentException("unsupported pickle opcode 0x" + Integer.toHexString(op) + " at " + (in.position() - 1));
+                    default ->
+                        throw new IllegalArgumentException("unsupported pickle opcode 0x" + Integer.toHexString(op)
+                                + " at " + (in.position() - 1));
                 }
             }
         }
@@ -266,11 +307,13 @@ final class TorchPickle {
                 case "torch._utils._rebuild_tensor_v2" -> {
                     StorageRef ref = (StorageRef) args.items().get(0);
                     long offset = (Long) args.items().get(1);
-                    long[] shape = ((Tuple) args.items().get(2)).items().stream().mapToLong(o -> (Long) o).toArray();
+                    long[] shape = ((Tuple) args.items().get(2))
+                            .items().stream().mapToLong(o -> (Long) o).toArray();
                     long numel = TensorData.numel(shape);
                     int size = ref.dtype().bytes;
                     byte[] all = storage.apply(ref.key());
-                    byte[] data = java.util.Arrays.copyOfRange(all, Math.toIntExact(offset * size), Math.toIntExact((offset + numel) * size));
+                    byte[] data = java.util.Arrays.copyOfRange(
+                            all, Math.toIntExact(offset * size), Math.toIntExact((offset + numel) * size));
                     yield new TensorData(ref.dtype(), shape, data);
                 }
                 default -> throw new IllegalArgumentException("unsupported pickle global " + global.name());
@@ -280,7 +323,8 @@ final class TorchPickle {
         private StorageRef persistent(Tuple id) {
             Global type = (Global) id.items().get(1);
             String storageClass = type.name().substring(type.name().lastIndexOf('.') + 1);
-            return new StorageRef(TensorData.DType.ofStorage(storageClass), (String) id.items().get(2));
+            return new StorageRef(TensorData.DType.ofStorage(storageClass), (String)
+                    id.items().get(2));
         }
 
         private List<Object> popToMark() {
@@ -327,13 +371,13 @@ final class TorchPickle {
             return sb.toString();
         }
 
-        private record Global(String name) {
-        }
+        private record Global(String name) {}
 
-        private record StorageRef(TensorData.DType dtype, String key) {
-        }
+        private record StorageRef(TensorData.DType dtype, String key) {}
 
         /** Stands for None on the stack, where null cannot go. */
-        private enum NullValue { INSTANCE }
+        private enum NullValue {
+            INSTANCE
+        }
     }
 }

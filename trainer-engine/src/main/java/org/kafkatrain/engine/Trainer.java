@@ -1,5 +1,8 @@
 package org.kafkatrain.engine;
 
+import static org.bytedeco.pytorch.global.torch.cross_entropy;
+import static org.bytedeco.pytorch.global.torch.manual_seed;
+
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -11,9 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.bytedeco.pytorch.global.torch.cross_entropy;
-import static org.bytedeco.pytorch.global.torch.manual_seed;
 
 /**
  * The tutorial's loop body on libtorch: ResNet-50, cross-entropy, Adam and StepLR on one device. A training step is
@@ -60,7 +60,8 @@ public final class Trainer {
     }
 
     public BatchResult evalBatch(Batch batch) {
-        try (PointerScope ignored = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+        try (PointerScope ignored = new PointerScope();
+                NoGradGuard noGrad = new NoGradGuard()) {
             model.eval();
             Tensor y = labels(batch);
             Tensor logits = model.forward(input(batch));
@@ -100,7 +101,10 @@ public final class Trainer {
     /** uint8 NHWC on the host to normalized float NCHW on the device; grayscale is repeated to three channels. */
     private Tensor input(Batch batch) {
         long n = batch.size();
-        Tensor u8 = Tensors.fromData(new TensorData(TensorData.DType.UINT8, new long[]{n, batch.height(), batch.width(), batch.channels()}, batch.pixels()));
+        Tensor u8 = Tensors.fromData(new TensorData(
+                TensorData.DType.UINT8,
+                new long[] {n, batch.height(), batch.width(), batch.channels()},
+                batch.pixels()));
         Tensor x = u8.to(device, ScalarType.Float).permute(0, 3, 1, 2).div(new org.bytedeco.pytorch.Scalar(255.0));
         if (batch.channels() == 1) {
             x = x.expand(n, 3, batch.height(), batch.width());
@@ -113,7 +117,8 @@ public final class Trainer {
         for (long label : batch.labels()) {
             bytes.putLong(label);
         }
-        return Tensors.fromData(new TensorData(TensorData.DType.INT64, new long[]{batch.size()}, bytes.array())).to(device, ScalarType.Long);
+        return Tensors.fromData(new TensorData(TensorData.DType.INT64, new long[] {batch.size()}, bytes.array()))
+                .to(device, ScalarType.Long);
     }
 
     /** Top-1/top-k hits as PyTorch's reference: {@code pred = out.topk(k, 1, True, True)[1].t(); pred.eq(target)}. */
@@ -127,7 +132,11 @@ public final class Trainer {
     }
 
     private Tensor channelConstants(List<Double> values) {
-        float[] f = {values.get(0).floatValue(), values.get(1).floatValue(), values.get(2).floatValue()};
+        float[] f = {
+            values.get(0).floatValue(),
+            values.get(1).floatValue(),
+            values.get(2).floatValue()
+        };
         return Tensors.floats(f, 1, 3, 1, 1).to(device, ScalarType.Float);
     }
 }

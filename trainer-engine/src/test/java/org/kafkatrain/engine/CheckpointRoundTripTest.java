@@ -1,5 +1,8 @@
 package org.kafkatrain.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.bytedeco.pytorch.global.torch.set_num_threads;
+
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.global.torch.DeviceType;
 import org.junit.jupiter.api.Test;
@@ -11,9 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.bytedeco.pytorch.global.torch.set_num_threads;
 
 /** A trainer written to the torch.save format and read back continues exactly where the original is. */
 class CheckpointRoundTripTest {
@@ -42,8 +42,23 @@ class CheckpointRoundTripTest {
         assertThat(read.get("loss")).isEqualTo(1.5);
         assertThat(read.get("offsets")).isEqualTo(Map.of("images.train-0", 42L));
 
-        Trainer restored = new Trainer(10, new Hyperparameters(hp.lr(), hp.beta1(), hp.beta2(), hp.eps(), hp.weightDecay(), hp.stepSize(),
-                hp.gamma(), hp.batchSize(), hp.imageSize(), hp.mean(), hp.std(), 7L, false), CPU);
+        Trainer restored = new Trainer(
+                10,
+                new Hyperparameters(
+                        hp.lr(),
+                        hp.beta1(),
+                        hp.beta2(),
+                        hp.eps(),
+                        hp.weightDecay(),
+                        hp.stepSize(),
+                        hp.gamma(),
+                        hp.batchSize(),
+                        hp.imageSize(),
+                        hp.mean(),
+                        hp.std(),
+                        7L,
+                        false),
+                CPU);
         Checkpoints.restore(restored, read);
 
         assertSameState(original, restored);
@@ -60,12 +75,15 @@ class CheckpointRoundTripTest {
         Map<String, org.bytedeco.pytorch.Tensor> sa = StateDict.of(a.model());
         Map<String, org.bytedeco.pytorch.Tensor> sb = StateDict.of(b.model());
         for (String name : sa.keySet()) {
-            assertThat(Tensors.toData(sb.get(name)).data()).as(name).isEqualTo(Tensors.toData(sa.get(name)).data());
+            assertThat(Tensors.toData(sb.get(name)).data())
+                    .as(name)
+                    .isEqualTo(Tensors.toData(sa.get(name)).data());
         }
         List<org.bytedeco.pytorch.Tensor> ma = a.optimizer().expAvgSq();
         List<org.bytedeco.pytorch.Tensor> mb = b.optimizer().expAvgSq();
         for (int i = 0; i < ma.size(); i++) {
-            assertThat(Tensors.toData(mb.get(i)).data()).isEqualTo(Tensors.toData(ma.get(i)).data());
+            assertThat(Tensors.toData(mb.get(i)).data())
+                    .isEqualTo(Tensors.toData(ma.get(i)).data());
         }
     }
 

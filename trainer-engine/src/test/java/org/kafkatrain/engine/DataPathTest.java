@@ -1,5 +1,7 @@
 package org.kafkatrain.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -7,15 +9,15 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 class DataPathTest {
     @Test
     void shuffleIsAPermutationAndDependsOnlyOnSeedAndInput() {
         List<Integer> a = shuffled(100, 1000, 7);
         List<Integer> b = shuffled(100, 1000, 7);
         List<Integer> c = shuffled(100, 1000, 8);
-        assertThat(a).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 1000).boxed().toList());
+        assertThat(a)
+                .containsExactlyInAnyOrderElementsOf(
+                        IntStream.range(0, 1000).boxed().toList());
         assertThat(b).isEqualTo(a);
         assertThat(c).isNotEqualTo(a);
         // Items travel: with a buffer of 100 the first outputs are not simply the first inputs.
@@ -27,7 +29,7 @@ class DataPathTest {
         List<Batch> batches = new ArrayList<>();
         BatchAssembler assembler = new BatchAssembler(4, 2, 2, 1, null, batches::add);
         for (int i = 0; i < 10; i++) {
-            assembler.add(new byte[]{(byte) i, (byte) i, (byte) i, (byte) i}, i, i);
+            assembler.add(new byte[] {(byte) i, (byte) i, (byte) i, (byte) i}, i, i);
         }
         assembler.flush();
         assertThat(batches).extracting(Batch::size).containsExactly(4, 4, 2);
@@ -43,7 +45,9 @@ class DataPathTest {
         List<Batch> second = new ArrayList<>();
         new BatchAssembler(1, 8, 8, 3, 5L, first::add).add(image, 1, 17);
         new BatchAssembler(1, 8, 8, 3, 5L, second::add).add(image, 1, 17);
-        assertThat(first.get(0).pixels()).hasSize(image.length).isEqualTo(second.get(0).pixels());
+        assertThat(first.get(0).pixels())
+                .hasSize(image.length)
+                .isEqualTo(second.get(0).pixels());
     }
 
     private static List<Integer> shuffled(int capacity, int n, long seed) {

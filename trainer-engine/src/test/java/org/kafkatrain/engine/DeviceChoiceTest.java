@@ -1,10 +1,10 @@
 package org.kafkatrain.engine;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.bytedeco.pytorch.global.torch.cuda_is_available;
+
+import org.junit.jupiter.api.Test;
 
 /** Device selection by configuration, on whatever this machine has. */
 class DeviceChoiceTest {
@@ -19,7 +19,8 @@ class DeviceChoiceTest {
         if (cuda_is_available()) {
             assertThat(DeviceChoice.select("cuda:0").is_cuda()).isTrue();
         } else {
-            assertThatThrownBy(() -> DeviceChoice.select("cuda")).hasMessageContaining("libtorch reports no CUDA device");
+            assertThatThrownBy(() -> DeviceChoice.select("cuda"))
+                    .hasMessageContaining("libtorch reports no CUDA device");
         }
     }
 }

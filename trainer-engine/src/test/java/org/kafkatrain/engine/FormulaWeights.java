@@ -15,8 +15,7 @@ final class FormulaWeights {
     /** The counter prefix of the input tensor (model tensors use their state-dict index). */
     private static final int INPUT_K = 1000;
 
-    private FormulaWeights() {
-    }
+    private FormulaWeights() {}
 
     /** {@code n} numbers in [0, 1): SplitMix64 of {@code (k << 32) + j}, its top 53 bits over 2^53. */
     static double[] uniform(int k, int n) {
@@ -33,7 +32,8 @@ final class FormulaWeights {
 
     static void fill(ResNet50 model) {
         try (NoGradGuard ignored = new NoGradGuard()) {
-            List<Map.Entry<String, Tensor>> entries = List.copyOf(StateDict.of(model).entrySet());
+            List<Map.Entry<String, Tensor>> entries =
+                    List.copyOf(StateDict.of(model).entrySet());
             for (int k = 0; k < entries.size(); k++) {
                 String name = entries.get(k).getKey();
                 Tensor t = entries.get(k).getValue();
@@ -81,6 +81,6 @@ final class FormulaWeights {
         for (int i = 0; i < n; i++) {
             bytes.putLong((3 + 7L * i) % classes);
         }
-        return Tensors.fromData(new TensorData(TensorData.DType.INT64, new long[]{n}, bytes.array()));
+        return Tensors.fromData(new TensorData(TensorData.DType.INT64, new long[] {n}, bytes.array()));
     }
 }

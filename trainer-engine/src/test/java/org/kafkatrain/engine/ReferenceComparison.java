@@ -36,14 +36,17 @@ final class ReferenceComparison {
             double diff = Math.abs(actual[i] - flat.get(i));
             worst = Math.max(worst, diff);
             if (!(diff <= tolerance)) {
-                mismatches.add(String.format("%s[%d]: %.9g, PyTorch %.9g (|diff| %.3g > %.3g)", what, i, actual[i], flat.get(i), diff, tolerance));
+                mismatches.add(String.format(
+                        "%s[%d]: %.9g, PyTorch %.9g (|diff| %.3g > %.3g)",
+                        what, i, actual[i], flat.get(i), diff, tolerance));
             }
         }
-        margins.add(String.format("%s: worst |diff| %.3g = %.2f of the tolerance", what, worst, tolerance == 0 ? 0 : worst / tolerance));
+        margins.add(String.format(
+                "%s: worst |diff| %.3g = %.2f of the tolerance", what, worst, tolerance == 0 ? 0 : worst / tolerance));
     }
 
     void check(String what, double actual, JsonNode expected, double relativeTolerance) {
-        check(what, new double[]{actual}, expected, relativeTolerance);
+        check(what, new double[] {actual}, expected, relativeTolerance);
     }
 
     /** Prints how close each check came to its tolerance (the test log shows the margins), then the mismatches. */

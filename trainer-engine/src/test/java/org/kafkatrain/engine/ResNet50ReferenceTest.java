@@ -1,5 +1,10 @@
 package org.kafkatrain.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.bytedeco.pytorch.global.torch.cross_entropy;
+import static org.bytedeco.pytorch.global.torch.set_num_threads;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.bytedeco.javacpp.PointerScope;
@@ -18,11 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-import static org.bytedeco.pytorch.global.torch.cross_entropy;
-import static org.bytedeco.pytorch.global.torch.set_num_threads;
 
 /**
  * The Java ResNet-50, Adam and StepLR against numbers PyTorch 2.13 / torchvision 0.28 computed
@@ -45,15 +45,20 @@ class ResNet50ReferenceTest {
     void stateDictHasTorchvisionNamesShapesAndOrder(int classes) throws IOException {
         List<String> expected;
         try (InputStream in = getClass().getResourceAsStream("/reference/resnet50-state-dict-" + classes + ".tsv")) {
-            expected = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.startsWith("#"))
-                    .map(l -> l.split("\t")[0] + "\t" + l.split("\t")[1]).toList();
+            expected = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .filter(l -> !l.startsWith("#"))
+                    .map(l -> l.split("\t")[0] + "\t" + l.split("\t")[1])
+                    .toList();
         }
         ResNet50 model = new ResNet50(classes);
         List<String> actual = new ArrayList<>();
         StateDict.of(model).forEach((name, t) -> actual.add(name + "\t" + shape(t)));
 
         assertThat(actual).containsExactlyElementsOf(expected);
-        long parameters = StateDict.namedParameters(model).values().stream().mapToLong(Tensor::numel).sum();
+        long parameters = StateDict.namedParameters(model).values().stream()
+                .mapToLong(Tensor::numel)
+                .sum();
         if (classes == 1000) {
             assertThat(parameters).isEqualTo(25_557_032L);
         }
@@ -77,8 +82,12 @@ class ResNet50ReferenceTest {
             Tensor w = StateDict.of(model).get("layer3.2.conv2.weight");
             w.narrow(0, 0, 1).narrow(1, 0, 1).narrow(2, 1, 1).narrow(3, 1, 1).add_(new Scalar(0.01));
         }
-        assertThat(evalLogits(model)).as("eval-mode logits of the perturbed model").isNotEmpty();
-        assertThat(trainModeForwardAndBackward(model)).as("train-mode numbers of the perturbed model").isNotEmpty();
+        assertThat(evalLogits(model))
+                .as("eval-mode logits of the perturbed model")
+                .isNotEmpty();
+        assertThat(trainModeForwardAndBackward(model))
+                .as("train-mode numbers of the perturbed model")
+                .isNotEmpty();
     }
 
     /**
@@ -90,8 +99,13 @@ class ResNet50ReferenceTest {
         JsonNode adam = reference.get("adam");
         ResNet50 model = referenceModel();
         model.train(true);
-        AdamOptimizer optimizer = new AdamOptimizer(new ArrayList<>(StateDict.namedParameters(model).values()),
-                adam.get("lr").asDouble(), 0.9, 0.999, adam.get("eps").asDouble(), 0);
+        AdamOptimizer optimizer = new AdamOptimizer(
+                new ArrayList<>(StateDict.namedParameters(model).values()),
+                adam.get("lr").asDouble(),
+                0.9,
+                0.999,
+                adam.get("eps").asDouble(),
+                0);
         Tensor x = FormulaWeights.input(shape(reference.get("train_mode").get("shape")));
         Tensor y = FormulaWeights.targets((int) x.size(0), 10);
         double[] losses = new double[adam.get("steps").asInt()];
@@ -117,11 +131,17 @@ class ResNet50ReferenceTest {
     @Test
     void adamArithmeticMatchesPyTorchOverFortySteps() {
         JsonNode small = reference.get("adam_small");
-        Tensor w = Tensors.floats(floats(12, j -> 0.5 * Math.sin(0.7 * j + 0.3)), 4, 3).requires_grad_(true);
+        Tensor w = Tensors.floats(floats(12, j -> 0.5 * Math.sin(0.7 * j + 0.3)), 4, 3)
+                .requires_grad_(true);
         Tensor b = Tensors.floats(floats(3, j -> 0.1 * Math.cos(j)), 3).requires_grad_(true);
         Tensor x = Tensors.floats(floats(20, j -> Math.sin(0.9 * j + 0.1)), 5, 4);
         Tensor y = Tensors.floats(floats(15, j -> Math.cos(1.1 * j)), 5, 3);
-        AdamOptimizer optimizer = new AdamOptimizer(List.of(w, b), small.get("lr").asDouble(), 0.9, 0.999, 1e-8,
+        AdamOptimizer optimizer = new AdamOptimizer(
+                List.of(w, b),
+                small.get("lr").asDouble(),
+                0.9,
+                0.999,
+                1e-8,
                 small.get("weight_decay").asDouble());
         ReferenceComparison comparison = new ReferenceComparison();
         JsonNode trajectory = small.get("trajectory");
@@ -131,9 +151,21 @@ class ResNet50ReferenceTest {
                 Tensor loss = x.matmul(w).add(b).sub(y).square().sum();
                 loss.backward();
                 optimizer.step();
-                comparison.check("loss at step " + step, loss.item_double(), trajectory.get(step).get("loss"), 1e-5);
-                comparison.check("W after step " + step, Tensors.toFloats(w), trajectory.get(step).get("w"), 1e-5);
-                comparison.check("b after step " + step, Tensors.toFloats(b), trajectory.get(step).get("b"), 1e-5);
+                comparison.check(
+                        "loss at step " + step,
+                        loss.item_double(),
+                        trajectory.get(step).get("loss"),
+                        1e-5);
+                comparison.check(
+                        "W after step " + step,
+                        Tensors.toFloats(w),
+                        trajectory.get(step).get("w"),
+                        1e-5);
+                comparison.check(
+                        "b after step " + step,
+                        Tensors.toFloats(b),
+                        trajectory.get(step).get("b"),
+                        1e-5);
             }
         }
         assertThat(comparison.mismatches()).isEmpty();
@@ -144,7 +176,9 @@ class ResNet50ReferenceTest {
         StepLrSchedule schedule = new StepLrSchedule(1e-3, 20, 0.1);
         JsonNode expected = reference.get("steplr_step20_gamma0.1_lr_by_epoch_0_to_44");
         for (int epoch = 0; epoch < expected.size(); epoch++) {
-            assertThat(schedule.lrAt(epoch)).as("lr at epoch %d", epoch).isCloseTo(expected.get(epoch).asDouble(), within(1e-12));
+            assertThat(schedule.lrAt(epoch))
+                    .as("lr at epoch %d", epoch)
+                    .isCloseTo(expected.get(epoch).asDouble(), within(1e-12));
         }
     }
 
@@ -158,7 +192,8 @@ class ResNet50ReferenceTest {
     private static List<String> evalLogits(ResNet50 model) {
         JsonNode eval = reference.get("eval");
         ReferenceComparison comparison = new ReferenceComparison();
-        try (PointerScope ignored = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+        try (PointerScope ignored = new PointerScope();
+                NoGradGuard noGrad = new NoGradGuard()) {
             model.eval();
             float[] logits = Tensors.toFloats(model.forward(FormulaWeights.input(shape(eval.get("shape")))));
             // AVX2 and AVX-512 kernels differ by 4.6e-7 (relative to the largest logit).
@@ -185,9 +220,18 @@ class ResNet50ReferenceTest {
             comparison.check("train-mode logits", Tensors.toFloats(logits), train.get("logits"), 2e-4);
             comparison.check("loss", loss.item_double(), train.get("loss"), 1e-5);
             Map<String, Tensor> params = StateDict.namedParameters(model);
-            comparison.check("fc.bias gradient", Tensors.toFloats(params.get("fc.bias").grad()), train.get("fc_bias_grad"), 5e-5);
-            train.get("grad_norms").fields().forEachRemaining(e ->
-                    comparison.check("gradient norm of " + e.getKey(), l2(Tensors.toFloats(params.get(e.getKey()).grad())), e.getValue(), 2e-3));
+            comparison.check(
+                    "fc.bias gradient",
+                    Tensors.toFloats(params.get("fc.bias").grad()),
+                    train.get("fc_bias_grad"),
+                    5e-5);
+            train.get("grad_norms")
+                    .fields()
+                    .forEachRemaining(e -> comparison.check(
+                            "gradient norm of " + e.getKey(),
+                            l2(Tensors.toFloats(params.get(e.getKey()).grad())),
+                            e.getValue(),
+                            2e-3));
         }
         return comparison.mismatches();
     }
@@ -218,6 +262,8 @@ class ResNet50ReferenceTest {
 
     private static String shape(Tensor t) {
         long[] s = Tensors.shape(t);
-        return s.length == 0 ? "scalar" : java.util.Arrays.stream(s).mapToObj(Long::toString).collect(Collectors.joining("x"));
+        return s.length == 0
+                ? "scalar"
+                : java.util.Arrays.stream(s).mapToObj(Long::toString).collect(Collectors.joining("x"));
     }
 }

@@ -1,5 +1,7 @@
 package org.kafkatrain.trainer;
 
+import static org.bytedeco.pytorch.global.torch.set_num_threads;
+
 import org.bytedeco.pytorch.Device;
 import org.kafkatrain.contracts.ImageRecordCodec;
 import org.kafkatrain.contracts.RecordLimits;
@@ -25,8 +27,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
-import static org.bytedeco.pytorch.global.torch.set_num_threads;
-
 /**
  * Benchmark (prints figures; not a test): training images/s fed from Kafka through the service's data path
  * (reader, decoder, shuffle, batch assembly, prefetch thread) against the same trainer fed from batches already in
@@ -35,8 +35,7 @@ import static org.bytedeco.pytorch.global.torch.set_num_threads;
  * usage: TrainerBench [steps=2000] [batch=8] [rounds=10]   (env: KAFKA_BOOTSTRAP_SERVERS, BENCH_DEVICE)
  */
 public final class TrainerBench {
-    private TrainerBench() {
-    }
+    private TrainerBench() {}
 
     public static void main(String[] args) throws Exception {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
@@ -50,8 +49,20 @@ public final class TrainerBench {
         String dataset = "bench-" + id;
         String topic = "bench." + id + ".train";
         TrainingData.publish(bootstrap, dataset, topic, "bench." + id + ".val", 600, 1);
-        Hyperparameters hp = new Hyperparameters(1e-3, 0.9, 0.999, 1e-8, 0, 20, 0.1, batch, 28, List.of(0.485, 0.456, 0.406),
-                List.of(0.229, 0.224, 0.225), 1L, false);
+        Hyperparameters hp = new Hyperparameters(
+                1e-3,
+                0.9,
+                0.999,
+                1e-8,
+                0,
+                20,
+                0.1,
+                batch,
+                28,
+                List.of(0.485, 0.456, 0.406),
+                List.of(0.229, 0.224, 0.225),
+                1L,
+                false);
         Trainer trainer = new Trainer(10, hp, device);
 
         // In-memory source: the first 64 batches of the same data, assembled once.
@@ -64,7 +75,8 @@ public final class TrainerBench {
 
         KafkaClients kafka = new KafkaClients(bootstrap, 64);
         ImageRecordCodec codec = new ImageRecordCodec(RecordLimits.DEFAULT.withNumClasses(10));
-        ImageSource.Factory sources = (clientId, t) -> new KafkaImageSource(kafka, clientId, t, codec, 28, 28, 1, null, new DeadLetterLedger());
+        ImageSource.Factory sources = (clientId, t) ->
+                new KafkaImageSource(kafka, clientId, t, codec, 28, 28, 1, null, new DeadLetterLedger());
         EpochSpan span;
         try (ImageSource source = sources.open("bench-offsets", topic)) {
             span = new EpochSpan(source.beginning(), source.end(), 0, 0);
@@ -83,8 +95,8 @@ public final class TrainerBench {
             long samples = 0;
             long t0 = System.nanoTime();
             // The run's own data path: reader, decoder, seeded shuffle, batch assembly on the prefetch thread.
-            try (BatchFeed feed = EpochBatches.train(sources, "bench", topic, span, new BatchShape(batch, 28, 28, 1), 10_000, 5, false, r -> {
-            })) {
+            try (BatchFeed feed = EpochBatches.train(
+                    sources, "bench", topic, span, new BatchShape(batch, 28, 28, 1), 10_000, 5, false, r -> {})) {
                 for (int i = 0; i < perRound; i++) {
                     Batch b = feed.take();
                     samples += trainer.trainStep(b).samples();
@@ -104,24 +116,37 @@ public final class TrainerBench {
                 }
             }
             memoryRate[round] = samples / ((System.nanoTime() - t0) / 1e9);
-            System.out.printf("round %2d/%d  kafka %7.1f img/s  memory %7.1f img/s  ratio %.3f  (step %d, RSS %d MB)%n", round + 1, rounds,
-                    kafkaRate[round], memoryRate[round], kafkaRate[round] / memoryRate[round], step, rssKb() / 1024);
+            System.out.printf(
+                    "round %2d/%d  kafka %7.1f img/s  memory %7.1f img/s  ratio %.3f  (step %d, RSS %d MB)%n",
+                    round + 1,
+                    rounds,
+                    kafkaRate[round],
+                    memoryRate[round],
+                    kafkaRate[round] / memoryRate[round],
+                    step,
+                    rssKb() / 1024);
         }
         long rssEnd = rssKb();
         double kafkaMedian = median(kafkaRate);
         double memoryMedian = median(memoryRate);
-        System.out.printf("%nResNet-50, batch %d, 28x28x1 -> 3 channels, device %s, %d steps in %d rounds%n", batch, device.str().getString(), step, rounds);
+        System.out.printf(
+                "%nResNet-50, batch %d, 28x28x1 -> 3 channels, device %s, %d steps in %d rounds%n",
+                batch, device.str().getString(), step, rounds);
         System.out.printf("fed from Kafka:    %8.1f img/s (median of rounds)%n", kafkaMedian);
         System.out.printf("fed from memory:   %8.1f img/s (median of rounds)%n", memoryMedian);
         System.out.printf("ratio kafka/memory: %.3f (target >= 0.95)%n", kafkaMedian / memoryMedian);
-        System.out.printf("RSS at step 100: %d MB, at step %d: %d MB (%+.1f%%)%n", rss100 / 1024, step, rssEnd / 1024, 100.0 * (rssEnd - rss100) / rss100);
+        System.out.printf(
+                "RSS at step 100: %d MB, at step %d: %d MB (%+.1f%%)%n",
+                rss100 / 1024, step, rssEnd / 1024, 100.0 * (rssEnd - rss100) / rss100);
         System.exit(0);
     }
 
     private static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
-        return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        return sorted.length % 2 == 1
+                ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 
     private static long rssKb() throws Exception {

@@ -1,5 +1,9 @@
 package org.kafkatrain.trainer;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.restassured.RestAssured;
@@ -23,10 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /**
  * The packaged trainer-service in its own process, killed with SIGKILL in the middle of an epoch and started again:
  * the run resumes from its last checkpoint, trains exactly the epoch's samples, and (CPU, same seed) ends with
@@ -44,8 +44,21 @@ class TrainerCrashResumeIT {
         String trainTopic = "resume." + id + ".train";
         String valTopic = "resume." + id + ".val";
         TrainingData.publish(stack.kafkaBootstrapServers(), dataset, trainTopic, valTopic, 20, 5);
-        Map<String, Object> config = new HashMap<>(Map.of("dataset", dataset, "trainTopic", trainTopic, "valTopic", valTopic,
-                "epochs", 2, "batchSize", 16, "checkpointEvery", 5, "seed", 7));
+        Map<String, Object> config = new HashMap<>(Map.of(
+                "dataset",
+                dataset,
+                "trainTopic",
+                trainTopic,
+                "valTopic",
+                valTopic,
+                "epochs",
+                2,
+                "batchSize",
+                16,
+                "checkpointEvery",
+                5,
+                "seed",
+                7));
 
         Process trainer = startTrainer(stack);
         try {
@@ -57,10 +70,14 @@ class TrainerCrashResumeIT {
             config.put("runId", "killed-" + id);
             start(config);
             // Kill once a mid-epoch checkpoint exists and training has moved past it.
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                JsonPath s = status("killed-" + id);
-                return s.getString("lastCheckpoint") != null && s.getString("lastCheckpoint").contains("-step-") && s.getLong("step") >= 7;
-            });
+            await().atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        JsonPath s = status("killed-" + id);
+                        return s.getString("lastCheckpoint") != null
+                                && s.getString("lastCheckpoint").contains("-step-")
+                                && s.getLong("step") >= 7;
+                    });
             long stepAtKill = status("killed-" + id).getLong("step");
             trainer.destroyForcibly().waitFor();
             System.out.printf("[trainer] killed -9 at step %d%n", stepAtKill);
@@ -74,14 +91,19 @@ class TrainerCrashResumeIT {
             trainer.destroyForcibly().waitFor();
         }
 
-        MinioClient s3 = MinioClient.builder().endpoint(stack.s3Endpoint()).credentials(stack.s3AccessKey(), stack.s3SecretKey()).build();
+        MinioClient s3 = MinioClient.builder()
+                .endpoint(stack.s3Endpoint())
+                .credentials(stack.s3AccessKey(), stack.s3SecretKey())
+                .build();
         Map<String, Object> a = checkpoint(s3, "straight-" + id);
         Map<String, Object> b = checkpoint(s3, "killed-" + id);
         assertThat(b.get("epoch_samples")).isEqualTo(a.get("epoch_samples")).isEqualTo(200L);
         assertThat(b.get("step")).isEqualTo(a.get("step"));
         assertSameTensors(model(a), model(b));
         assertSameTensors(moments(a), moments(b));
-        System.out.printf("[trainer] resumed run equals uninterrupted run: %d model tensors and Adam moments bit-identical%n", model(a).size());
+        System.out.printf(
+                "[trainer] resumed run equals uninterrupted run: %d model tensors and Adam moments bit-identical%n",
+                model(a).size());
     }
 
     private static void start(Map<String, Object> config) {
@@ -93,8 +115,10 @@ class TrainerCrashResumeIT {
     }
 
     private static JsonPath awaitEnd(String run) {
-        await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> !List.of("PENDING", "RUNNING", "STOPPING").contains(status(run).getString("state")));
+        await().atMost(Duration.ofMinutes(6))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> !List.of("PENDING", "RUNNING", "STOPPING")
+                        .contains(status(run).getString("state")));
         return status(run);
     }
 
@@ -104,8 +128,14 @@ class TrainerCrashResumeIT {
             port = socket.getLocalPort();
         }
         Path log = Files.createTempFile("trainer-it-", ".log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx3g",
-                "-Dquarkus.http.port=" + port, "-jar", JAR.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx3g",
+                        "-Dquarkus.http.port=" + port,
+                        "-jar",
+                        JAR.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         pb.environment().put("KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrapServers());
         pb.environment().put("S3_ENDPOINT", stack.s3Endpoint());
         pb.environment().put("S3_ACCESS_KEY", stack.s3AccessKey());
@@ -113,13 +143,18 @@ class TrainerCrashResumeIT {
         Process p = pb.start();
         RestAssured.port = port;
         System.out.printf("[trainer] trainer-service pid %d on port %d, log %s%n", p.pid(), port, log);
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
                 .until(() -> given().get("/q/health/ready").statusCode() == 200);
         return p;
     }
 
     private static Map<String, Object> checkpoint(MinioClient s3, String run) throws Exception {
-        try (InputStream in = s3.getObject(GetObjectArgs.builder().bucket("checkpoints").object("runs/" + run + "/epoch-0001.tar").build())) {
+        try (InputStream in = s3.getObject(GetObjectArgs.builder()
+                .bucket("checkpoints")
+                .object("runs/" + run + "/epoch-0001.tar")
+                .build())) {
             return TorchCheckpointFile.read(in);
         }
     }
@@ -132,7 +167,8 @@ class TrainerCrashResumeIT {
     @SuppressWarnings("unchecked")
     private static Map<String, TensorData> moments(Map<String, Object> checkpoint) {
         Map<String, TensorData> out = new HashMap<>();
-        Map<Object, Object> state = (Map<Object, Object>) ((Map<String, Object>) checkpoint.get("optimizer")).get("state");
+        Map<Object, Object> state =
+                (Map<Object, Object>) ((Map<String, Object>) checkpoint.get("optimizer")).get("state");
         state.forEach((index, s) -> {
             Map<String, Object> entry = (Map<String, Object>) s;
             out.put(index + ".exp_avg", (TensorData) entry.get("exp_avg"));
@@ -141,10 +177,13 @@ class TrainerCrashResumeIT {
         return out;
     }
 
-    private static void assertSameTensors(Map<String, TensorData> expected, Map<String, TensorData> actual) throws IOException {
+    private static void assertSameTensors(Map<String, TensorData> expected, Map<String, TensorData> actual)
+            throws IOException {
         assertThat(actual.keySet()).isEqualTo(expected.keySet());
         for (String name : expected.keySet()) {
-            assertThat(actual.get(name).data()).as(name).isEqualTo(expected.get(name).data());
+            assertThat(actual.get(name).data())
+                    .as(name)
+                    .isEqualTo(expected.get(name).data());
         }
     }
 }

@@ -22,26 +22,38 @@ import java.util.Map;
 
 /** Puts a class-balanced Fashion-MNIST subset on fresh topics, with its manifest, as ingest would. */
 final class TrainingData {
-    static final List<String> CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+    static final List<String> CLASSES = List.of(
+            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
-    private TrainingData() {
-    }
+    private TrainingData() {}
 
-    static void publish(String bootstrap, String dataset, String trainTopic, String valTopic, int trainPerClass, int valPerClass) throws IOException {
+    static void publish(
+            String bootstrap, String dataset, String trainTopic, String valTopic, int trainPerClass, int valPerClass)
+            throws IOException {
         try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
             Map<String, Map<String, Long>> counts = new HashMap<>();
             counts.put("train", send(producer, dataset, trainTopic, FashionMnist.load("train"), trainPerClass));
             counts.put("val", send(producer, dataset, valTopic, FashionMnist.load("t10k"), valPerClass));
-            DatasetManifest manifest = new DatasetManifest(DatasetManifest.VERSION, dataset, CLASSES, FashionMnist.SIDE, FashionMnist.SIDE, 1,
-                    FashionMnist.DIR.toString(), counts, System.currentTimeMillis());
+            DatasetManifest manifest = new DatasetManifest(
+                    DatasetManifest.VERSION,
+                    dataset,
+                    CLASSES,
+                    FashionMnist.SIDE,
+                    FashionMnist.SIDE,
+                    1,
+                    FashionMnist.DIR.toString(),
+                    counts,
+                    System.currentTimeMillis());
             producer.send(new ProducerRecord<>(Topics.DATASETS, dataset, EventJson.write(manifest)));
             producer.flush();
         }
     }
 
     static KafkaProducer<String, byte[]> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
-                new StringSerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(),
+                new ByteArraySerializer());
     }
 
     static ProducerRecord<String, byte[]> record(String topic, String key, String contentType, byte[] value) {
@@ -53,7 +65,8 @@ final class TrainingData {
     }
 
     /** The first {@code perClass} images of each class, in records of up to 50 images. */
-    private static Map<String, Long> send(KafkaProducer<String, byte[]> producer, String dataset, String topic, FashionMnist source, int perClass) {
+    private static Map<String, Long> send(
+            KafkaProducer<String, byte[]> producer, String dataset, String topic, FashionMnist source, int perClass) {
         int[] taken = new int[CLASSES.size()];
         List<Sample> pending = new ArrayList<>();
         Map<String, Long> counts = new HashMap<>();
@@ -67,14 +80,23 @@ final class TrainingData {
             }
             taken[label]++;
             counts.merge(CLASSES.get(label), 1L, Long::sum);
-            pending.add(new Sample(dataset + "/" + i, label, FashionMnist.SIDE, FashionMnist.SIDE, 1, source.pixels(i)));
+            pending.add(
+                    new Sample(dataset + "/" + i, label, FashionMnist.SIDE, FashionMnist.SIDE, 1, source.pixels(i)));
             if (pending.size() == 50) {
-                producer.send(record(topic, pending.get(0).id(), ImageRecordCodec.BATCH_CONTENT_TYPE, ImageRecordCodec.encodeBatch(dataset, pending, PixelEncoding.RAW_U8_HWC)));
+                producer.send(record(
+                        topic,
+                        pending.get(0).id(),
+                        ImageRecordCodec.BATCH_CONTENT_TYPE,
+                        ImageRecordCodec.encodeBatch(dataset, pending, PixelEncoding.RAW_U8_HWC)));
                 pending = new ArrayList<>();
             }
         }
         if (!pending.isEmpty()) {
-            producer.send(record(topic, pending.get(0).id(), ImageRecordCodec.BATCH_CONTENT_TYPE, ImageRecordCodec.encodeBatch(dataset, pending, PixelEncoding.RAW_U8_HWC)));
+            producer.send(record(
+                    topic,
+                    pending.get(0).id(),
+                    ImageRecordCodec.BATCH_CONTENT_TYPE,
+                    ImageRecordCodec.encodeBatch(dataset, pending, PixelEncoding.RAW_U8_HWC)));
         }
         return counts;
     }

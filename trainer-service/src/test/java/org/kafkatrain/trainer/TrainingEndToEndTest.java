@@ -1,5 +1,9 @@
 package org.kafkatrain.trainer;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
@@ -30,10 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /**
  * A real run through the service on the local stack: Fashion-MNIST from Kafka, ResNet-50 on CPU, step events on
  * training.steps, bad records on the dead-letter topic, checkpoints in S3.
@@ -46,10 +46,13 @@ class TrainingEndToEndTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+
     @ConfigProperty(name = "s3.endpoint")
     String s3Endpoint;
+
     @ConfigProperty(name = "s3.access-key")
     String accessKey;
+
     @ConfigProperty(name = "s3.secret-key")
     String secretKey;
 
@@ -62,38 +65,91 @@ class TrainingEndToEndTest {
         String run = n.run();
         TrainingData.publish(bootstrap, dataset, trainTopic, valTopic, TRAIN_PER_CLASS, VAL_PER_CLASS);
         try (KafkaProducer<String, byte[]> producer = TrainingData.producer(bootstrap)) {
-            producer.send(TrainingData.record(trainTopic, "garbage", ImageRecordCodec.BATCH_CONTENT_TYPE, "not protobuf at all".getBytes(StandardCharsets.UTF_8)));
-            producer.send(TrainingData.record(trainTopic, "bad-label", ImageRecordCodec.BATCH_CONTENT_TYPE, ImageRecordCodec.encodeBatch(dataset,
-                    List.of(new Sample("x", 42, 28, 28, 1, new byte[784])), PixelEncoding.RAW_U8_HWC)));
-            producer.send(TrainingData.record(trainTopic, "wrong-size", ImageRecordCodec.BATCH_CONTENT_TYPE, ImageRecordCodec.encodeBatch(dataset,
-                    List.of(new Sample("y", 1, 32, 32, 3, new byte[32 * 32 * 3])), PixelEncoding.RAW_U8_HWC)));
-            producer.send(TrainingData.record(trainTopic, "no-type", null, new byte[]{1, 2, 3}));
+            producer.send(TrainingData.record(
+                    trainTopic,
+                    "garbage",
+                    ImageRecordCodec.BATCH_CONTENT_TYPE,
+                    "not protobuf at all".getBytes(StandardCharsets.UTF_8)));
+            producer.send(TrainingData.record(
+                    trainTopic,
+                    "bad-label",
+                    ImageRecordCodec.BATCH_CONTENT_TYPE,
+                    ImageRecordCodec.encodeBatch(
+                            dataset,
+                            List.of(new Sample("x", 42, 28, 28, 1, new byte[784])),
+                            PixelEncoding.RAW_U8_HWC)));
+            producer.send(TrainingData.record(
+                    trainTopic,
+                    "wrong-size",
+                    ImageRecordCodec.BATCH_CONTENT_TYPE,
+                    ImageRecordCodec.encodeBatch(
+                            dataset,
+                            List.of(new Sample("y", 1, 32, 32, 3, new byte[32 * 32 * 3])),
+                            PixelEncoding.RAW_U8_HWC)));
+            producer.send(TrainingData.record(trainTopic, "no-type", null, new byte[] {1, 2, 3}));
         }
 
-        given().contentType(ContentType.JSON).body(Map.of("runId", run, "dataset", dataset, "trainTopic", trainTopic, "valTopic", valTopic,
-                        "epochs", 1, "batchSize", 32))
-                .post("/runs").then().statusCode(201);
-        given().contentType(ContentType.JSON).body(Map.of("runId", "other", "dataset", dataset, "epochs", 1))
-                .post("/runs").then().statusCode(409);
+        given().contentType(ContentType.JSON)
+                .body(Map.of(
+                        "runId",
+                        run,
+                        "dataset",
+                        dataset,
+                        "trainTopic",
+                        trainTopic,
+                        "valTopic",
+                        valTopic,
+                        "epochs",
+                        1,
+                        "batchSize",
+                        32))
+                .post("/runs")
+                .then()
+                .statusCode(201);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("runId", "other", "dataset", dataset, "epochs", 1))
+                .post("/runs")
+                .then()
+                .statusCode(409);
 
-        await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(2)).until(() ->
-                !List.of("PENDING", "RUNNING").contains(given().get("/runs/" + run).then().extract().path("state").toString()));
-        var status = given().get("/runs/" + run).then().statusCode(200).extract().jsonPath();
+        await().atMost(Duration.ofMinutes(6))
+                .pollInterval(Duration.ofSeconds(2))
+                .until(() -> !List.of("PENDING", "RUNNING")
+                        .contains(given().get("/runs/" + run)
+                                .then()
+                                .extract()
+                                .path("state")
+                                .toString()));
+        var status =
+                given().get("/runs/" + run).then().statusCode(200).extract().jsonPath();
         assertThat(status.getString("state")).as(status.getString("message")).isEqualTo("FINISHED");
         double top1 = status.getDouble("lastValTop1");
-        System.out.printf("[trainer] run %s: val top-1 %.1f%% after one epoch of %d images (chance 10%%), %d rejected%n",
+        System.out.printf(
+                "[trainer] run %s: val top-1 %.1f%% after one epoch of %d images (chance 10%%), %d rejected%n",
                 run, top1, 10 * TRAIN_PER_CLASS, status.getLong("rejected"));
         assertThat(top1).isGreaterThan(30.0);
         assertThat(status.getLong("rejected")).isEqualTo(4);
 
         List<TrainingStep> steps = stepsOf(run);
-        List<TrainingStep> trainSteps = steps.stream().filter(s -> s.split().equals("train") && !s.isEpochEnd()).toList();
+        List<TrainingStep> trainSteps = steps.stream()
+                .filter(s -> s.split().equals("train") && !s.isEpochEnd())
+                .toList();
         assertThat(trainSteps).hasSize((10 * TRAIN_PER_CLASS + 31) / 32);
         assertThat(trainSteps.stream().mapToInt(TrainingStep::samples).sum()).isEqualTo(10 * TRAIN_PER_CLASS);
-        assertThat(steps).filteredOn(TrainingStep::isEpochEnd).extracting(TrainingStep::split, TrainingStep::samples)
-                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("train", 10 * TRAIN_PER_CLASS), org.assertj.core.groups.Tuple.tuple("val", 10 * VAL_PER_CLASS));
-        double firstLoss = trainSteps.subList(0, 5).stream().mapToDouble(TrainingStep::loss).average().orElseThrow();
-        double lastLoss = trainSteps.subList(trainSteps.size() - 6, trainSteps.size() - 1).stream().mapToDouble(TrainingStep::loss).average().orElseThrow();
+        assertThat(steps)
+                .filteredOn(TrainingStep::isEpochEnd)
+                .extracting(TrainingStep::split, TrainingStep::samples)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("train", 10 * TRAIN_PER_CLASS),
+                        org.assertj.core.groups.Tuple.tuple("val", 10 * VAL_PER_CLASS));
+        double firstLoss = trainSteps.subList(0, 5).stream()
+                .mapToDouble(TrainingStep::loss)
+                .average()
+                .orElseThrow();
+        double lastLoss = trainSteps.subList(trainSteps.size() - 6, trainSteps.size() - 1).stream()
+                .mapToDouble(TrainingStep::loss)
+                .average()
+                .orElseThrow();
         assertThat(lastLoss).as("loss falls").isLessThan(firstLoss);
 
         Map<String, String> reasons = deadLettersFrom(trainTopic);
@@ -103,19 +159,35 @@ class TrainingEndToEndTest {
         assertThat(reasons.get("wrong-size")).startsWith("SHAPE_MISMATCH");
         assertThat(reasons.get("no-type")).startsWith("MISSING_CONTENT_TYPE");
 
-        MinioClient s3 = MinioClient.builder().endpoint(s3Endpoint).credentials(accessKey, secretKey).build();
+        MinioClient s3 = MinioClient.builder()
+                .endpoint(s3Endpoint)
+                .credentials(accessKey, secretKey)
+                .build();
         List<String> objects = new ArrayList<>();
-        for (Result<Item> r : s3.listObjects(ListObjectsArgs.builder().bucket("checkpoints").prefix("runs/" + run + "/").build())) {
+        for (Result<Item> r : s3.listObjects(ListObjectsArgs.builder()
+                .bucket("checkpoints")
+                .prefix("runs/" + run + "/")
+                .build())) {
             objects.add(r.get().objectName());
         }
-        assertThat(objects).containsExactlyInAnyOrder("runs/" + run + "/run.json", "runs/" + run + "/epoch-0000.tar", "runs/" + run + "/latest.json");
-        StatObjectResponse stat = s3.statObject(StatObjectArgs.builder().bucket("checkpoints").object("runs/" + run + "/epoch-0000.tar").build());
+        assertThat(objects)
+                .containsExactlyInAnyOrder(
+                        "runs/" + run + "/run.json", "runs/" + run + "/epoch-0000.tar", "runs/" + run + "/latest.json");
+        StatObjectResponse stat = s3.statObject(StatObjectArgs.builder()
+                .bucket("checkpoints")
+                .object("runs/" + run + "/epoch-0000.tar")
+                .build());
         assertThat(stat.userMetadata()).containsEntry("epoch", "0").containsKeys("step", "loss", "acc1", "acc5");
         String latest;
-        try (var in = s3.getObject(GetObjectArgs.builder().bucket("checkpoints").object("runs/" + run + "/latest.json").build())) {
+        try (var in = s3.getObject(GetObjectArgs.builder()
+                .bucket("checkpoints")
+                .object("runs/" + run + "/latest.json")
+                .build())) {
             latest = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        assertThat(latest).contains("\"object\" : \"runs/" + run + "/epoch-0000.tar\"").contains("\"epochComplete\" : true");
+        assertThat(latest)
+                .contains("\"object\" : \"runs/" + run + "/epoch-0000.tar\"")
+                .contains("\"epochComplete\" : true");
     }
 
     @Test
@@ -126,23 +198,46 @@ class TrainingEndToEndTest {
         String valTopic = n.valTopic();
         String run = n.run();
         TrainingData.publish(bootstrap, dataset, trainTopic, valTopic, 20, 2);
-        Map<String, Object> config = Map.of("runId", run, "dataset", dataset, "trainTopic", trainTopic, "valTopic", valTopic, "epochs", 1, "batchSize", 16);
+        Map<String, Object> config = Map.of(
+                "runId",
+                run,
+                "dataset",
+                dataset,
+                "trainTopic",
+                trainTopic,
+                "valTopic",
+                valTopic,
+                "epochs",
+                1,
+                "batchSize",
+                16);
         given().contentType(ContentType.JSON).body(config).post("/runs").then().statusCode(201);
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() ->
-                given().get("/runs/" + run).then().extract().<Integer>path("step") >= 3);
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> given().get("/runs/" + run).then().extract().<Integer>path("step") >= 3);
 
         given().post("/runs/" + run + "/stop").then().statusCode(200);
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() ->
-                "STOPPED".equals(given().get("/runs/" + run).then().extract().path("state")));
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> "STOPPED"
+                        .equals(given().get("/runs/" + run).then().extract().path("state")));
         var stopped = given().get("/runs/" + run).then().extract().jsonPath();
         long stepAtStop = stopped.getLong("step");
-        assertThat(stopped.getString("lastCheckpoint")).isEqualTo(String.format("runs/%s/epoch-0000-step-%08d.tar", run, stepAtStop));
+        assertThat(stopped.getString("lastCheckpoint"))
+                .isEqualTo(String.format("runs/%s/epoch-0000-step-%08d.tar", run, stepAtStop));
 
         given().contentType(ContentType.JSON).body(config).post("/runs").then().statusCode(201);
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() ->
-                "FINISHED".equals(given().get("/runs/" + run).then().extract().path("state")));
-        List<TrainingStep> train = stepsOf(run).stream().filter(s -> s.split().equals("train") && !s.isEpochEnd()).toList();
-        assertThat(train).extracting(TrainingStep::step).doesNotHaveDuplicates().hasSize(13); // 200 samples in batches of 16
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> "FINISHED"
+                        .equals(given().get("/runs/" + run).then().extract().path("state")));
+        List<TrainingStep> train = stepsOf(run).stream()
+                .filter(s -> s.split().equals("train") && !s.isEpochEnd())
+                .toList();
+        assertThat(train)
+                .extracting(TrainingStep::step)
+                .doesNotHaveDuplicates()
+                .hasSize(13); // 200 samples in batches of 16
         assertThat(train.stream().mapToInt(TrainingStep::samples).sum()).isEqualTo(200);
     }
 
@@ -154,20 +249,45 @@ class TrainingEndToEndTest {
         String valTopic = n.valTopic();
         String run = n.run();
         TrainingData.publish(bootstrap, dataset, trainTopic, valTopic, 16, 2); // 160 train images in records of 50
-        given().contentType(ContentType.JSON).body(Map.of("runId", run, "dataset", dataset, "trainTopic", trainTopic, "valTopic", valTopic,
-                        "mode", "continuous", "epochSamples", 150, "epochs", 2, "batchSize", 16))
-                .post("/runs").then().statusCode(201);
+        given().contentType(ContentType.JSON)
+                .body(Map.of(
+                        "runId",
+                        run,
+                        "dataset",
+                        dataset,
+                        "trainTopic",
+                        trainTopic,
+                        "valTopic",
+                        valTopic,
+                        "mode",
+                        "continuous",
+                        "epochSamples",
+                        150,
+                        "epochs",
+                        2,
+                        "batchSize",
+                        16))
+                .post("/runs")
+                .then()
+                .statusCode(201);
 
         // Epoch 0 takes the first 150 samples (three records); epoch 1 has 10 left and waits for more.
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() ->
-                stepsOf(run).stream().anyMatch(s -> s.isEpochEnd() && s.split().equals("val") && s.epoch() == 0));
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> stepsOf(run).stream()
+                        .anyMatch(s -> s.isEpochEnd() && s.split().equals("val") && s.epoch() == 0));
         Thread.sleep(3_000);
-        assertThat(given().get("/runs/" + run).then().extract().path("state").toString()).isEqualTo("RUNNING");
+        assertThat(given().get("/runs/" + run).then().extract().path("state").toString())
+                .isEqualTo("RUNNING");
         TrainingData.publish(bootstrap, dataset, trainTopic, valTopic, 16, 0);
 
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() ->
-                "FINISHED".equals(given().get("/runs/" + run).then().extract().path("state")));
-        assertThat(stepsOf(run)).filteredOn(s -> s.isEpochEnd() && s.split().equals("train")).extracting(TrainingStep::samples)
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> "FINISHED"
+                        .equals(given().get("/runs/" + run).then().extract().path("state")));
+        assertThat(stepsOf(run))
+                .filteredOn(s -> s.isEpochEnd() && s.split().equals("train"))
+                .extracting(TrainingStep::samples)
                 .containsExactly(150, 160);
     }
 
@@ -194,7 +314,13 @@ class TrainingEndToEndTest {
         for (ConsumerRecord<String, byte[]> r : readAll(Topics.IMAGES_TRAIN_DLQ)) {
             var origin = r.headers().lastHeader(Topics.HEADER_ORIGIN_TOPIC);
             if (origin != null && topic.equals(new String(origin.value(), StandardCharsets.UTF_8))) {
-                reasons.put(r.key(), new String(r.headers().lastHeader(Topics.HEADER_DEAD_LETTER_REASON).value(), StandardCharsets.UTF_8));
+                reasons.put(
+                        r.key(),
+                        new String(
+                                r.headers()
+                                        .lastHeader(Topics.HEADER_DEAD_LETTER_REASON)
+                                        .value(),
+                                StandardCharsets.UTF_8));
             }
         }
         return reasons;

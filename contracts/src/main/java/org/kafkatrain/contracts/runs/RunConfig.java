@@ -15,15 +15,37 @@ import java.util.List;
  * @param shuffleBuffer   samples held by the streaming shuffle (at least the epoch size for a full shuffle)
  * @param maxEvalSamples  cap on validation samples per epoch (0: the whole val topic)
  */
-public record RunConfig(String runId, String dataset, String trainTopic, String valTopic, RunMode mode, Integer epochs,
-                        Long epochSamples, Double lr, Double beta1, Double beta2, Double eps, Double weightDecay,
-                        Integer stepSize, Double gamma, Integer batchSize, Integer evalBatchSize, List<Double> mean,
-                        List<Double> std, Long seed, Boolean augment, String device, Integer checkpointEvery,
-                        Integer keepLast, Integer shuffleBuffer, Long maxEvalSamples) {
+public record RunConfig(
+        String runId,
+        String dataset,
+        String trainTopic,
+        String valTopic,
+        RunMode mode,
+        Integer epochs,
+        Long epochSamples,
+        Double lr,
+        Double beta1,
+        Double beta2,
+        Double eps,
+        Double weightDecay,
+        Integer stepSize,
+        Double gamma,
+        Integer batchSize,
+        Integer evalBatchSize,
+        List<Double> mean,
+        List<Double> std,
+        Long seed,
+        Boolean augment,
+        String device,
+        Integer checkpointEvery,
+        Integer keepLast,
+        Integer shuffleBuffer,
+        Long maxEvalSamples) {
 
     /** A request naming only the run and its dataset: everything else takes the trainer's defaults. */
     public static RunConfig of(String runId, String dataset) {
-        return new RunConfig(runId, dataset, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        return new RunConfig(
+                runId, dataset, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null);
     }
 }

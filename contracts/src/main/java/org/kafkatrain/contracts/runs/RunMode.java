@@ -26,7 +26,7 @@ public enum RunMode {
                 return mode;
             }
         }
-        throw new IllegalArgumentException("mode must be one of " + Arrays.stream(values()).map(RunMode::json)
-                .collect(Collectors.joining(", ")) + ": " + value);
+        throw new IllegalArgumentException("mode must be one of "
+                + Arrays.stream(values()).map(RunMode::json).collect(Collectors.joining(", ")) + ": " + value);
     }
 }

@@ -7,12 +7,41 @@ package org.kafkatrain.contracts.runs;
  * @param lastCheckpoint object key of the newest complete checkpoint
  * @param lastValTop1    val top-1 % of the last evaluated epoch (null before the first evaluation)
  */
-public record RunStatus(String runId, RunState state, int epoch, int epochs, long step, double lr, Double loss,
-                        Double imagesPerSec, long epochSamplesDone, long epochSamplesTotal, Long etaSeconds,
-                        String lastCheckpoint, Double lastValTop1, Double lastValTop5, long rejected, String message) {
+public record RunStatus(
+        String runId,
+        RunState state,
+        int epoch,
+        int epochs,
+        long step,
+        double lr,
+        Double loss,
+        Double imagesPerSec,
+        long epochSamplesDone,
+        long epochSamplesTotal,
+        Long etaSeconds,
+        String lastCheckpoint,
+        Double lastValTop1,
+        Double lastValTop5,
+        long rejected,
+        String message) {
 
     public RunStatus withState(RunState newState) {
-        return new RunStatus(runId, newState, epoch, epochs, step, lr, loss, imagesPerSec, epochSamplesDone, epochSamplesTotal, etaSeconds,
-                lastCheckpoint, lastValTop1, lastValTop5, rejected, message);
+        return new RunStatus(
+                runId,
+                newState,
+                epoch,
+                epochs,
+                step,
+                lr,
+                loss,
+                imagesPerSec,
+                epochSamplesDone,
+                epochSamplesTotal,
+                etaSeconds,
+                lastCheckpoint,
+                lastValTop1,
+                lastValTop5,
+                rejected,
+                message);
     }
 }

@@ -1,13 +1,13 @@
 package org.kafkatrain.ingest.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.smallrye.config.SmallRyeConfig;
 import org.junit.jupiter.api.Test;
 import org.kafkatrain.contracts.Topics;
 import org.kafkatrain.testing.ProfileConfig;
 
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code quarkus:dev} needs no environment once the local stack runs. */
 class ProfilesTest {

@@ -60,12 +60,22 @@ public interface MetricsConfig {
     }
 
     default MetricsSettings settings() {
-        return new MetricsSettings(stepsTopic(), metricsTopic(), window().size(), window().advance(), window().grace(), lastN().steps(),
-                lastN().emitEvery(), dedup().retention());
+        return new MetricsSettings(
+                stepsTopic(),
+                metricsTopic(),
+                window().size(),
+                window().advance(),
+                window().grace(),
+                lastN().steps(),
+                lastN().emitEvery(),
+                dedup().retention());
     }
 
     /** The defaults above, without a running application (for the topology's plain tests and benchmarks). */
     static MetricsConfig defaults() {
-        return new SmallRyeConfigBuilder().withMapping(MetricsConfig.class).build().getConfigMapping(MetricsConfig.class);
+        return new SmallRyeConfigBuilder()
+                .withMapping(MetricsConfig.class)
+                .build()
+                .getConfigMapping(MetricsConfig.class);
     }
 }

@@ -1,5 +1,7 @@
 package org.kafkatrain.metrics.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.smallrye.config.SmallRyeConfig;
 import org.junit.jupiter.api.Test;
 import org.kafkatrain.contracts.Topics;
@@ -8,13 +10,12 @@ import org.kafkatrain.testing.ProfileConfig;
 import java.time.Duration;
 import java.util.Map;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** {@code quarkus:dev} needs no environment once the local stack runs. */
 class ProfilesTest {
     @Test
     void devProfileResolvesEveryPropertyWithNoEnvironment() {
-        SmallRyeConfig dev = ProfileConfig.load("dev", Map.of("quarkus.uuid", "00000000-0000-0000-0000-000000000000"), MetricsConfig.class);
+        SmallRyeConfig dev = ProfileConfig.load(
+                "dev", Map.of("quarkus.uuid", "00000000-0000-0000-0000-000000000000"), MetricsConfig.class);
         assertThat(ProfileConfig.unresolved(dev)).isEmpty();
         assertThat(dev.getValue("kafka.bootstrap.servers", String.class)).isEqualTo("127.0.0.1:9092");
         MetricsConfig metrics = dev.getConfigMapping(MetricsConfig.class);
@@ -24,7 +25,8 @@ class ProfilesTest {
 
     @Test
     void testProfileRunsOnTopicsOfItsOwn() {
-        MetricsConfig metrics = ProfileConfig.load("test", Map.of("quarkus.uuid", "u"), MetricsConfig.class).getConfigMapping(MetricsConfig.class);
+        MetricsConfig metrics = ProfileConfig.load("test", Map.of("quarkus.uuid", "u"), MetricsConfig.class)
+                .getConfigMapping(MetricsConfig.class);
         assertThat(metrics.stepsTopic()).isNotEqualTo(Topics.TRAINING_STEPS);
         assertThat(metrics.lastN().emitEvery()).isEqualTo(2);
         assertThat(MetricsConfig.defaults().lastN().emitEvery()).isEqualTo(10);

@@ -29,6 +29,7 @@ import java.util.Map;
 public class RunResource {
     @Inject
     RunManager runs;
+
     @Inject
     CheckpointStore store;
 
@@ -38,7 +39,9 @@ public class RunResource {
             throw new IllegalArgumentException("POST /runs needs a JSON run config with at least runId and dataset");
         }
         RunStatus status = runs.start(config);
-        return Response.created(URI.create("/runs/" + status.runId())).entity(status).build();
+        return Response.created(URI.create("/runs/" + status.runId()))
+                .entity(status)
+                .build();
     }
 
     @GET
@@ -49,7 +52,8 @@ public class RunResource {
     @GET
     @Path("{id}")
     public RunStatus status(@PathParam("id") String id) throws IOException {
-        return runs.status(id).orElseThrow(() -> new NotFoundException("no run " + id + " in this trainer nor in the bucket"));
+        return runs.status(id)
+                .orElseThrow(() -> new NotFoundException("no run " + id + " in this trainer nor in the bucket"));
     }
 
     /** Checkpoint objects of a run in the bucket, with their metadata (epoch, step, loss, acc1, acc5). */

@@ -14,8 +14,7 @@ import java.util.function.Consumer;
  * batches ahead of the training step, so the device does not wait on Kafka. {@link #take} returns null at the end.
  */
 public final class BatchFeed implements BatchStream, AutoCloseable {
-    private record Item(Batch batch, Throwable error) {
-    }
+    private record Item(Batch batch, Throwable error) {}
 
     private static final Item END = new Item(null, null);
 
@@ -27,16 +26,18 @@ public final class BatchFeed implements BatchStream, AutoCloseable {
     /** @param producer fills the feed through the consumer it is given; runs on the feed's thread */
     public BatchFeed(String name, int depth, ProducerBody producer) {
         queue = new ArrayBlockingQueue<>(depth);
-        thread = new Thread(() -> {
-            try {
-                producer.run(this::put, cancelled::get);
-                put(END);
-            } catch (Throwable t) {
-                if (!cancelled.get()) {
-                    offerQuietly(new Item(null, t));
-                }
-            }
-        }, name);
+        thread = new Thread(
+                () -> {
+                    try {
+                        producer.run(this::put, cancelled::get);
+                        put(END);
+                    } catch (Throwable t) {
+                        if (!cancelled.get()) {
+                            offerQuietly(new Item(null, t));
+                        }
+                    }
+                },
+                name);
         thread.setDaemon(true);
         thread.start();
     }

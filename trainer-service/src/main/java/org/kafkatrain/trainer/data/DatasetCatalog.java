@@ -15,6 +15,7 @@ import java.util.Optional;
 public class DatasetCatalog {
     @Inject
     TrainerConfig config;
+
     @Inject
     KafkaClients kafka;
 

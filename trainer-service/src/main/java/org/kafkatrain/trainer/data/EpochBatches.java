@@ -15,8 +15,7 @@ import java.util.function.Consumer;
 public final class EpochBatches {
     static final int DEPTH = 4;
 
-    private EpochBatches() {
-    }
+    private EpochBatches() {}
 
     /**
      * A training epoch: the span's samples in the seeded shuffle order, the first {@code span.skip()} passed over.
@@ -24,12 +23,20 @@ public final class EpochBatches {
      * @param seed       the epoch's shuffle seed; also seeds augmentation when {@code augment} is set
      * @param reachedEnd receives, in continuous mode, the offsets after the last record used (the next epoch's start)
      */
-    public static BatchFeed train(ImageSource.Factory sources, String clientId, String topic, EpochSpan span, BatchShape shape,
-                                  int shuffleBuffer, long seed, boolean augment, Consumer<Map<Integer, Long>> reachedEnd) {
+    public static BatchFeed train(
+            ImageSource.Factory sources,
+            String clientId,
+            String topic,
+            EpochSpan span,
+            BatchShape shape,
+            int shuffleBuffer,
+            long seed,
+            boolean augment,
+            Consumer<Map<Integer, Long>> reachedEnd) {
         return new BatchFeed("feed-" + clientId, DEPTH, (out, cancelled) -> {
             try (ImageSource source = sources.open(clientId, topic)) {
-                BatchAssembler batches = new BatchAssembler(shape.batchSize(), shape.height(), shape.width(), shape.channels(),
-                        augment ? seed : null, out);
+                BatchAssembler batches = new BatchAssembler(
+                        shape.batchSize(), shape.height(), shape.width(), shape.channels(), augment ? seed : null, out);
                 long[] index = {0};
                 ShuffleBuffer<Sample> shuffle = new ShuffleBuffer<>(shuffleBuffer, seed, s -> {
                     long i = index[0]++;
@@ -49,16 +56,22 @@ public final class EpochBatches {
     }
 
     /** An evaluation pass: the whole topic as it is now, in log order, at most {@code limit} samples. */
-    public static BatchFeed eval(ImageSource.Factory sources, String clientId, String topic, BatchShape shape, long limit) {
+    public static BatchFeed eval(
+            ImageSource.Factory sources, String clientId, String topic, BatchShape shape, long limit) {
         return new BatchFeed("eval-" + clientId, DEPTH, (out, cancelled) -> {
             try (ImageSource source = sources.open(clientId, topic)) {
-                BatchAssembler batches = new BatchAssembler(shape.batchSize(), shape.height(), shape.width(), shape.channels(), null, out);
+                BatchAssembler batches = new BatchAssembler(
+                        shape.batchSize(), shape.height(), shape.width(), shape.channels(), null, out);
                 long[] index = {0};
-                source.read(source.beginning(), source.end(), s -> {
-                    if (index[0] < limit) {
-                        batches.add(s.pixels(), s.label(), index[0]++);
-                    }
-                }, cancelled);
+                source.read(
+                        source.beginning(),
+                        source.end(),
+                        s -> {
+                            if (index[0] < limit) {
+                                batches.add(s.pixels(), s.label(), index[0]++);
+                            }
+                        },
+                        cancelled);
                 batches.flush();
             }
         });

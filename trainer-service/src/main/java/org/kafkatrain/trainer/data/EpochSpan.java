@@ -9,5 +9,4 @@ import java.util.Map;
  * @param skip       samples of the epoch a resumed run already trained: read again (the shuffle needs them) but not
  *                   trained again
  */
-public record EpochSpan(Map<Integer, Long> start, Map<Integer, Long> end, long minSamples, long skip) {
-}
+public record EpochSpan(Map<Integer, Long> start, Map<Integer, Long> end, long minSamples, long skip) {}

@@ -31,7 +31,8 @@ public interface ImageSource extends AutoCloseable {
      *
      * @return partition -> offset after the last record used: the next epoch's start
      */
-    Map<Integer, Long> readAtLeast(Map<Integer, Long> start, long minSamples, Consumer<Sample> sink, BooleanSupplier cancelled);
+    Map<Integer, Long> readAtLeast(
+            Map<Integer, Long> start, long minSamples, Consumer<Sample> sink, BooleanSupplier cancelled);
 
     @Override
     void close();

@@ -27,7 +27,8 @@ public class KafkaClients {
     private final int maxPollRecords;
 
     @Inject
-    public KafkaClients(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, TrainerConfig config) {
+    public KafkaClients(
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, TrainerConfig config) {
         this(bootstrapServers, config.consumer().maxPollRecords());
     }
 
@@ -56,7 +57,9 @@ public class KafkaClients {
         if (infos == null) {
             return List.of();
         }
-        return infos.stream().map(p -> new TopicPartition(topic, p.partition()))
-                .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
+        return infos.stream()
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .sorted(Comparator.comparingInt(TopicPartition::partition))
+                .toList();
     }
 }

@@ -41,8 +41,16 @@ public final class KafkaImageSource implements ImageSource {
     private final DeadLetterPublisher deadLetters;
     private final DeadLetterLedger ledger;
 
-    public KafkaImageSource(KafkaClients kafka, String clientId, String topic, ImageRecordCodec codec, int height, int width, int channels,
-                            DeadLetterPublisher deadLetters, DeadLetterLedger ledger) {
+    public KafkaImageSource(
+            KafkaClients kafka,
+            String clientId,
+            String topic,
+            ImageRecordCodec codec,
+            int height,
+            int width,
+            int channels,
+            DeadLetterPublisher deadLetters,
+            DeadLetterLedger ledger) {
         this.kafka = kafka;
         this.consumer = kafka.consumer(clientId);
         this.topic = topic;
@@ -65,7 +73,8 @@ public final class KafkaImageSource implements ImageSource {
     }
 
     @Override
-    public long read(Map<Integer, Long> start, Map<Integer, Long> end, Consumer<Sample> sink, BooleanSupplier cancelled) {
+    public long read(
+            Map<Integer, Long> start, Map<Integer, Long> end, Consumer<Sample> sink, BooleanSupplier cancelled) {
         long samples = 0;
         for (TopicPartition tp : partitions()) {
             long from = start.getOrDefault(tp.partition(), 0L);
@@ -76,7 +85,8 @@ public final class KafkaImageSource implements ImageSource {
             consumer.assign(List.of(tp));
             consumer.seek(tp, from);
             while (consumer.position(tp) < to && !cancelled.getAsBoolean()) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200)).records(tp)) {
+                for (ConsumerRecord<String, byte[]> record :
+                        consumer.poll(Duration.ofMillis(200)).records(tp)) {
                     if (record.offset() >= to) {
                         break;
                     }
@@ -88,7 +98,8 @@ public final class KafkaImageSource implements ImageSource {
     }
 
     @Override
-    public Map<Integer, Long> readAtLeast(Map<Integer, Long> start, long minSamples, Consumer<Sample> sink, BooleanSupplier cancelled) {
+    public Map<Integer, Long> readAtLeast(
+            Map<Integer, Long> start, long minSamples, Consumer<Sample> sink, BooleanSupplier cancelled) {
         List<TopicPartition> partitions = partitions();
         consumer.assign(partitions);
         Map<Integer, Long> next = new HashMap<>(start);
@@ -117,12 +128,18 @@ public final class KafkaImageSource implements ImageSource {
         String id = record.topic() + "-" + record.partition() + "@" + record.offset();
         DecodedRecord decoded;
         try {
-            decoded = codec.decode(header(record, Topics.HEADER_CONTENT_TYPE), header(record, Topics.HEADER_LABEL),
-                    header(record, Topics.HEADER_DATASET), id, record.value());
+            decoded = codec.decode(
+                    header(record, Topics.HEADER_CONTENT_TYPE),
+                    header(record, Topics.HEADER_LABEL),
+                    header(record, Topics.HEADER_DATASET),
+                    id,
+                    record.value());
             for (Sample s : decoded.samples()) {
                 if (s.height() != height || s.width() != width || s.channels() != channels) {
-                    throw new InvalidRecordException(InvalidRecordException.Problem.SHAPE_MISMATCH, s.id() + " is "
-                            + s.height() + "x" + s.width() + "x" + s.channels() + ", this run trains on " + height + "x" + width + "x" + channels);
+                    throw new InvalidRecordException(
+                            InvalidRecordException.Problem.SHAPE_MISMATCH,
+                            s.id() + " is " + s.height() + "x" + s.width() + "x" + s.channels()
+                                    + ", this run trains on " + height + "x" + width + "x" + channels);
                 }
             }
         } catch (InvalidRecordException e) {
@@ -141,12 +158,17 @@ public final class KafkaImageSource implements ImageSource {
         LOG.warnf("rejected %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), e.getMessage());
         try {
             // Wait for the broker's ack: a rejected record is never dropped silently.
-            deadLetters.reject(record, e.problem().name(), e.getMessage()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            deadLetters
+                    .reject(record, e.problem().name(), e.getMessage())
+                    .toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while dead-lettering " + record.offset(), ie);
         } catch (ExecutionException | TimeoutException ex) {
-            throw new IllegalStateException("cannot write dead letter for " + record.topic() + "-" + record.partition() + "@" + record.offset(), ex);
+            throw new IllegalStateException(
+                    "cannot write dead letter for " + record.topic() + "-" + record.partition() + "@" + record.offset(),
+                    ex);
         }
     }
 

@@ -38,19 +38,29 @@ public class DeadLetterPublisher {
         headers.add(Topics.HEADER_DEAD_LETTER_PROBLEM, problem.getBytes(StandardCharsets.UTF_8));
         headers.add(Topics.HEADER_DEAD_LETTER_REASON, reason.getBytes(StandardCharsets.UTF_8));
         headers.add(Topics.HEADER_ORIGIN_TOPIC, record.topic().getBytes(StandardCharsets.UTF_8));
-        headers.add(Topics.HEADER_ORIGIN_PARTITION, Integer.toString(record.partition()).getBytes(StandardCharsets.UTF_8));
+        headers.add(
+                Topics.HEADER_ORIGIN_PARTITION,
+                Integer.toString(record.partition()).getBytes(StandardCharsets.UTF_8));
         headers.add(Topics.HEADER_ORIGIN_OFFSET, Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
         OutgoingKafkaRecordMetadata<String> meta = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(record.key()).withHeaders(headers).build();
+                .withKey(record.key())
+                .withHeaders(headers)
+                .build();
         CompletableFuture<Void> done = new CompletableFuture<>();
         byte[] value = record.value() == null ? new byte[0] : record.value();
-        emitter.send(Message.of(value).addMetadata(meta)
+        emitter.send(Message.of(value)
+                .addMetadata(meta)
                 .withAck(() -> {
                     done.complete(null);
                     return done;
                 })
                 .withNack(e -> {
-                    LOG.errorf(e, "dead letter for %s-%d@%d not delivered", record.topic(), record.partition(), record.offset());
+                    LOG.errorf(
+                            e,
+                            "dead letter for %s-%d@%d not delivered",
+                            record.topic(),
+                            record.partition(),
+                            record.offset());
                     done.completeExceptionally(e);
                     return CompletableFuture.completedFuture(null);
                 }));

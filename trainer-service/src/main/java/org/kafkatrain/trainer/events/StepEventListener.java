@@ -38,16 +38,42 @@ public final class StepEventListener implements TrainingListener {
 
     @Override
     public void onEpochEnd(EpochEvent e) {
-        publish.accept(new TrainingStep(TrainingStep.VERSION, TrainingStep.EPOCH_END, runId, e.split().eventName(), e.epoch(),
-                e.position().step(), 0, Math.toIntExact(e.samples()), e.meter().meanLoss(), e.meter().correct1(), e.meter().correct5(),
-                e.lr(), lastImagesPerSec, rejected.getAsLong(), System.currentTimeMillis()));
+        publish.accept(new TrainingStep(
+                TrainingStep.VERSION,
+                TrainingStep.EPOCH_END,
+                runId,
+                e.split().eventName(),
+                e.epoch(),
+                e.position().step(),
+                0,
+                Math.toIntExact(e.samples()),
+                e.meter().meanLoss(),
+                e.meter().correct1(),
+                e.meter().correct5(),
+                e.lr(),
+                lastImagesPerSec,
+                rejected.getAsLong(),
+                System.currentTimeMillis()));
     }
 
     private void batch(BatchEvent e) {
         lastImagesPerSec = e.imagesPerSec();
         BatchResult r = e.result();
-        publish.accept(new TrainingStep(TrainingStep.VERSION, TrainingStep.STEP, runId, e.split().eventName(), e.epoch(), e.position().step(),
-                e.batch(), r.samples(), r.loss(), r.correct1(), r.correct5(), e.lr(), e.imagesPerSec(), rejected.getAsLong(),
+        publish.accept(new TrainingStep(
+                TrainingStep.VERSION,
+                TrainingStep.STEP,
+                runId,
+                e.split().eventName(),
+                e.epoch(),
+                e.position().step(),
+                e.batch(),
+                r.samples(),
+                r.loss(),
+                r.correct1(),
+                r.correct5(),
+                e.lr(),
+                e.imagesPerSec(),
+                rejected.getAsLong(),
                 System.currentTimeMillis()));
     }
 }

@@ -21,8 +21,11 @@ public class StepEventPublisher {
     Emitter<TrainingStep> emitter;
 
     public void publish(TrainingStep step) {
-        OutgoingKafkaRecordMetadata<String> key = OutgoingKafkaRecordMetadata.<String>builder().withKey(step.runId()).build();
-        emitter.send(Message.of(step).addMetadata(key)
+        OutgoingKafkaRecordMetadata<String> key = OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(step.runId())
+                .build();
+        emitter.send(Message.of(step)
+                .addMetadata(key)
                 .withAck(() -> CompletableFuture.completedFuture(null))
                 .withNack(e -> {
                     // A lost metric event does not stop training, but it must not pass unnoticed.

@@ -35,7 +35,8 @@ public class TrainerMetrics {
         Tags tags = Tags.of("run", runId);
         registry.counter("trainer.steps", tags).increment();
         registry.counter("trainer.samples", tags).increment(result.samples());
-        double[] values = gauges.computeIfAbsent(runId, id -> register(id, tags)).get();
+        double[] values =
+                gauges.computeIfAbsent(runId, id -> register(id, tags)).get();
         values[0] = result.loss();
         values[1] = imagesPerSec;
         values[2] = queueDepth;

@@ -11,6 +11,13 @@ import org.kafkatrain.trainer.store.ResumePoint;
  * @param position     where the run is after this batch (for evaluation: after the epoch's training)
  * @param queued       batches the data path had ready, waiting for the device
  */
-public record BatchEvent(Split split, int epoch, int batch, BatchResult result, double imagesPerSec, double lr, EpochMeter meter,
-                         ResumePoint position, int queued) {
-}
+public record BatchEvent(
+        Split split,
+        int epoch,
+        int batch,
+        BatchResult result,
+        double imagesPerSec,
+        double lr,
+        EpochMeter meter,
+        ResumePoint position,
+        int queued) {}

@@ -6,12 +6,9 @@ package org.kafkatrain.trainer.loop;
  * training thread, in the order given.
  */
 public interface TrainingListener {
-    default void onTrainingBatch(BatchEvent event) {
-    }
+    default void onTrainingBatch(BatchEvent event) {}
 
-    default void onValidationBatch(BatchEvent event) {
-    }
+    default void onValidationBatch(BatchEvent event) {}
 
-    default void onEpochEnd(EpochEvent event) {
-    }
+    default void onEpochEnd(EpochEvent event) {}
 }

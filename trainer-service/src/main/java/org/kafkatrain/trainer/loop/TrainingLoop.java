@@ -21,8 +21,12 @@ public final class TrainingLoop {
     private final List<TrainingListener> listeners;
     private final BooleanSupplier stopRequested;
 
-    public TrainingLoop(Function<Batch, BatchResult> trainStep, Function<Batch, BatchResult> evalStep, DoubleSupplier lr,
-                        List<TrainingListener> listeners, BooleanSupplier stopRequested) {
+    public TrainingLoop(
+            Function<Batch, BatchResult> trainStep,
+            Function<Batch, BatchResult> evalStep,
+            DoubleSupplier lr,
+            List<TrainingListener> listeners,
+            BooleanSupplier stopRequested) {
         this.trainStep = trainStep;
         this.evalStep = evalStep;
         this.lr = lr;
@@ -34,8 +38,7 @@ public final class TrainingLoop {
      * @param position where the epoch starts: its epoch, offsets, the samples already trained (a resumed epoch) and the step
      * @param stopped  whether a stop request ended the pass early (no epoch-end event then)
      */
-    public record TrainResult(ResumePoint position, EpochMeter meter, boolean stopped) {
-    }
+    public record TrainResult(ResumePoint position, EpochMeter meter, boolean stopped) {}
 
     public TrainResult train(ResumePoint position, BatchStream batches) throws InterruptedException {
         EpochMeter meter = new EpochMeter();
@@ -46,13 +49,23 @@ public final class TrainingLoop {
             double imagesPerSec = r.samples() / ((System.nanoTime() - t0) / 1e9);
             meter.add(r);
             position = position.advanced(position.epochSamples() + r.samples(), position.step() + 1);
-            BatchEvent event = new BatchEvent(Split.TRAIN, position.epoch(), index++, r, imagesPerSec, lr.getAsDouble(), meter, position, batches.depth());
+            BatchEvent event = new BatchEvent(
+                    Split.TRAIN,
+                    position.epoch(),
+                    index++,
+                    r,
+                    imagesPerSec,
+                    lr.getAsDouble(),
+                    meter,
+                    position,
+                    batches.depth());
             listeners.forEach(l -> l.onTrainingBatch(event));
             if (stopRequested.getAsBoolean()) {
                 return new TrainResult(position, meter, true);
             }
         }
-        EpochEvent end = new EpochEvent(Split.TRAIN, position.epoch(), position.epochSamples(), meter, lr.getAsDouble(), position);
+        EpochEvent end = new EpochEvent(
+                Split.TRAIN, position.epoch(), position.epochSamples(), meter, lr.getAsDouble(), position);
         listeners.forEach(l -> l.onEpochEnd(end));
         return new TrainResult(position, meter, false);
     }
@@ -66,10 +79,20 @@ public final class TrainingLoop {
             BatchResult r = evalStep.apply(batch);
             double imagesPerSec = r.samples() / ((System.nanoTime() - t0) / 1e9);
             meter.add(r);
-            BatchEvent event = new BatchEvent(Split.VAL, position.epoch(), index++, r, imagesPerSec, lr.getAsDouble(), meter, position, batches.depth());
+            BatchEvent event = new BatchEvent(
+                    Split.VAL,
+                    position.epoch(),
+                    index++,
+                    r,
+                    imagesPerSec,
+                    lr.getAsDouble(),
+                    meter,
+                    position,
+                    batches.depth());
             listeners.forEach(l -> l.onValidationBatch(event));
         }
-        EpochEvent end = new EpochEvent(Split.VAL, position.epoch(), meter.samples(), meter, lr.getAsDouble(), position);
+        EpochEvent end =
+                new EpochEvent(Split.VAL, position.epoch(), meter.samples(), meter, lr.getAsDouble(), position);
         listeners.forEach(l -> l.onEpochEnd(end));
         return meter;
     }

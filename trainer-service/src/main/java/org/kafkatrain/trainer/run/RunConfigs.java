@@ -20,14 +20,13 @@ import java.util.regex.Pattern;
 public final class RunConfigs {
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     /** What a resumed run may change: none of it touches the trained samples, their order or the optimizer. */
-    static final Set<String> ADJUSTABLE_ON_RESUME = Set.of("epochs", "device", "checkpointEvery", "keepLast", "maxEvalSamples", "evalBatchSize");
+    static final Set<String> ADJUSTABLE_ON_RESUME =
+            Set.of("epochs", "device", "checkpointEvery", "keepLast", "maxEvalSamples", "evalBatchSize");
 
     /** What a new run takes when the request leaves it out, besides the tutorial's hyperparameters. */
-    public record Defaults(String trainTopic, String valTopic, String device) {
-    }
+    public record Defaults(String trainTopic, String valTopic, String device) {}
 
-    private RunConfigs() {
-    }
+    private RunConfigs() {}
 
     /** The run id, checked: it becomes part of S3 keys and Kafka client ids. */
     public static String runId(RunConfig requested) {
@@ -42,15 +41,36 @@ public final class RunConfigs {
     public static RunConfig resolve(RunConfig r, Defaults defaults) {
         Hyperparameters d = Hyperparameters.defaults();
         if (r.dataset() == null || r.dataset().isBlank()) {
-            throw new IllegalArgumentException("dataset is required: the id of a manifest on the datasets topic (ingest publishes one)");
+            throw new IllegalArgumentException(
+                    "dataset is required: the id of a manifest on the datasets topic (ingest publishes one)");
         }
         int batchSize = or(r.batchSize(), d.batchSize());
-        RunConfig resolved = new RunConfig(runId(r), r.dataset(), or(r.trainTopic(), defaults.trainTopic()), or(r.valTopic(), defaults.valTopic()),
-                or(r.mode(), RunMode.EPOCHS), or(r.epochs(), 1), or(r.epochSamples(), 0L), or(r.lr(), d.lr()), or(r.beta1(), d.beta1()),
-                or(r.beta2(), d.beta2()), or(r.eps(), d.eps()), or(r.weightDecay(), d.weightDecay()), or(r.stepSize(), d.stepSize()),
-                or(r.gamma(), d.gamma()), batchSize, or(r.evalBatchSize(), 2 * batchSize), or(r.mean(), d.mean()), or(r.std(), d.std()),
-                or(r.seed(), d.seed()), or(r.augment(), d.augment()), or(r.device(), defaults.device()), or(r.checkpointEvery(), 0),
-                or(r.keepLast(), 3), or(r.shuffleBuffer(), 10_000), or(r.maxEvalSamples(), 0L));
+        RunConfig resolved = new RunConfig(
+                runId(r),
+                r.dataset(),
+                or(r.trainTopic(), defaults.trainTopic()),
+                or(r.valTopic(), defaults.valTopic()),
+                or(r.mode(), RunMode.EPOCHS),
+                or(r.epochs(), 1),
+                or(r.epochSamples(), 0L),
+                or(r.lr(), d.lr()),
+                or(r.beta1(), d.beta1()),
+                or(r.beta2(), d.beta2()),
+                or(r.eps(), d.eps()),
+                or(r.weightDecay(), d.weightDecay()),
+                or(r.stepSize(), d.stepSize()),
+                or(r.gamma(), d.gamma()),
+                batchSize,
+                or(r.evalBatchSize(), 2 * batchSize),
+                or(r.mean(), d.mean()),
+                or(r.std(), d.std()),
+                or(r.seed(), d.seed()),
+                or(r.augment(), d.augment()),
+                or(r.device(), defaults.device()),
+                or(r.checkpointEvery(), 0),
+                or(r.keepLast(), 3),
+                or(r.shuffleBuffer(), 10_000),
+                or(r.maxEvalSamples(), 0L));
         validate(resolved);
         return resolved;
     }
@@ -67,13 +87,17 @@ public final class RunConfigs {
             } else if (ADJUSTABLE_ON_RESUME.contains(components[i].getName())) {
                 values[i] = wanted;
             } else {
-                throw new IllegalArgumentException("run " + stored.runId() + " exists with " + components[i].getName() + " = " + had
-                        + "; a resumed run keeps its data and model settings (asked for " + wanted + "); start a new run id to change it");
+                throw new IllegalArgumentException("run " + stored.runId() + " exists with " + components[i].getName()
+                        + " = " + had + "; a resumed run keeps its data and model settings (asked for " + wanted
+                        + "); start a new run id to change it");
             }
         }
         try {
-            RunConfig merged = RunConfig.class.getDeclaredConstructor(Arrays.stream(components).map(RecordComponent::getType)
-                    .toArray(Class<?>[]::new)).newInstance(values);
+            RunConfig merged = RunConfig.class
+                    .getDeclaredConstructor(Arrays.stream(components)
+                            .map(RecordComponent::getType)
+                            .toArray(Class<?>[]::new))
+                    .newInstance(values);
             validate(merged);
             return merged;
         } catch (ReflectiveOperationException e) {
@@ -83,8 +107,20 @@ public final class RunConfigs {
 
     /** The engine's view of a resolved config. */
     public static Hyperparameters hyperparameters(RunConfig c, int imageSize) {
-        return new Hyperparameters(c.lr(), c.beta1(), c.beta2(), c.eps(), c.weightDecay(), c.stepSize(), c.gamma(), c.batchSize(), imageSize,
-                c.mean(), c.std(), c.seed(), c.augment());
+        return new Hyperparameters(
+                c.lr(),
+                c.beta1(),
+                c.beta2(),
+                c.eps(),
+                c.weightDecay(),
+                c.stepSize(),
+                c.gamma(),
+                c.batchSize(),
+                imageSize,
+                c.mean(),
+                c.std(),
+                c.seed(),
+                c.augment());
     }
 
     private static void validate(RunConfig c) {
@@ -94,8 +130,13 @@ public final class RunConfigs {
         if (c.mode() == RunMode.CONTINUOUS && c.epochSamples() <= 0) {
             throw new IllegalArgumentException("continuous mode needs epochSamples > 0");
         }
-        if (c.evalBatchSize() <= 0 || c.keepLast() < 1 || c.shuffleBuffer() <= 0 || c.checkpointEvery() < 0 || c.maxEvalSamples() < 0) {
-            throw new IllegalArgumentException("evalBatchSize, shuffleBuffer and keepLast must be positive, checkpointEvery and maxEvalSamples non-negative");
+        if (c.evalBatchSize() <= 0
+                || c.keepLast() < 1
+                || c.shuffleBuffer() <= 0
+                || c.checkpointEvery() < 0
+                || c.maxEvalSamples() < 0) {
+            throw new IllegalArgumentException(
+                    "evalBatchSize, shuffleBuffer and keepLast must be positive, checkpointEvery and maxEvalSamples non-negative");
         }
         hyperparameters(c, 1); // the engine checks its own numbers
     }

@@ -1,5 +1,7 @@
 package org.kafkatrain.trainer.run;
 
+import static org.bytedeco.pytorch.global.torch.set_num_threads;
+
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,8 +22,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
-import static org.bytedeco.pytorch.global.torch.set_num_threads;
-
 /** Starts, lists and stops runs; one run trains at a time, since it takes the whole device. */
 @ApplicationScoped
 public class RunManager {
@@ -29,8 +29,10 @@ public class RunManager {
 
     @Inject
     TrainerServices services;
+
     @Inject
     TrainerConfig config;
+
     @Inject
     CheckpointStore store;
 
@@ -58,14 +60,19 @@ public class RunManager {
     /** A new run with the defaults filled in, or an existing run (config in its run.json) resumed from its checkpoint. */
     public synchronized RunStatus start(RunConfig requested) throws IOException {
         String runId = RunConfigs.runId(requested);
-        Optional<TrainingRun> active = runs.values().stream().filter(r -> r.status().state().active()).findFirst();
+        Optional<TrainingRun> active =
+                runs.values().stream().filter(r -> r.status().state().active()).findFirst();
         if (active.isPresent()) {
-            throw new IllegalStateException("run " + active.get().config().runId() + " is " + active.get().status().state()
-                    + "; one run trains at a time");
+            throw new IllegalStateException("run " + active.get().config().runId() + " is "
+                    + active.get().status().state() + "; one run trains at a time");
         }
         Optional<RunConfig> stored = store.storedConfig(runId);
-        RunConfig config = stored.isPresent() ? RunConfigs.resume(requested, stored.get())
-                : RunConfigs.resolve(requested, new RunConfigs.Defaults(this.config.trainTopic(), this.config.valTopic(), this.config.device()));
+        RunConfig config = stored.isPresent()
+                ? RunConfigs.resume(requested, stored.get())
+                : RunConfigs.resolve(
+                        requested,
+                        new RunConfigs.Defaults(
+                                this.config.trainTopic(), this.config.valTopic(), this.config.device()));
         TrainingRun run = new TrainingRun(config, services);
         runs.put(runId, run);
         Thread thread = new Thread(run, "run-" + runId);
@@ -103,7 +110,22 @@ public class RunManager {
     }
 
     private static RunStatus resumable(LatestCheckpoint latest) {
-        return new RunStatus(latest.runId(), RunState.RESUMABLE, latest.epoch(), 0, latest.step(), 0, latest.loss(), null, 0, 0, null,
-                latest.object(), latest.acc1(), latest.acc5(), 0, "");
+        return new RunStatus(
+                latest.runId(),
+                RunState.RESUMABLE,
+                latest.epoch(),
+                0,
+                latest.step(),
+                0,
+                latest.loss(),
+                null,
+                0,
+                0,
+                null,
+                latest.object(),
+                latest.acc1(),
+                latest.acc5(),
+                0,
+                "");
     }
 }

@@ -24,15 +24,23 @@ import java.util.Optional;
  * it continues: from the run's {@code latest.json} checkpoint when there is one (weights, Adam, StepLR, dead-letter
  * ledger, offsets), else from the train topic's first offsets, recorded in a new {@code run.json}.
  */
-record RunSetup(DatasetManifest manifest, Trainer trainer, DeadLetterLedger ledger, ImageSource.Factory sources, ResumePoint position,
-                Optional<LatestCheckpoint> resumedFrom) {
+record RunSetup(
+        DatasetManifest manifest,
+        Trainer trainer,
+        DeadLetterLedger ledger,
+        ImageSource.Factory sources,
+        ResumePoint position,
+        Optional<LatestCheckpoint> resumedFrom) {
     private static final Logger LOG = Logger.getLogger(RunSetup.class);
 
     static RunSetup prepare(RunConfig config, TrainerServices services) throws Exception {
-        DatasetManifest manifest = services.catalog().find(config.dataset()).orElseThrow(() -> new IllegalStateException(
-                "no manifest for dataset '" + config.dataset() + "' on the datasets topic: ingest the dataset first"));
+        DatasetManifest manifest = services.catalog()
+                .find(config.dataset())
+                .orElseThrow(() -> new IllegalStateException("no manifest for dataset '" + config.dataset()
+                        + "' on the datasets topic: ingest the dataset first"));
         Device device = DeviceChoice.select(config.device());
-        Trainer trainer = new Trainer(manifest.classes().size(), RunConfigs.hyperparameters(config, manifest.height()), device);
+        Trainer trainer =
+                new Trainer(manifest.classes().size(), RunConfigs.hyperparameters(config, manifest.height()), device);
         DeadLetterLedger ledger = new DeadLetterLedger();
         ImageSource.Factory sources = services.imageSources(manifest, ledger);
         services.store().ensureBucket();
@@ -45,8 +53,15 @@ record RunSetup(DatasetManifest manifest, Trainer trainer, DeadLetterLedger ledg
                 ledger.restore(checkpoint.get("dead_letters"));
                 position = ResumePoint.of(checkpoint, latest.get());
             }
-            LOG.infof("run %s resumes from %s: epoch %d (%s, %d samples done), step %d, lr %g", config.runId(), latest.get().object(),
-                    position.epoch(), position.epochComplete() ? "complete" : "in progress", position.epochSamples(), position.step(), trainer.lr());
+            LOG.infof(
+                    "run %s resumes from %s: epoch %d (%s, %d samples done), step %d, lr %g",
+                    config.runId(),
+                    latest.get().object(),
+                    position.epoch(),
+                    position.epochComplete() ? "complete" : "in progress",
+                    position.epochSamples(),
+                    position.step(),
+                    trainer.lr());
         } else {
             try (ImageSource source = sources.open(config.runId() + "-offsets", config.trainTopic())) {
                 position = ResumePoint.fresh(source.beginning());
@@ -58,8 +73,14 @@ record RunSetup(DatasetManifest manifest, Trainer trainer, DeadLetterLedger ledg
             run.put("runStartOffsets", position.runStart());
             run.put("createdAt", System.currentTimeMillis());
             services.store().writeRunJson(config.runId(), run);
-            LOG.infof("run %s starts: %d classes, %dx%dx%d images, device %s", config.runId(), manifest.classes().size(),
-                    manifest.height(), manifest.width(), manifest.channels(), device.str().getString());
+            LOG.infof(
+                    "run %s starts: %d classes, %dx%dx%d images, device %s",
+                    config.runId(),
+                    manifest.classes().size(),
+                    manifest.height(),
+                    manifest.width(),
+                    manifest.channels(),
+                    device.str().getString());
         }
         return new RunSetup(manifest, trainer, ledger, sources, position, latest);
     }
@@ -68,7 +89,10 @@ record RunSetup(DatasetManifest manifest, Trainer trainer, DeadLetterLedger ledg
     long samplesPerEpoch(RunConfig config) {
         return switch (config.mode()) {
             case CONTINUOUS -> config.epochSamples();
-            case EPOCHS -> manifest.counts().getOrDefault(TrainingStep.TRAIN, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+            case EPOCHS ->
+                manifest.counts().getOrDefault(TrainingStep.TRAIN, Map.of()).values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum();
         };
     }
 }

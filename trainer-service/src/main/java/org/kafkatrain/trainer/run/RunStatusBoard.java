@@ -46,8 +46,15 @@ final class RunStatusBoard implements TrainingListener {
         return current;
     }
 
-    void running(int atEpoch, long atStep, long epochSamplesDone, long samplesPerEpoch, double currentLr, String checkpoint,
-                 Double valTop1, Double valTop5) {
+    void running(
+            int atEpoch,
+            long atStep,
+            long epochSamplesDone,
+            long samplesPerEpoch,
+            double currentLr,
+            String checkpoint,
+            Double valTop1,
+            Double valTop5) {
         state = RunState.RUNNING;
         epoch = atEpoch;
         step = atStep;
@@ -131,7 +138,22 @@ final class RunStatusBoard implements TrainingListener {
     }
 
     private void publish() {
-        current = new RunStatus(runId, state, epoch, epochs, step, lr, loss, imagesPerSec, epochSamples, perEpoch, eta(), lastCheckpoint,
-                top1, top5, rejected.getAsLong(), message);
+        current = new RunStatus(
+                runId,
+                state,
+                epoch,
+                epochs,
+                step,
+                lr,
+                loss,
+                imagesPerSec,
+                epochSamples,
+                perEpoch,
+                eta(),
+                lastCheckpoint,
+                top1,
+                top5,
+                rejected.getAsLong(),
+                message);
     }
 }

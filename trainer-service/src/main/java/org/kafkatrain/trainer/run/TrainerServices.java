@@ -25,18 +25,25 @@ import java.io.UncheckedIOException;
 public class TrainerServices {
     @Inject
     TrainerConfig config;
+
     @Inject
     DatasetCatalog catalog;
+
     @Inject
     CheckpointStore store;
+
     @Inject
     StepEventPublisher steps;
+
     @Inject
     DeadLetterPublisher deadLetters;
+
     @Inject
     KafkaClients kafka;
+
     @Inject
     TrainerMetrics metrics;
+
     @Inject
     ObjectMapper mapper;
 
@@ -63,10 +70,19 @@ public class TrainerServices {
     /** Kafka image sources for a run: records decoded for its classes and shape, rejects dead-lettered once. */
     ImageSource.Factory imageSources(DatasetManifest manifest, DeadLetterLedger ledger) {
         TrainerConfig.Limits l = config.limits();
-        ImageRecordCodec codec = new ImageRecordCodec(new RecordLimits(l.maxImageSide(), l.maxImagesPerRecord(), l.maxRecordBytes(), 0)
-                .withNumClasses(manifest.classes().size()));
-        return (clientId, topic) -> new KafkaImageSource(kafka, clientId, topic, codec, manifest.height(), manifest.width(),
-                manifest.channels(), deadLetters, ledger);
+        ImageRecordCodec codec =
+                new ImageRecordCodec(new RecordLimits(l.maxImageSide(), l.maxImagesPerRecord(), l.maxRecordBytes(), 0)
+                        .withNumClasses(manifest.classes().size()));
+        return (clientId, topic) -> new KafkaImageSource(
+                kafka,
+                clientId,
+                topic,
+                codec,
+                manifest.height(),
+                manifest.width(),
+                manifest.channels(),
+                deadLetters,
+                ledger);
     }
 
     String json(Object value) {

@@ -41,7 +41,11 @@ final class TrainingRun implements Runnable {
     TrainingRun(RunConfig config, TrainerServices services) {
         this.config = config;
         this.services = services;
-        this.board = new RunStatusBoard(config.runId(), config.epochs(), config.lr(), () -> setup == null ? 0 : setup.ledger().rejected());
+        this.board = new RunStatusBoard(
+                config.runId(),
+                config.epochs(),
+                config.lr(),
+                () -> setup == null ? 0 : setup.ledger().rejected());
     }
 
     RunConfig config() {
@@ -63,18 +67,36 @@ final class TrainingRun implements Runnable {
         try {
             setup = RunSetup.prepare(config, services);
             Trainer trainer = setup.trainer();
-            CheckpointWriter writer = new CheckpointWriter(services.store(), config.runId(), config.trainTopic(), services.json(config),
-                    config.keepLast());
+            CheckpointWriter writer = new CheckpointWriter(
+                    services.store(), config.runId(), config.trainTopic(), services.json(config), config.keepLast());
             ResumePoint position = setup.position();
-            board.running(position.epoch(), position.step(), position.epochSamples(), setup.samplesPerEpoch(config), trainer.lr(),
-                    setup.resumedFrom().map(l -> l.object()).orElse(null), setup.resumedFrom().map(l -> l.acc1()).orElse(null),
+            board.running(
+                    position.epoch(),
+                    position.step(),
+                    position.epochSamples(),
+                    setup.samplesPerEpoch(config),
+                    trainer.lr(),
+                    setup.resumedFrom().map(l -> l.object()).orElse(null),
+                    setup.resumedFrom().map(l -> l.acc1()).orElse(null),
                     setup.resumedFrom().map(l -> l.acc5()).orElse(null));
-            TrainingLoop loop = new TrainingLoop(trainer::trainStep, trainer::evalBatch, trainer::lr, List.of(board,
-                    new StepEventListener(config.runId(), setup.ledger()::rejected, services.steps()::publish),
-                    services.metrics().listener(config.runId(), setup.ledger()::rejected),
-                    new PeriodicCheckpoints(config.checkpointEvery(), () -> stopRequested, (at, meter) -> checkpoint(writer, at, false, meter, null))),
+            TrainingLoop loop = new TrainingLoop(
+                    trainer::trainStep,
+                    trainer::evalBatch,
+                    trainer::lr,
+                    List.of(
+                            board,
+                            new StepEventListener(config.runId(), setup.ledger()::rejected, services.steps()::publish),
+                            services.metrics().listener(config.runId(), setup.ledger()::rejected),
+                            new PeriodicCheckpoints(
+                                    config.checkpointEvery(),
+                                    () -> stopRequested,
+                                    (at, meter) -> checkpoint(writer, at, false, meter, null))),
                     () -> stopRequested);
-            BatchShape shape = new BatchShape(config.batchSize(), setup.manifest().height(), setup.manifest().width(), setup.manifest().channels());
+            BatchShape shape = new BatchShape(
+                    config.batchSize(),
+                    setup.manifest().height(),
+                    setup.manifest().width(),
+                    setup.manifest().channels());
             for (int epoch = position.epoch(); epoch < config.epochs(); epoch++) {
                 if (epoch == position.epoch() && position.epochComplete()) {
                     continue; // the checkpoint closed this epoch: go on with the next
@@ -83,13 +105,28 @@ final class TrainingRun implements Runnable {
                 board.epochStarted(epoch, position.epochSamples());
                 AtomicReference<Map<Integer, Long>> reached = new AtomicReference<>(position.epochEnd());
                 long seed = ShuffleBuffer.epochSeed(config.seed(), epoch);
-                EpochSpan span = new EpochSpan(position.epochStart(), position.epochEnd(), config.epochSamples(), position.epochSamples());
+                EpochSpan span = new EpochSpan(
+                        position.epochStart(), position.epochEnd(), config.epochSamples(), position.epochSamples());
                 TrainingLoop.TrainResult trained;
-                try (BatchFeed feed = EpochBatches.train(setup.sources(), config.runId() + "-train", config.trainTopic(), span, shape,
-                        config.shuffleBuffer(), seed, config.augment(), reached::set)) {
+                try (BatchFeed feed = EpochBatches.train(
+                        setup.sources(),
+                        config.runId() + "-train",
+                        config.trainTopic(),
+                        span,
+                        shape,
+                        config.shuffleBuffer(),
+                        seed,
+                        config.augment(),
+                        reached::set)) {
                     trained = loop.train(position, feed);
-                    LOG.infof("run %s epoch %d: %d samples, loss %.4f, top-1 %.2f%%, waited %.1f s for data", config.runId(), epoch,
-                            trained.position().epochSamples(), trained.meter().meanLoss(), orZero(trained.meter().top1()), feed.waitSeconds());
+                    LOG.infof(
+                            "run %s epoch %d: %d samples, loss %.4f, top-1 %.2f%%, waited %.1f s for data",
+                            config.runId(),
+                            epoch,
+                            trained.position().epochSamples(),
+                            trained.meter().meanLoss(),
+                            orZero(trained.meter().top1()),
+                            feed.waitSeconds());
                 }
                 position = trained.position().endedAt(reached.get());
                 if (trained.stopped()) {
@@ -98,12 +135,17 @@ final class TrainingRun implements Runnable {
                     return;
                 }
                 EpochMeter val;
-                try (BatchFeed feed = EpochBatches.eval(setup.sources(), config.runId() + "-val", config.valTopic(),
-                        shape.withBatchSize(config.evalBatchSize()), config.maxEvalSamples() > 0 ? config.maxEvalSamples() : Long.MAX_VALUE)) {
+                try (BatchFeed feed = EpochBatches.eval(
+                        setup.sources(),
+                        config.runId() + "-val",
+                        config.valTopic(),
+                        shape.withBatchSize(config.evalBatchSize()),
+                        config.maxEvalSamples() > 0 ? config.maxEvalSamples() : Long.MAX_VALUE)) {
                     val = loop.evaluate(position, feed);
                 }
-                LOG.infof("run %s epoch %d val: %d samples, loss %.4f, top-1 %.2f%%, top-5 %.2f%%", config.runId(), epoch, val.samples(),
-                        val.meanLoss(), orZero(val.top1()), orZero(val.top5()));
+                LOG.infof(
+                        "run %s epoch %d val: %d samples, loss %.4f, top-1 %.2f%%, top-5 %.2f%%",
+                        config.runId(), epoch, val.samples(), val.meanLoss(), orZero(val.top1()), orZero(val.top5()));
                 trainer.endEpoch();
                 position = checkpoint(writer, position, true, trained.meter(), val);
                 if (stopRequested) {
@@ -125,17 +167,26 @@ final class TrainingRun implements Runnable {
             return position; // samples it already trained are read again, in the same order, and skipped
         }
         boolean continuous = config.mode() == RunMode.CONTINUOUS;
-        Map<Integer, Long> start = continuous && position.epochEnd() != null ? position.epochEnd() : position.runStart();
+        Map<Integer, Long> start =
+                continuous && position.epochEnd() != null ? position.epochEnd() : position.runStart();
         try (ImageSource source = setup.sources().open(config.runId() + "-offsets", config.trainTopic())) {
             return position.inEpoch(epoch, 0, position.step(), start, continuous ? null : source.end());
         }
     }
 
     /** Writes a checkpoint and moves latest.json to it; an S3 failure is reported and training goes on. */
-    private ResumePoint checkpoint(CheckpointWriter writer, ResumePoint at, boolean epochComplete, EpochMeter train, EpochMeter val) {
-        double meanLoss = train.samples() > 0 ? train.meanLoss() : orZero(board.current().loss());
-        CheckpointWriter.Plan plan = writer.plan(at, epochComplete, meanLoss, val == null ? null : val.top1(), val == null ? null : val.top5(),
-                setup.ledger().toCheckpoint(), System.currentTimeMillis());
+    private ResumePoint checkpoint(
+            CheckpointWriter writer, ResumePoint at, boolean epochComplete, EpochMeter train, EpochMeter val) {
+        double meanLoss =
+                train.samples() > 0 ? train.meanLoss() : orZero(board.current().loss());
+        CheckpointWriter.Plan plan = writer.plan(
+                at,
+                epochComplete,
+                meanLoss,
+                val == null ? null : val.top1(),
+                val == null ? null : val.top5(),
+                setup.ledger().toCheckpoint(),
+                System.currentTimeMillis());
         try {
             writer.write(setup.trainer(), plan);
             board.checkpointed(plan.key());
@@ -144,7 +195,12 @@ final class TrainingRun implements Runnable {
             String message = "checkpoint " + plan.key() + " failed: " + e.getMessage();
             board.problem(message);
             services.metrics().checkpointFailed(config.runId());
-            LOG.errorf(e, "run %s: %s; training goes on, latest.json still names %s", config.runId(), message, board.current().lastCheckpoint());
+            LOG.errorf(
+                    e,
+                    "run %s: %s; training goes on, latest.json still names %s",
+                    config.runId(),
+                    message,
+                    board.current().lastCheckpoint());
             return at;
         }
     }

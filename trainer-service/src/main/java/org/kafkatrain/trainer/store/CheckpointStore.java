@@ -50,8 +50,11 @@ public class CheckpointStore {
         this.config = config;
         this.bucket = config.bucket();
         this.json = json;
-        this.client = MinioClient.builder().endpoint(config.endpoint()).credentials(config.accessKey(), config.secretKey())
-                .region(config.region()).build();
+        this.client = MinioClient.builder()
+                .endpoint(config.endpoint())
+                .credentials(config.accessKey(), config.secretKey())
+                .region(config.region())
+                .build();
     }
 
     public String bucket() {
@@ -66,7 +69,10 @@ public class CheckpointStore {
     public void ensureBucket() throws IOException {
         call(() -> {
             if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
-                client.makeBucket(MakeBucketArgs.builder().bucket(bucket).region(config.region()).build());
+                client.makeBucket(MakeBucketArgs.builder()
+                        .bucket(bucket)
+                        .region(config.region())
+                        .build());
             }
             return null;
         });
@@ -79,7 +85,9 @@ public class CheckpointStore {
     /** The config a run was started with, from its run.json; empty for a run id never started. */
     public Optional<RunConfig> storedConfig(String runId) throws IOException {
         Optional<JsonNode> run = readJson(runPrefix(runId) + "run.json", JsonNode.class);
-        return run.isPresent() ? Optional.of(json.treeToValue(run.get().get("config"), RunConfig.class)) : Optional.empty();
+        return run.isPresent()
+                ? Optional.of(json.treeToValue(run.get().get("config"), RunConfig.class))
+                : Optional.empty();
     }
 
     public Optional<LatestCheckpoint> latest(String runId) throws IOException {
@@ -88,7 +96,8 @@ public class CheckpointStore {
 
     public <T> Optional<T> readJson(String key, Class<T> type) throws IOException {
         return call(() -> {
-            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+            try (InputStream in = client.getObject(
+                    GetObjectArgs.builder().bucket(bucket).object(key).build())) {
                 return Optional.of(json.readValue(in, type));
             } catch (ErrorResponseException e) {
                 if ("NoSuchKey".equals(e.errorResponse().code())) {
@@ -100,17 +109,24 @@ public class CheckpointStore {
     }
 
     public InputStream open(String key) throws IOException {
-        return call(() -> client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build()));
+        return call(() -> client.getObject(
+                GetObjectArgs.builder().bucket(bucket).object(key).build()));
     }
 
     /**
      * Uploads a checkpoint file, retrying with exponential backoff, and only then moves {@code latest.json} to it.
      * Throws after the last attempt; {@code latest.json} then still names the previous checkpoint.
      */
-    public void commit(String runId, String key, Path file, Map<String, String> metadata, LatestCheckpoint latest) throws IOException {
+    public void commit(String runId, String key, Path file, Map<String, String> metadata, LatestCheckpoint latest)
+            throws IOException {
         retrying("upload " + key, () -> {
-            client.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).filename(file.toString())
-                    .contentType("application/x-tar").userMetadata(metadata).build());
+            client.uploadObject(UploadObjectArgs.builder()
+                    .bucket(bucket)
+                    .object(key)
+                    .filename(file.toString())
+                    .contentType("application/x-tar")
+                    .userMetadata(metadata)
+                    .build());
             return null;
         });
         retrying("update latest.json of " + runId, () -> {
@@ -123,14 +139,18 @@ public class CheckpointStore {
     public void prune(String runId, int keepLast, LatestCheckpoint latest) throws IOException {
         List<String> keys = new ArrayList<>();
         call(() -> {
-            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(runPrefix(runId) + "epoch-").build())) {
+            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder()
+                    .bucket(bucket)
+                    .prefix(runPrefix(runId) + "epoch-")
+                    .build())) {
                 keys.add(r.get().objectName());
             }
             return null;
         });
         for (String key : Retention.toDelete(keys, keepLast, latest)) {
             call(() -> {
-                client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+                client.removeObject(
+                        RemoveObjectArgs.builder().bucket(bucket).object(key).build());
                 return null;
             });
             LOG.infof("pruned checkpoint %s", key);
@@ -141,12 +161,19 @@ public class CheckpointStore {
     public List<Map<String, Object>> checkpoints(String runId) throws IOException {
         List<Map<String, Object>> out = new ArrayList<>();
         call(() -> {
-            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(runPrefix(runId) + "epoch-").build())) {
+            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder()
+                    .bucket(bucket)
+                    .prefix(runPrefix(runId) + "epoch-")
+                    .build())) {
                 String key = r.get().objectName();
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("object", key);
                 entry.put("bytes", r.get().size());
-                entry.putAll(client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()).userMetadata());
+                entry.putAll(client.statObject(StatObjectArgs.builder()
+                                .bucket(bucket)
+                                .object(key)
+                                .build())
+                        .userMetadata());
                 out.add(entry);
             }
             return null;
@@ -157,7 +184,8 @@ public class CheckpointStore {
     public List<String> runIds() throws IOException {
         List<String> ids = new ArrayList<>();
         call(() -> {
-            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix("runs/").build())) {
+            for (Result<Item> r : client.listObjects(
+                    ListObjectsArgs.builder().bucket(bucket).prefix("runs/").build())) {
                 String name = r.get().objectName();
                 if (r.get().isDir()) {
                     ids.add(name.substring("runs/".length(), name.length() - 1));
@@ -174,8 +202,10 @@ public class CheckpointStore {
 
     private void putJson(String key, Object value) throws IOException {
         byte[] bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
-        call(() -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
-                .stream(new ByteArrayInputStream(bytes), bytes.length, -1).contentType("application/json").build()));
+        call(() -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                        new ByteArrayInputStream(bytes), bytes.length, -1)
+                .contentType("application/json")
+                .build()));
     }
 
     private <T> T retrying(String what, S3Call<T> call) throws IOException {
@@ -188,7 +218,9 @@ public class CheckpointStore {
                 if (attempt >= attempts) {
                     throw new IOException(what + " failed after " + attempt + " attempts: " + e.getMessage(), e);
                 }
-                LOG.warnf("%s failed (attempt %d of %d), retrying in %s: %s", what, attempt, attempts, delay, e.getMessage());
+                LOG.warnf(
+                        "%s failed (attempt %d of %d), retrying in %s: %s",
+                        what, attempt, attempts, delay, e.getMessage());
                 try {
                     Thread.sleep(delay.toMillis());
                 } catch (InterruptedException ie) {

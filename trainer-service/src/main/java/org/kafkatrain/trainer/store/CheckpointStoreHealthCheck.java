@@ -17,9 +17,16 @@ public class CheckpointStoreHealthCheck implements HealthCheck {
     public HealthCheckResponse call() {
         try {
             store.ensureBucket();
-            return HealthCheckResponse.named("checkpoint-store").up().withData("bucket", store.bucket()).withData("endpoint", store.endpoint()).build();
+            return HealthCheckResponse.named("checkpoint-store")
+                    .up()
+                    .withData("bucket", store.bucket())
+                    .withData("endpoint", store.endpoint())
+                    .build();
         } catch (IOException e) {
-            return HealthCheckResponse.named("checkpoint-store").down().withData("error", e.getMessage()).build();
+            return HealthCheckResponse.named("checkpoint-store")
+                    .down()
+                    .withData("error", e.getMessage())
+                    .build();
         }
     }
 }

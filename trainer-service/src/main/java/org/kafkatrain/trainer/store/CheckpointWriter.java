@@ -37,20 +37,30 @@ public final class CheckpointWriter {
     }
 
     /** What a checkpoint of {@code at} holds besides the trainer's tensors, and where it goes. */
-    public record Plan(String key, Map<String, Object> entries, Map<String, String> metadata, LatestCheckpoint latest,
-                       ResumePoint stored) {
-    }
+    public record Plan(
+            String key,
+            Map<String, Object> entries,
+            Map<String, String> metadata,
+            LatestCheckpoint latest,
+            ResumePoint stored) {}
 
     /**
      * @param meanLoss      the epoch's mean train loss so far
      * @param top1          val top-1 % of this epoch (epoch checkpoints only, else null)
      * @param deadLetters   the dead-letter ledger as the checkpoint stores it
      */
-    public Plan plan(ResumePoint at, boolean epochComplete, double meanLoss, Double top1, Double top5, Map<String, Object> deadLetters,
-                     long now) {
-        String key = CheckpointStore.runPrefix(runId) + (epochComplete
-                ? String.format("epoch-%04d.tar", at.epoch())
-                : String.format("epoch-%04d-step-%08d.tar", at.epoch(), at.step()));
+    public Plan plan(
+            ResumePoint at,
+            boolean epochComplete,
+            double meanLoss,
+            Double top1,
+            Double top5,
+            Map<String, Object> deadLetters,
+            long now) {
+        String key = CheckpointStore.runPrefix(runId)
+                + (epochComplete
+                        ? String.format("epoch-%04d.tar", at.epoch())
+                        : String.format("epoch-%04d-step-%08d.tar", at.epoch(), at.step()));
         Double acc1 = epochComplete ? top1 : null;
         Double acc5 = epochComplete ? top5 : null;
         Double best = at.bestAcc1();
@@ -82,8 +92,19 @@ public final class CheckpointWriter {
         metadata.put("loss", String.format("%.6f", meanLoss));
         metadata.put("acc1", acc1 == null ? "" : String.format("%.3f", acc1));
         metadata.put("acc5", acc5 == null ? "" : String.format("%.3f", acc5));
-        LatestCheckpoint latest = new LatestCheckpoint(LatestCheckpoint.VERSION, runId, key, at.epoch(), epochComplete, at.step(), meanLoss,
-                acc1, acc5, bestObject, best, now);
+        LatestCheckpoint latest = new LatestCheckpoint(
+                LatestCheckpoint.VERSION,
+                runId,
+                key,
+                at.epoch(),
+                epochComplete,
+                at.step(),
+                meanLoss,
+                acc1,
+                acc5,
+                bestObject,
+                best,
+                now);
         return new Plan(key, entries, metadata, latest, at.checkpointed(epochComplete, best, bestObject));
     }
 
@@ -96,7 +117,9 @@ public final class CheckpointWriter {
             }
             long t0 = System.nanoTime();
             store.commit(runId, plan.key(), file, plan.metadata(), plan.latest());
-            LOG.infof("run %s checkpoint %s (%d MB) in %.1f s", runId, plan.key(), Files.size(file) >> 20, (System.nanoTime() - t0) / 1e9);
+            LOG.infof(
+                    "run %s checkpoint %s (%d MB) in %.1f s",
+                    runId, plan.key(), Files.size(file) >> 20, (System.nanoTime() - t0) / 1e9);
             if (plan.latest().epochComplete()) {
                 store.prune(runId, keepLast, plan.latest());
             }

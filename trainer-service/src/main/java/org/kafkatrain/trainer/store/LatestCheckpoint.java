@@ -8,7 +8,18 @@ package org.kafkatrain.trainer.store;
  * @param epochComplete whether the checkpoint closes its epoch (false for an every-N-steps checkpoint)
  * @param best          key of the checkpoint with the best validation top-1 so far (kept when older ones are pruned)
  */
-public record LatestCheckpoint(int v, String runId, String object, int epoch, boolean epochComplete, long step,
-                               double loss, Double acc1, Double acc5, String best, Double bestAcc1, long writtenAt) {
+public record LatestCheckpoint(
+        int v,
+        String runId,
+        String object,
+        int epoch,
+        boolean epochComplete,
+        long step,
+        double loss,
+        Double acc1,
+        Double acc5,
+        String best,
+        Double bestAcc1,
+        long writtenAt) {
     public static final int VERSION = 1;
 }

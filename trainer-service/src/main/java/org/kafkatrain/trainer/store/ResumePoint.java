@@ -10,15 +10,24 @@ import java.util.Map;
  * @param epochStart partition -> first offset of the epoch
  * @param epochEnd   partition -> end offset of the epoch (epochs mode), or the next epoch's start (continuous mode)
  */
-public record ResumePoint(int epoch, boolean epochComplete, long epochSamples, long step, Map<Integer, Long> runStart,
-                   Map<Integer, Long> epochStart, Map<Integer, Long> epochEnd, Double bestAcc1, String bestObject) {
+public record ResumePoint(
+        int epoch,
+        boolean epochComplete,
+        long epochSamples,
+        long step,
+        Map<Integer, Long> runStart,
+        Map<Integer, Long> epochStart,
+        Map<Integer, Long> epochEnd,
+        Double bestAcc1,
+        String bestObject) {
 
     public static ResumePoint fresh(Map<Integer, Long> runStart) {
         return new ResumePoint(0, false, 0, 0, runStart, runStart, null, null, null);
     }
 
     /** Training epoch {@code epoch}, {@code samples} of it done, over [start, end); run start and best kept. */
-    public ResumePoint inEpoch(int epochOf, long samples, long stepNow, Map<Integer, Long> start, Map<Integer, Long> end) {
+    public ResumePoint inEpoch(
+            int epochOf, long samples, long stepNow, Map<Integer, Long> start, Map<Integer, Long> end) {
         return new ResumePoint(epochOf, false, samples, stepNow, runStart, start, end, bestAcc1, bestObject);
     }
 
@@ -46,10 +55,16 @@ public record ResumePoint(int epoch, boolean epochComplete, long epochSamples, l
     @SuppressWarnings("unchecked")
     public static ResumePoint of(Map<String, Object> checkpoint, LatestCheckpoint latest) {
         Map<String, Object> offsets = (Map<String, Object>) checkpoint.get("offsets");
-        return new ResumePoint(Math.toIntExact((Long) checkpoint.get("epoch")), (Boolean) checkpoint.get("epoch_complete"),
-                (Long) checkpoint.get("epoch_samples"), (Long) checkpoint.get("step"),
-                partitions(offsets.get("run_start")), partitions(offsets.get("epoch_start")), partitions(offsets.get("epoch_end")),
-                latest.bestAcc1(), latest.best());
+        return new ResumePoint(
+                Math.toIntExact((Long) checkpoint.get("epoch")),
+                (Boolean) checkpoint.get("epoch_complete"),
+                (Long) checkpoint.get("epoch_samples"),
+                (Long) checkpoint.get("step"),
+                partitions(offsets.get("run_start")),
+                partitions(offsets.get("epoch_start")),
+                partitions(offsets.get("epoch_end")),
+                latest.bestAcc1(),
+                latest.best());
     }
 
     /** Offsets as the checkpoint stores them: partition number -> offset. */

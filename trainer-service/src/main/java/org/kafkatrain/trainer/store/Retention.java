@@ -6,8 +6,7 @@ import java.util.List;
 
 /** Which checkpoints of a run to delete: all but the newest {@code keepLast}, except the best one and latest's. */
 public final class Retention {
-    private Retention() {
-    }
+    private Retention() {}
 
     /**
      * @param keys object keys of the run's checkpoints; their names sort by epoch then step
@@ -15,7 +14,8 @@ public final class Retention {
      * @return the keys to delete, newest first
      */
     public static List<String> toDelete(List<String> keys, int keepLast, LatestCheckpoint latest) {
-        List<String> newestFirst = keys.stream().distinct().sorted(Comparator.reverseOrder()).toList();
+        List<String> newestFirst =
+                keys.stream().distinct().sorted(Comparator.reverseOrder()).toList();
         List<String> delete = new ArrayList<>();
         for (int i = keepLast; i < newestFirst.size(); i++) {
             String key = newestFirst.get(i);

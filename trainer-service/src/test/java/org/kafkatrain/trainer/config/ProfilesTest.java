@@ -1,14 +1,14 @@
 package org.kafkatrain.trainer.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.smallrye.config.ConfigValidationException;
 import io.smallrye.config.SmallRyeConfig;
 import org.junit.jupiter.api.Test;
 import org.kafkatrain.testing.ProfileConfig;
 
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@code quarkus:dev} needs no environment once the local stack runs; production gets no credentials from the file. */
 class ProfilesTest {
@@ -26,6 +26,7 @@ class ProfilesTest {
     @Test
     void productionProfileHasNoCredentialsOfItsOwn() {
         assertThatThrownBy(() -> ProfileConfig.load("prod", Map.of(), TrainerConfig.class, S3Config.class))
-                .isInstanceOf(ConfigValidationException.class).hasMessageContaining("s3.access-key");
+                .isInstanceOf(ConfigValidationException.class)
+                .hasMessageContaining("s3.access-key");
     }
 }

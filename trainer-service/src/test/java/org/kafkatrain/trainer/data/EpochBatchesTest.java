@@ -1,5 +1,8 @@
 package org.kafkatrain.trainer.data;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import org.junit.jupiter.api.Test;
 import org.kafkatrain.contracts.Sample;
 import org.kafkatrain.engine.Batch;
@@ -13,9 +16,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.LongStream;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /** The epoch data path over an in-memory source: order, resume skip, evaluation cap, errors, and who closes the source. */
 class EpochBatchesTest {
     private static final BatchShape SHAPE = new BatchShape(4, 1, 1, 1);
@@ -23,37 +23,54 @@ class EpochBatchesTest {
     @Test
     void sameSeedSameOrderAndAResumedEpochSkipsExactlyTheSamplesAlreadyTrained() throws Exception {
         InMemorySource source = new InMemorySource(20);
-        List<Long> full = labels(EpochBatches.train(source, "t", "topic", span(0), SHAPE, 8, 7, false, r -> {
-        }));
-        assertThat(full).hasSize(20).containsExactlyInAnyOrderElementsOf(LongStream.range(0, 20).boxed().toList());
-        assertThat(full).as("shuffled").isNotEqualTo(LongStream.range(0, 20).boxed().toList());
-        assertThat(labels(EpochBatches.train(source, "t", "topic", span(0), SHAPE, 8, 7, false, r -> {
-        }))).isEqualTo(full);
+        List<Long> full = labels(EpochBatches.train(source, "t", "topic", span(0), SHAPE, 8, 7, false, r -> {}));
+        assertThat(full)
+                .hasSize(20)
+                .containsExactlyInAnyOrderElementsOf(
+                        LongStream.range(0, 20).boxed().toList());
+        assertThat(full)
+                .as("shuffled")
+                .isNotEqualTo(LongStream.range(0, 20).boxed().toList());
+        assertThat(labels(EpochBatches.train(source, "t", "topic", span(0), SHAPE, 8, 7, false, r -> {})))
+                .isEqualTo(full);
 
-        List<Long> resumed = labels(EpochBatches.train(source, "t", "topic", span(6), SHAPE, 8, 7, false, r -> {
-        }));
+        List<Long> resumed = labels(EpochBatches.train(source, "t", "topic", span(6), SHAPE, 8, 7, false, r -> {}));
         assertThat(resumed).isEqualTo(full.subList(6, 20));
     }
 
     @Test
     void continuousEpochReportsWhereItsReadingEnded() throws Exception {
         AtomicReference<Map<Integer, Long>> reached = new AtomicReference<>();
-        List<Long> got = labels(EpochBatches.train(new InMemorySource(50), "t", "topic", new EpochSpan(Map.of(0, 10L), null, 12, 0), SHAPE, 4, 1,
-                false, reached::set));
-        assertThat(got).hasSize(12).containsExactlyInAnyOrderElementsOf(LongStream.range(10, 22).boxed().toList());
+        List<Long> got = labels(EpochBatches.train(
+                new InMemorySource(50),
+                "t",
+                "topic",
+                new EpochSpan(Map.of(0, 10L), null, 12, 0),
+                SHAPE,
+                4,
+                1,
+                false,
+                reached::set));
+        assertThat(got)
+                .hasSize(12)
+                .containsExactlyInAnyOrderElementsOf(
+                        LongStream.range(10, 22).boxed().toList());
         assertThat(reached.get()).isEqualTo(Map.of(0, 22L));
     }
 
     @Test
     void evaluationReadsTheTopicInOrderUpToTheLimit() throws Exception {
-        assertThat(labels(EpochBatches.eval(new InMemorySource(10), "v", "topic", SHAPE, 6))).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+        assertThat(labels(EpochBatches.eval(new InMemorySource(10), "v", "topic", SHAPE, 6)))
+                .containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
     }
 
     @Test
     void eachSourceIsOpenedReadAndClosedOnTheFeedThread() throws Exception {
         InMemorySource source = new InMemorySource(5);
         labels(EpochBatches.eval(source, "v", "topic", SHAPE, Long.MAX_VALUE));
-        assertThat(source.threads).hasSize(1).doesNotContain(Thread.currentThread().getName());
+        assertThat(source.threads)
+                .hasSize(1)
+                .doesNotContain(Thread.currentThread().getName());
         assertThat(source.open).isZero();
     }
 
@@ -61,11 +78,16 @@ class EpochBatchesTest {
     void aFailingSourceFailsTheConsumerAndIsStillClosed() {
         InMemorySource source = new InMemorySource(5) {
             @Override
-            public long read(Map<Integer, Long> start, Map<Integer, Long> end, Consumer<Sample> sink, BooleanSupplier cancelled) {
+            public long read(
+                    Map<Integer, Long> start,
+                    Map<Integer, Long> end,
+                    Consumer<Sample> sink,
+                    BooleanSupplier cancelled) {
                 throw new IllegalStateException("broker gone");
             }
         };
-        assertThatThrownBy(() -> labels(EpochBatches.eval(source, "v", "topic", SHAPE, 10))).hasMessageContaining("broker gone");
+        assertThatThrownBy(() -> labels(EpochBatches.eval(source, "v", "topic", SHAPE, 10)))
+                .hasMessageContaining("broker gone");
         assertThat(source.open).isZero();
     }
 
@@ -122,7 +144,8 @@ class EpochBatchesTest {
         }
 
         @Override
-        public long read(Map<Integer, Long> start, Map<Integer, Long> end, Consumer<Sample> sink, BooleanSupplier cancelled) {
+        public long read(
+                Map<Integer, Long> start, Map<Integer, Long> end, Consumer<Sample> sink, BooleanSupplier cancelled) {
             long n = 0;
             for (long i = start.get(0); i < end.get(0) && !cancelled.getAsBoolean(); i++, n++) {
                 sink.accept(sample(i));
@@ -131,7 +154,8 @@ class EpochBatchesTest {
         }
 
         @Override
-        public Map<Integer, Long> readAtLeast(Map<Integer, Long> start, long minSamples, Consumer<Sample> sink, BooleanSupplier cancelled) {
+        public Map<Integer, Long> readAtLeast(
+                Map<Integer, Long> start, long minSamples, Consumer<Sample> sink, BooleanSupplier cancelled) {
             long from = start.get(0);
             read(start, Map.of(0, from + minSamples), sink, cancelled);
             return Map.of(0, from + minSamples);
@@ -143,7 +167,7 @@ class EpochBatchesTest {
         }
 
         private static Sample sample(long i) {
-            return new Sample("s" + i, (int) i, 1, 1, 1, new byte[]{(byte) i});
+            return new Sample("s" + i, (int) i, 1, 1, 1, new byte[] {(byte) i});
         }
     }
 }

@@ -1,5 +1,7 @@
 package org.kafkatrain.trainer.events;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.api.Test;
 import org.kafkatrain.contracts.TrainingStep;
 import org.kafkatrain.engine.BatchResult;
@@ -13,8 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 class StepEventListenerTest {
     @Test
     void stepsAndEpochEndsBecomeVersionedEventsKeyedToTheRun() {
@@ -27,7 +27,8 @@ class StepEventListenerTest {
 
         listener.onTrainingBatch(new BatchEvent(Split.TRAIN, 1, 4, r, 50.0, 1e-4, meter, at, 2));
         listener.onEpochEnd(new EpochEvent(Split.TRAIN, 1, 132, meter, 1e-4, at));
-        listener.onValidationBatch(new BatchEvent(Split.VAL, 1, 0, new BatchResult(10, 1.0, 5, 9), 200.0, 1e-4, new EpochMeter(), at, 0));
+        listener.onValidationBatch(
+                new BatchEvent(Split.VAL, 1, 0, new BatchResult(10, 1.0, 5, 9), 200.0, 1e-4, new EpochMeter(), at, 0));
 
         assertThat(sent).hasSize(3);
         TrainingStep step = sent.get(0);
@@ -44,11 +45,15 @@ class StepEventListenerTest {
 
         TrainingStep end = sent.get(1);
         assertThat(end.type()).isEqualTo(TrainingStep.EPOCH_END);
-        assertThat(end.samples()).as("the whole epoch, samples trained before a resume included").isEqualTo(132);
+        assertThat(end.samples())
+                .as("the whole epoch, samples trained before a resume included")
+                .isEqualTo(132);
         assertThat(end.correct1()).isEqualTo(20);
         assertThat(end.imagesPerSec()).isEqualTo(50.0);
 
         assertThat(sent.get(2).split()).isEqualTo("val");
-        assertThat(sent.get(2).step()).as("val batches carry the global step they evaluate").isEqualTo(9);
+        assertThat(sent.get(2).step())
+                .as("val batches carry the global step they evaluate")
+                .isEqualTo(9);
     }
 }

@@ -1,10 +1,10 @@
 package org.kafkatrain.trainer.loop;
 
-import org.junit.jupiter.api.Test;
-import org.kafkatrain.engine.BatchResult;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+import org.kafkatrain.engine.BatchResult;
 
 class EpochMeterTest {
     @Test

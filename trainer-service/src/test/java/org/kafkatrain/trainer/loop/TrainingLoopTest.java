@@ -1,5 +1,7 @@
 package org.kafkatrain.trainer.loop;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.api.Test;
 import org.kafkatrain.engine.Batch;
 import org.kafkatrain.engine.BatchResult;
@@ -14,8 +16,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** The loop over fake steps: what listeners hear, in which order, what the meter sums, and how a stop ends a pass. */
 class TrainingLoopTest {
     /** A "model" whose loss is the batch's first label and which gets every sample with an even label right. */
@@ -28,7 +28,8 @@ class TrainingLoopTest {
     private final TrainingListener recorder = new TrainingListener() {
         @Override
         public void onTrainingBatch(BatchEvent e) {
-            heard.add("train " + e.batch() + " step " + e.position().step() + " samples " + e.position().epochSamples());
+            heard.add("train " + e.batch() + " step " + e.position().step() + " samples "
+                    + e.position().epochSamples());
         }
 
         @Override
@@ -38,7 +39,8 @@ class TrainingLoopTest {
 
         @Override
         public void onEpochEnd(EpochEvent e) {
-            heard.add(e.split() + " end " + e.samples() + " loss " + e.meter().meanLoss() + " top1 " + e.meter().top1());
+            heard.add(e.split() + " end " + e.samples() + " loss " + e.meter().meanLoss() + " top1 "
+                    + e.meter().top1());
         }
     };
 
@@ -49,8 +51,12 @@ class TrainingLoopTest {
 
         TrainingLoop.TrainResult result = loop.train(start, stream(batch(2, 4), batch(1, 3, 5), batch(4)));
 
-        assertThat(heard).containsExactly("train 0 step 11 samples 2", "train 1 step 12 samples 5", "train 2 step 13 samples 6",
-                "TRAIN end 6 loss " + (2.0 * 2 + 1.0 * 3 + 4.0) / 6 + " top1 " + 100.0 * 3 / 6);
+        assertThat(heard)
+                .containsExactly(
+                        "train 0 step 11 samples 2",
+                        "train 1 step 12 samples 5",
+                        "train 2 step 13 samples 6",
+                        "TRAIN end 6 loss " + (2.0 * 2 + 1.0 * 3 + 4.0) / 6 + " top1 " + 100.0 * 3 / 6);
         assertThat(result.stopped()).isFalse();
         assertThat(result.position().step()).isEqualTo(13);
         assertThat(result.position().epoch()).isEqualTo(2);
@@ -82,7 +88,8 @@ class TrainingLoopTest {
         };
         TrainingLoop loop = new TrainingLoop(STEP, STEP, () -> 1e-3, List.of(recorder, stopAfterSecond), stop::get);
 
-        TrainingLoop.TrainResult result = loop.train(ResumePoint.fresh(Map.of(0, 0L)), stream(batch(0), batch(0), batch(0)));
+        TrainingLoop.TrainResult result =
+                loop.train(ResumePoint.fresh(Map.of(0, 0L)), stream(batch(0), batch(0), batch(0)));
 
         assertThat(result.stopped()).isTrue();
         assertThat(result.position().step()).isEqualTo(2);
@@ -119,8 +126,13 @@ class TrainingLoopTest {
 
         stop.set(true);
         ResumePoint beforeStep2 = ResumePoint.fresh(Map.of(0, 0L)).inEpoch(0, 1, 1, Map.of(0, 0L), Map.of(0, 5L));
-        assertThat(loop.train(beforeStep2, stream(batch(0), batch(0))).position().step()).isEqualTo(2);
-        assertThat(saved).as("step 2 ended on a stop, which writes its own checkpoint").isEmpty();
+        assertThat(loop.train(beforeStep2, stream(batch(0), batch(0)))
+                        .position()
+                        .step())
+                .isEqualTo(2);
+        assertThat(saved)
+                .as("step 2 ended on a stop, which writes its own checkpoint")
+                .isEmpty();
     }
 
     static Batch batch(long... labels) {

@@ -1,14 +1,14 @@
 package org.kafkatrain.trainer.run;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.kafkatrain.contracts.runs.RunConfig;
 import org.kafkatrain.contracts.runs.RunMode;
 
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RunConfigsTest {
     private static final RunConfigs.Defaults DEFAULTS = new RunConfigs.Defaults("images.train", "images.val", "cpu");
@@ -43,20 +43,29 @@ class RunConfigsTest {
 
     @Test
     void badRequestsNameTheFieldAtFault() {
-        assertThatThrownBy(() -> RunConfigs.resolve(RunConfig.of("../etc", "d"), DEFAULTS)).hasMessageContaining("runId");
-        assertThatThrownBy(() -> RunConfigs.resolve(RunConfig.of("r", " "), DEFAULTS)).hasMessageContaining("dataset");
-        assertThatThrownBy(() -> JSON.readValue("{\"runId\":\"r\",\"dataset\":\"d\",\"mode\":\"sometimes\"}", RunConfig.class))
+        assertThatThrownBy(() -> RunConfigs.resolve(RunConfig.of("../etc", "d"), DEFAULTS))
+                .hasMessageContaining("runId");
+        assertThatThrownBy(() -> RunConfigs.resolve(RunConfig.of("r", " "), DEFAULTS))
+                .hasMessageContaining("dataset");
+        assertThatThrownBy(() ->
+                        JSON.readValue("{\"runId\":\"r\",\"dataset\":\"d\",\"mode\":\"sometimes\"}", RunConfig.class))
                 .hasMessageContaining("mode must be one of epochs, continuous");
-        assertThatThrownBy(() -> RunConfigs.resolve(read("{\"runId\":\"r\",\"dataset\":\"d\",\"mode\":\"continuous\"}"), DEFAULTS))
+        assertThatThrownBy(() -> RunConfigs.resolve(
+                        read("{\"runId\":\"r\",\"dataset\":\"d\",\"mode\":\"continuous\"}"), DEFAULTS))
                 .hasMessageContaining("epochSamples");
-        assertThatThrownBy(() -> RunConfigs.resolve(read("{\"runId\":\"r\",\"dataset\":\"d\",\"epochs\":0}"), DEFAULTS)).hasMessageContaining("epochs");
-        assertThatThrownBy(() -> RunConfigs.resolve(read("{\"runId\":\"r\",\"dataset\":\"d\",\"lr\":-1}"), DEFAULTS)).hasMessageContaining("lr");
-        assertThatThrownBy(() -> RunConfigs.resolve(read("{\"runId\":\"r\",\"dataset\":\"d\",\"mean\":[0.5]}"), DEFAULTS)).hasMessageContaining("mean");
+        assertThatThrownBy(() -> RunConfigs.resolve(read("{\"runId\":\"r\",\"dataset\":\"d\",\"epochs\":0}"), DEFAULTS))
+                .hasMessageContaining("epochs");
+        assertThatThrownBy(() -> RunConfigs.resolve(read("{\"runId\":\"r\",\"dataset\":\"d\",\"lr\":-1}"), DEFAULTS))
+                .hasMessageContaining("lr");
+        assertThatThrownBy(
+                        () -> RunConfigs.resolve(read("{\"runId\":\"r\",\"dataset\":\"d\",\"mean\":[0.5]}"), DEFAULTS))
+                .hasMessageContaining("mean");
     }
 
     @Test
     void resumedRunKeepsItsStoredConfigWhenTheRequestNamesOnlyTheRun() {
-        RunConfig stored = RunConfigs.resolve(read("{\"runId\":\"r\",\"dataset\":\"d\",\"epochs\":5,\"batchSize\":16,\"lr\":0.01}"), DEFAULTS);
+        RunConfig stored = RunConfigs.resolve(
+                read("{\"runId\":\"r\",\"dataset\":\"d\",\"epochs\":5,\"batchSize\":16,\"lr\":0.01}"), DEFAULTS);
         RunConfig resumed = RunConfigs.resume(RunConfig.of("r", null), stored);
         assertThat(resumed).isEqualTo(stored);
         assertThat(resumed.epochs()).as("not the 1 of a new run").isEqualTo(5);
@@ -65,24 +74,31 @@ class RunConfigsTest {
     @Test
     void resumedRunMayTrainLongerOrElsewhereButNotOnOtherDataOrSettings() {
         RunConfig stored = RunConfigs.resolve(read("{\"runId\":\"r\",\"dataset\":\"d\",\"epochs\":2}"), DEFAULTS);
-        RunConfig longer = RunConfigs.resume(read("{\"runId\":\"r\",\"epochs\":6,\"device\":\"cuda\",\"checkpointEvery\":50}"), stored);
+        RunConfig longer = RunConfigs.resume(
+                read("{\"runId\":\"r\",\"epochs\":6,\"device\":\"cuda\",\"checkpointEvery\":50}"), stored);
         assertThat(longer.epochs()).isEqualTo(6);
         assertThat(longer.device()).isEqualTo("cuda");
         assertThat(longer.checkpointEvery()).isEqualTo(50);
         assertThat(longer.batchSize()).isEqualTo(stored.batchSize());
 
-        assertThat(RunConfigs.resume(read("{\"runId\":\"r\",\"dataset\":\"d\",\"batchSize\":32}"), stored)).as("same values are no change")
+        assertThat(RunConfigs.resume(read("{\"runId\":\"r\",\"dataset\":\"d\",\"batchSize\":32}"), stored))
+                .as("same values are no change")
                 .isEqualTo(stored);
         assertThatThrownBy(() -> RunConfigs.resume(read("{\"runId\":\"r\",\"batchSize\":64}"), stored))
-                .hasMessageContaining("batchSize = 32").hasMessageContaining("asked for 64");
-        assertThatThrownBy(() -> RunConfigs.resume(read("{\"runId\":\"r\",\"dataset\":\"other\"}"), stored)).hasMessageContaining("dataset");
-        assertThatThrownBy(() -> RunConfigs.resume(read("{\"runId\":\"r\",\"epochs\":0}"), stored)).hasMessageContaining("epochs");
+                .hasMessageContaining("batchSize = 32")
+                .hasMessageContaining("asked for 64");
+        assertThatThrownBy(() -> RunConfigs.resume(read("{\"runId\":\"r\",\"dataset\":\"other\"}"), stored))
+                .hasMessageContaining("dataset");
+        assertThatThrownBy(() -> RunConfigs.resume(read("{\"runId\":\"r\",\"epochs\":0}"), stored))
+                .hasMessageContaining("epochs");
     }
 
     @Test
     void storedConfigSurvivesItsJsonRoundTrip() throws Exception {
-        RunConfig stored = RunConfigs.resolve(read("{\"runId\":\"r\",\"dataset\":\"d\",\"mean\":[0.5,0.5,0.5]}"), DEFAULTS);
-        assertThat(JSON.readValue(JSON.writeValueAsString(stored), RunConfig.class)).isEqualTo(stored);
+        RunConfig stored =
+                RunConfigs.resolve(read("{\"runId\":\"r\",\"dataset\":\"d\",\"mean\":[0.5,0.5,0.5]}"), DEFAULTS);
+        assertThat(JSON.readValue(JSON.writeValueAsString(stored), RunConfig.class))
+                .isEqualTo(stored);
         assertThat(JSON.writeValueAsString(stored)).contains("\"mode\":\"epochs\"");
         assertThat(stored.std()).isEqualTo(List.of(0.229, 0.224, 0.225));
     }

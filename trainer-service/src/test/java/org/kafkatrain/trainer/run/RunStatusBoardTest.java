@@ -1,5 +1,7 @@
 package org.kafkatrain.trainer.run;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.api.Test;
 import org.kafkatrain.contracts.runs.RunState;
 import org.kafkatrain.contracts.runs.RunStatus;
@@ -11,8 +13,6 @@ import org.kafkatrain.trainer.loop.Split;
 import org.kafkatrain.trainer.store.ResumePoint;
 
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class RunStatusBoardTest {
     @Test
@@ -35,7 +35,8 @@ class RunStatusBoardTest {
         RunStatus before = board.current();
         ResumePoint at = ResumePoint.fresh(Map.of(0, 0L)).inEpoch(0, 32, 1, Map.of(0, 0L), Map.of(0, 100L));
         rejected[0] = 2;
-        board.onTrainingBatch(new BatchEvent(Split.TRAIN, 0, 0, new BatchResult(32, 2.25, 3, 16), 40.0, 1e-3, new EpochMeter(), at, 1));
+        board.onTrainingBatch(new BatchEvent(
+                Split.TRAIN, 0, 0, new BatchResult(32, 2.25, 3, 16), 40.0, 1e-3, new EpochMeter(), at, 1));
         RunStatus after = board.current();
         assertThat(before.step()).isZero();
         assertThat(after.step()).isEqualTo(1);

@@ -1,5 +1,8 @@
 package org.kafkatrain.trainer.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -7,17 +10,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.kafkatrain.testing.LocalStack;
-import org.kafkatrain.trainer.config.S3Config;
 import org.kafkatrain.testing.LocalStackExtension;
+import org.kafkatrain.trainer.config.S3Config;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The checkpoint store against the real S3 server, and against one that is down. */
 @ExtendWith(LocalStackExtension.class)
@@ -31,35 +31,82 @@ class CheckpointStoreIT {
         String run = "store-" + UUID.randomUUID().toString().substring(0, 8);
         Path file = Files.write(dir.resolve("ckpt.tar"), new byte[1234]);
 
-        store.commit(run, "runs/" + run + "/epoch-0000.tar", file, Map.of("epoch", "0"), latest(run, "epoch-0000", 0, 50.0, "epoch-0000"));
-        store.commit(run, "runs/" + run + "/epoch-0001.tar", file, Map.of("epoch", "1"), latest(run, "epoch-0001", 1, 40.0, "epoch-0000"));
+        store.commit(
+                run,
+                "runs/" + run + "/epoch-0000.tar",
+                file,
+                Map.of("epoch", "0"),
+                latest(run, "epoch-0000", 0, 50.0, "epoch-0000"));
+        store.commit(
+                run,
+                "runs/" + run + "/epoch-0001.tar",
+                file,
+                Map.of("epoch", "1"),
+                latest(run, "epoch-0001", 1, 40.0, "epoch-0000"));
         assertThat(store.latest(run).orElseThrow().object()).isEqualTo("runs/" + run + "/epoch-0001.tar");
 
         // S3 goes away: the upload fails after its retries, and latest.json still names epoch 1.
         CheckpointStore down = store("http://127.0.0.1:1", stack, 3);
         long t0 = System.nanoTime();
-        assertThatThrownBy(() -> down.commit(run, "runs/" + run + "/epoch-0002.tar", file, Map.of(), latest(run, "epoch-0002", 2, 60.0, "epoch-0002")))
-                .isInstanceOf(IOException.class).hasMessageContaining("failed after 3 attempts");
+        assertThatThrownBy(() -> down.commit(
+                        run,
+                        "runs/" + run + "/epoch-0002.tar",
+                        file,
+                        Map.of(),
+                        latest(run, "epoch-0002", 2, 60.0, "epoch-0002")))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("failed after 3 attempts");
         assertThat((System.nanoTime() - t0) / 1e9).as("backoff 50 + 100 ms").isGreaterThanOrEqualTo(0.15);
         assertThat(store.latest(run).orElseThrow().object()).isEqualTo("runs/" + run + "/epoch-0001.tar");
 
         // Pruning to the last 1 keeps the newest and the best (epoch 0 had the best top-1).
-        store.commit(run, "runs/" + run + "/epoch-0002.tar", file, Map.of(), latest(run, "epoch-0002", 2, 45.0, "epoch-0000"));
+        store.commit(
+                run,
+                "runs/" + run + "/epoch-0002.tar",
+                file,
+                Map.of(),
+                latest(run, "epoch-0002", 2, 45.0, "epoch-0000"));
         store.prune(run, 1, store.latest(run).orElseThrow());
-        assertThat(store.checkpoints(run)).extracting(m -> m.get("object"))
+        assertThat(store.checkpoints(run))
+                .extracting(m -> m.get("object"))
                 .containsExactly("runs/" + run + "/epoch-0000.tar", "runs/" + run + "/epoch-0002.tar");
     }
 
     private static LatestCheckpoint latest(String run, String name, int epoch, double acc1, String best) {
-        return new LatestCheckpoint(1, run, "runs/" + run + "/" + name + ".tar", epoch, true, epoch * 10L, 1.0, acc1, 90.0,
-                "runs/" + run + "/" + best + ".tar", 50.0, System.currentTimeMillis());
+        return new LatestCheckpoint(
+                1,
+                run,
+                "runs/" + run + "/" + name + ".tar",
+                epoch,
+                true,
+                epoch * 10L,
+                1.0,
+                acc1,
+                90.0,
+                "runs/" + run + "/" + best + ".tar",
+                50.0,
+                System.currentTimeMillis());
     }
 
     private static CheckpointStore store(String endpoint, LocalStack stack, int attempts) {
-        S3Config config = new SmallRyeConfigBuilder().withMapping(S3Config.class).withSources(new PropertiesConfigSource(Map.of(
-                "s3.endpoint", endpoint, "s3.access-key", stack.s3AccessKey(), "s3.secret-key", stack.s3SecretKey(),
-                "s3.retry.attempts", Integer.toString(attempts), "s3.retry.initial-delay", "PT0.05S"), "test", 100))
-                .build().getConfigMapping(S3Config.class);
+        S3Config config = new SmallRyeConfigBuilder()
+                .withMapping(S3Config.class)
+                .withSources(new PropertiesConfigSource(
+                        Map.of(
+                                "s3.endpoint",
+                                endpoint,
+                                "s3.access-key",
+                                stack.s3AccessKey(),
+                                "s3.secret-key",
+                                stack.s3SecretKey(),
+                                "s3.retry.attempts",
+                                Integer.toString(attempts),
+                                "s3.retry.initial-delay",
+                                "PT0.05S"),
+                        "test",
+                        100))
+                .build()
+                .getConfigMapping(S3Config.class);
         return new CheckpointStore(config, new ObjectMapper());
     }
 }

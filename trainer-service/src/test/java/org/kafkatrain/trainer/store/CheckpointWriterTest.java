@@ -1,24 +1,35 @@
 package org.kafkatrain.trainer.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** What a checkpoint holds besides the tensors, where it goes, and that a resume reads back the position it stored. */
 class CheckpointWriterTest {
     private final CheckpointWriter writer = new CheckpointWriter(null, "r1", "images.train", "{\"runId\":\"r1\"}", 3);
-    private final ResumePoint inEpoch3 = ResumePoint.fresh(Map.of(0, 0L, 1, 5L)).inEpoch(3, 640, 120, Map.of(0, 0L, 1, 5L), Map.of(0, 400L, 1, 405L));
+    private final ResumePoint inEpoch3 = ResumePoint.fresh(Map.of(0, 0L, 1, 5L))
+            .inEpoch(3, 640, 120, Map.of(0, 0L, 1, 5L), Map.of(0, 400L, 1, 405L));
 
     @Test
     void midEpochCheckpointIsNamedByStepAndCarriesNoAccuracy() {
         CheckpointWriter.Plan plan = writer.plan(inEpoch3, false, 0.75, 60.0, 90.0, Map.of(), 1L);
         assertThat(plan.key()).isEqualTo("runs/r1/epoch-0003-step-00000120.tar");
-        assertThat(plan.entries()).containsEntry("epoch", 3L).containsEntry("epoch_complete", false).containsEntry("epoch_samples", 640L)
-                .containsEntry("step", 120L).containsEntry("loss", 0.75).containsEntry("acc1", null).containsEntry("run", "{\"runId\":\"r1\"}")
+        assertThat(plan.entries())
+                .containsEntry("epoch", 3L)
+                .containsEntry("epoch_complete", false)
+                .containsEntry("epoch_samples", 640L)
+                .containsEntry("step", 120L)
+                .containsEntry("loss", 0.75)
+                .containsEntry("acc1", null)
+                .containsEntry("run", "{\"runId\":\"r1\"}")
                 .containsEntry("format", CheckpointWriter.FORMAT);
-        assertThat(plan.metadata()).containsEntry("epoch", "3").containsEntry("step", "120").containsEntry("loss", "0.750000").containsEntry("acc1", "");
+        assertThat(plan.metadata())
+                .containsEntry("epoch", "3")
+                .containsEntry("step", "120")
+                .containsEntry("loss", "0.750000")
+                .containsEntry("acc1", "");
         assertThat(plan.latest().epochComplete()).isFalse();
         assertThat(plan.latest().best()).isNull();
     }

@@ -1,31 +1,42 @@
 package org.kafkatrain.trainer.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class RetentionTest {
     private static final String P = "runs/r/";
 
     @Test
     void keepsTheNewestAndNeverTheBestNorLatest() {
-        List<String> keys = List.of(P + "epoch-0000.tar", P + "epoch-0001.tar", P + "epoch-0002.tar", P + "epoch-0003.tar", P + "epoch-0004.tar");
+        List<String> keys = List.of(
+                P + "epoch-0000.tar",
+                P + "epoch-0001.tar",
+                P + "epoch-0002.tar",
+                P + "epoch-0003.tar",
+                P + "epoch-0004.tar");
         assertThat(Retention.toDelete(keys, 2, latest(P + "epoch-0004.tar", P + "epoch-0001.tar")))
                 .containsExactly(P + "epoch-0002.tar", P + "epoch-0000.tar");
     }
 
     @Test
     void stepCheckpointsSortBeforeTheirEpochsEndAndAfterThePreviousEpoch() {
-        List<String> keys = List.of(P + "epoch-0001.tar", P + "epoch-0001-step-00000040.tar", P + "epoch-0000.tar", P + "epoch-0001-step-00000020.tar");
+        List<String> keys = List.of(
+                P + "epoch-0001.tar",
+                P + "epoch-0001-step-00000040.tar",
+                P + "epoch-0000.tar",
+                P + "epoch-0001-step-00000020.tar");
         assertThat(Retention.toDelete(keys, 1, latest(P + "epoch-0001.tar", P + "epoch-0001.tar")))
-                .containsExactly(P + "epoch-0001-step-00000040.tar", P + "epoch-0001-step-00000020.tar", P + "epoch-0000.tar");
+                .containsExactly(
+                        P + "epoch-0001-step-00000040.tar", P + "epoch-0001-step-00000020.tar", P + "epoch-0000.tar");
     }
 
     @Test
     void nothingToDeleteWithinTheLimit() {
-        assertThat(Retention.toDelete(List.of(P + "epoch-0000.tar"), 3, latest(P + "epoch-0000.tar", null))).isEmpty();
+        assertThat(Retention.toDelete(List.of(P + "epoch-0000.tar"), 3, latest(P + "epoch-0000.tar", null)))
+                .isEmpty();
     }
 
     private static LatestCheckpoint latest(String object, String best) {
