@@ -191,7 +191,7 @@ class TrainingEndToEndTest {
     }
 
     @Test
-    void stopFinishesTheStepWritesACheckpointAndTheRunResumesFromIt() throws Exception {
+    void stopFinishesTheStepWritesACheckpointAndTheRunResumesFromItWithItsStoredConfig() throws Exception {
         Names n = Names.of("stop");
         String dataset = n.dataset();
         String trainTopic = n.trainTopic();
@@ -208,7 +208,7 @@ class TrainingEndToEndTest {
                 "valTopic",
                 valTopic,
                 "epochs",
-                1,
+                2,
                 "batchSize",
                 16);
         given().contentType(ContentType.JSON).body(config).post("/runs").then().statusCode(201);
@@ -226,7 +226,18 @@ class TrainingEndToEndTest {
         assertThat(stopped.getString("lastCheckpoint"))
                 .isEqualTo(String.format("runs/%s/epoch-0000-step-%08d.tar", run, stepAtStop));
 
-        given().contentType(ContentType.JSON).body(config).post("/runs").then().statusCode(201);
+        // A resumed run keeps its data and model settings: a different batch size is refused, not silently applied.
+        given().contentType(ContentType.JSON)
+                .body(Map.of("runId", run, "batchSize", 32))
+                .post("/runs")
+                .then()
+                .statusCode(400);
+        // The run id alone resumes it with its stored config (2 epochs), as `./kafka-train train --run-id` sends it.
+        given().contentType(ContentType.JSON)
+                .body(Map.of("runId", run))
+                .post("/runs")
+                .then()
+                .statusCode(201);
         await().atMost(Duration.ofMinutes(3))
                 .pollInterval(Duration.ofSeconds(1))
                 .until(() -> "FINISHED"
@@ -237,8 +248,9 @@ class TrainingEndToEndTest {
         assertThat(train)
                 .extracting(TrainingStep::step)
                 .doesNotHaveDuplicates()
-                .hasSize(13); // 200 samples in batches of 16
-        assertThat(train.stream().mapToInt(TrainingStep::samples).sum()).isEqualTo(200);
+                .hasSize(2 * 13); // 2 epochs of 200 samples in batches of 16
+        assertThat(train.stream().mapToInt(TrainingStep::samples).sum()).isEqualTo(2 * 200);
+        assertThat(given().get("/runs/" + run).then().extract().<Integer>path("epochs")).isEqualTo(2);
     }
 
     @Test
