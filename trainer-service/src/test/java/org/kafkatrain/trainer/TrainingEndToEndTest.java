@@ -250,7 +250,8 @@ class TrainingEndToEndTest {
                 .doesNotHaveDuplicates()
                 .hasSize(2 * 13); // 2 epochs of 200 samples in batches of 16
         assertThat(train.stream().mapToInt(TrainingStep::samples).sum()).isEqualTo(2 * 200);
-        assertThat(given().get("/runs/" + run).then().extract().<Integer>path("epochs")).isEqualTo(2);
+        assertThat(given().get("/runs/" + run).then().extract().<Integer>path("epochs"))
+                .isEqualTo(2);
     }
 
     @Test
