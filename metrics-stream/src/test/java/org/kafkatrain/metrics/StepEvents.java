@@ -20,11 +20,11 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /** Sends step events to and reads metrics from the real broker, for the integration tests. */
-final class StepEvents {
+public final class StepEvents {
     private StepEvents() {}
 
     /** A complete epoch of {@code steps} train steps of 8 samples each plus its epoch_end, event times from {@code t0}. */
-    static List<TrainingStep> epoch(String run, int epoch, int steps, long t0) {
+    public static List<TrainingStep> epoch(String run, int epoch, int steps, long t0) {
         List<TrainingStep> events = new ArrayList<>();
         for (int i = 0; i < steps; i++) {
             long step = (long) epoch * steps + i + 1;
@@ -64,7 +64,7 @@ final class StepEvents {
         return events;
     }
 
-    static void send(String bootstrap, String topic, List<TrainingStep> events) {
+    public static void send(String bootstrap, String topic, List<TrainingStep> events) {
         try (KafkaProducer<String, TrainingStep> producer = new KafkaProducer<>(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(),
@@ -76,7 +76,7 @@ final class StepEvents {
     }
 
     /** Metrics of {@code run} matching {@code filter} committed on {@code topic}, read from the beginning for up to {@code wait}. */
-    static List<TrainingMetrics> read(
+    public static List<TrainingMetrics> read(
             String bootstrap, String topic, String run, Predicate<TrainingMetrics> filter, int atLeast, Duration wait) {
         List<TrainingMetrics> out = new ArrayList<>();
         try (KafkaConsumer<String, TrainingMetrics> consumer = new KafkaConsumer<>(

@@ -4,7 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.WithDefault;
 import org.kafkatrain.contracts.Topics;
-import org.kafkatrain.metrics.MetricsSettings;
+import org.kafkatrain.metrics.streams.MetricsSettings;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package org.kafkatrain.metrics;
+package org.kafkatrain.metrics.streams;
 
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;

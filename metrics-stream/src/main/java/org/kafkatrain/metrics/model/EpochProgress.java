@@ -1,13 +1,13 @@
-package org.kafkatrain.metrics;
+package org.kafkatrain.metrics.model;
 
 /**
  * An epoch of one split being summed up: its steps so far, the sample count the trainer's epoch_end announced
  * (-1 until it arrives), and whether the summary went out.
  */
 public record EpochProgress(StepAggregate sum, long expectedSamples, boolean emitted) {
-    static final EpochProgress EMPTY = new EpochProgress(StepAggregate.EMPTY, -1, false);
+    public static final EpochProgress EMPTY = new EpochProgress(StepAggregate.EMPTY, -1, false);
 
-    boolean complete() {
+    public boolean complete() {
         return !emitted && expectedSamples >= 0 && sum.samples() >= expectedSamples;
     }
 }

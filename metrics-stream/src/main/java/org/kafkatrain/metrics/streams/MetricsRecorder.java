@@ -1,4 +1,4 @@
-package org.kafkatrain.metrics;
+package org.kafkatrain.metrics.streams;
 
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -7,9 +7,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.kafkatrain.contracts.TrainingMetrics;
 
 /** Keeps what training.metrics carried queryable: the newest metric of each run, split and kind, and every epoch summary. */
-final class MetricsRecorder implements Processor<String, TrainingMetrics, Void, Void> {
-    static final String LATEST_STORE = "latest-metrics";
-    static final String HISTORY_STORE = "epoch-history";
+public final class MetricsRecorder implements Processor<String, TrainingMetrics, Void, Void> {
+    public static final String LATEST_STORE = "latest-metrics";
+    public static final String HISTORY_STORE = "epoch-history";
 
     private KeyValueStore<String, TrainingMetrics> latest;
     private KeyValueStore<String, TrainingMetrics> history;

@@ -1,4 +1,4 @@
-package org.kafkatrain.metrics;
+package org.kafkatrain.metrics.model;
 
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
  * The last N steps of a run and split (oldest first) as the figures the rolling metric needs, and how many steps
  * arrived in all. Stored in a compact binary form: this state is rewritten on every step.
  */
-final class LastSteps {
+public final class LastSteps {
     private static final int ENTRY_BYTES = 4 + 8 + 8 + 8 + 8 + 4;
 
     private final int[] samples;
@@ -31,19 +31,19 @@ final class LastSteps {
         this.arrived = arrived;
     }
 
-    static LastSteps empty() {
+    public static LastSteps empty() {
         return new LastSteps(0, 0);
     }
 
-    long arrived() {
+    public long arrived() {
         return arrived;
     }
 
-    int size() {
+    public int size() {
         return samples.length;
     }
 
-    LastSteps push(TrainingStep step, int capacity) {
+    public LastSteps push(TrainingStep step, int capacity) {
         int keep = Math.min(samples.length, capacity - 1);
         LastSteps next = new LastSteps(keep + 1, arrived + 1);
         int from = samples.length - keep;
@@ -62,7 +62,7 @@ final class LastSteps {
         return next;
     }
 
-    StepAggregate aggregate() {
+    public StepAggregate aggregate() {
         StepAggregate a = StepAggregate.EMPTY;
         for (int i = 0; i < samples.length; i++) {
             a = a.add(samples[i], loss[i], correct1[i], correct5[i], timestamp[i], epoch[i]);
@@ -70,7 +70,7 @@ final class LastSteps {
         return a;
     }
 
-    static Serde<LastSteps> serde() {
+    public static Serde<LastSteps> serde() {
         return Serdes.serdeFrom(
                 (topic, s) -> {
                     if (s == null) {

@@ -1,4 +1,4 @@
-package org.kafkatrain.metrics;
+package org.kafkatrain.metrics.streams;
 
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -7,6 +7,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.jboss.logging.Logger;
 import org.kafkatrain.contracts.TrainingMetrics;
 import org.kafkatrain.contracts.TrainingStep;
+import org.kafkatrain.metrics.model.EpochProgress;
+import org.kafkatrain.metrics.model.LastSteps;
+import org.kafkatrain.metrics.model.StepAggregate;
 
 /**
  * Count-based and per-epoch metrics of a run.

@@ -1,4 +1,4 @@
-package org.kafkatrain.metrics;
+package org.kafkatrain.metrics.streams;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,4 +1,4 @@
-package org.kafkatrain.metrics;
+package org.kafkatrain.metrics.streams;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -22,6 +22,9 @@ import org.kafkatrain.contracts.EventSerdes;
 import org.kafkatrain.contracts.TrainingMetrics;
 import org.kafkatrain.contracts.TrainingStep;
 import org.kafkatrain.metrics.config.MetricsConfig;
+import org.kafkatrain.metrics.model.EpochProgress;
+import org.kafkatrain.metrics.model.LastSteps;
+import org.kafkatrain.metrics.model.StepAggregate;
 
 import java.util.List;
 

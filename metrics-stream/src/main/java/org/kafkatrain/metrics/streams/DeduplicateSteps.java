@@ -1,4 +1,4 @@
-package org.kafkatrain.metrics;
+package org.kafkatrain.metrics.streams;
 
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;

@@ -1,4 +1,4 @@
-package org.kafkatrain.metrics;
+package org.kafkatrain.metrics.rest;
 
 import io.smallrye.mutiny.Multi;
 import jakarta.inject.Inject;
@@ -16,6 +16,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.kafkatrain.contracts.EventJson;
 import org.kafkatrain.contracts.InvalidRecordException;
 import org.kafkatrain.contracts.TrainingMetrics;
+import org.kafkatrain.metrics.streams.StreamCounters;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package org.kafkatrain.metrics;
+package org.kafkatrain.metrics.model;
 
 import org.kafkatrain.contracts.TrainingMetrics;
 import org.kafkatrain.contracts.TrainingStep;
@@ -22,7 +22,7 @@ public record StepAggregate(
         return add(s.samples(), s.loss(), s.correct1(), s.correct5(), s.timestamp(), s.epoch());
     }
 
-    StepAggregate add(int n, double meanLoss, long hits1, long hits5, long timestamp, int epochOf) {
+    public StepAggregate add(int n, double meanLoss, long hits1, long hits5, long timestamp, int epochOf) {
         return new StepAggregate(
                 steps + 1,
                 samples + n,

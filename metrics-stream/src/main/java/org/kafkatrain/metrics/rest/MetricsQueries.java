@@ -1,4 +1,4 @@
-package org.kafkatrain.metrics;
+package org.kafkatrain.metrics.rest;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -9,6 +9,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.kafkatrain.contracts.TrainingMetrics;
+import org.kafkatrain.metrics.streams.MetricsRecorder;
+import org.kafkatrain.metrics.streams.StreamKeys;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.kafkatrain.metrics;
+package org.kafkatrain.metrics.rest;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,6 +11,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.kafkatrain.contracts.TrainingMetrics;
+import org.kafkatrain.metrics.StepEvents;
 import org.kafkatrain.testing.LocalStackResource;
 import org.kafkatrain.testing.TopicContents;
 

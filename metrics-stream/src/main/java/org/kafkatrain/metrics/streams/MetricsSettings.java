@@ -1,4 +1,4 @@
-package org.kafkatrain.metrics;
+package org.kafkatrain.metrics.streams;
 
 import org.kafkatrain.metrics.config.MetricsConfig;
 

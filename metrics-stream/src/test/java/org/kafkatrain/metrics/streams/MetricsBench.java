@@ -1,4 +1,4 @@
-package org.kafkatrain.metrics;
+package org.kafkatrain.metrics.streams;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
