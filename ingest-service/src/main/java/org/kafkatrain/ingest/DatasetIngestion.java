@@ -10,6 +10,15 @@ import org.kafkatrain.contracts.ImageRecordCodec;
 import org.kafkatrain.contracts.Sample;
 import org.kafkatrain.contracts.Topics;
 import org.kafkatrain.contracts.proto.PixelEncoding;
+import org.kafkatrain.ingest.source.CifarDataset;
+import org.kafkatrain.ingest.source.DatasetSource;
+import org.kafkatrain.ingest.source.IdxDataset;
+import org.kafkatrain.ingest.source.ImageFolderDataset;
+import org.kafkatrain.ingest.source.ImageTransform;
+import org.kafkatrain.ingest.source.RawImage;
+import org.kafkatrain.ingest.source.SourceImage;
+import org.kafkatrain.ingest.source.SplitPlan;
+import org.kafkatrain.ingest.source.UnreadableImageException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

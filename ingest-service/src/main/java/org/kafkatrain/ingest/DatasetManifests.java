@@ -21,7 +21,7 @@ public class DatasetManifests {
     @Inject
     ImageProducer producer;
 
-    Optional<DatasetManifest> find(String topic, String dataset) throws IOException {
+    public Optional<DatasetManifest> find(String topic, String dataset) throws IOException {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
                 Map.of(
                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,

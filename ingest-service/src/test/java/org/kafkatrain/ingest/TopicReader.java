@@ -14,14 +14,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Reads an image topic back and decodes it with the contract codec. */
-final class TopicReader {
+public final class TopicReader {
     private TopicReader() {}
 
-    static List<ConsumerRecord<String, byte[]>> records(String bootstrap, String topic) {
+    public static List<ConsumerRecord<String, byte[]>> records(String bootstrap, String topic) {
         return TopicContents.readAll(bootstrap, topic);
     }
 
-    static List<Sample> samples(String bootstrap, String topic) throws InvalidRecordException {
+    public static List<Sample> samples(String bootstrap, String topic) throws InvalidRecordException {
         ImageRecordCodec codec = new ImageRecordCodec(RecordLimits.DEFAULT);
         List<Sample> out = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : records(bootstrap, topic)) {

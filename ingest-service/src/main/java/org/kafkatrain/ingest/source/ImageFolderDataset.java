@@ -1,4 +1,4 @@
-package org.kafkatrain.ingest;
+package org.kafkatrain.ingest.source;
 
 import org.kafkatrain.contracts.ImageFiles;
 import org.kafkatrain.contracts.InvalidRecordException;
@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * torchvision's ImageFolder layout: {@code root/<class>/<image>}, classes numbered in sorted name order; or
  * {@code root/train/<class>/...} and {@code root/val/<class>/...} with the classes of the train folder.
  */
-final class ImageFolderDataset implements DatasetSource {
+public final class ImageFolderDataset implements DatasetSource {
     private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp");
 
     private final Path root;
@@ -27,7 +27,7 @@ final class ImageFolderDataset implements DatasetSource {
     private final int maxSide;
     private final List<String> unusable = new ArrayList<>();
 
-    ImageFolderDataset(Path root, int maxSide) throws IOException {
+    public ImageFolderDataset(Path root, int maxSide) throws IOException {
         this.root = root;
         this.maxSide = maxSide;
         this.split = Files.isDirectory(root.resolve("train"));

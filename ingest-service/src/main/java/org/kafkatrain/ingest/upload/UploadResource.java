@@ -1,4 +1,4 @@
-package org.kafkatrain.ingest;
+package org.kafkatrain.ingest.upload;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;

@@ -1,7 +1,7 @@
-package org.kafkatrain.ingest;
+package org.kafkatrain.ingest.source;
 
 /** An input file that cannot become a training image: unreadable, corrupt, empty, or over the size limit. */
-class UnreadableImageException extends Exception {
+public class UnreadableImageException extends Exception {
     UnreadableImageException(String message) {
         super(message);
     }

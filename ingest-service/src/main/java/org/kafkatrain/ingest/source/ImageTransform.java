@@ -1,4 +1,4 @@
-package org.kafkatrain.ingest;
+package org.kafkatrain.ingest.source;
 
 import org.kafkatrain.contracts.ImageFiles;
 
@@ -11,17 +11,17 @@ import java.awt.image.BufferedImage;
  * {@code size}, bilinear) then {@code CenterCrop(size)}, and the requested channel count (grayscale repeated to RGB,
  * or RGB to luma).
  */
-final class ImageTransform {
+public final class ImageTransform {
     private final int size;
     private final int channels;
 
     /** @param size target side in pixels, or 0 to keep the source size; @param channels 1, 3, or 0 to keep */
-    ImageTransform(int size, int channels) {
+    public ImageTransform(int size, int channels) {
         this.size = size;
         this.channels = channels;
     }
 
-    RawImage apply(RawImage in) {
+    public RawImage apply(RawImage in) {
         RawImage out = in;
         if (size > 0 && (in.height() != size || in.width() != size)) {
             out = resizeAndCrop(in);

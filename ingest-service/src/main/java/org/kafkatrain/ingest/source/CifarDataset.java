@@ -1,4 +1,4 @@
-package org.kafkatrain.ingest;
+package org.kafkatrain.ingest.source;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,13 +11,13 @@ import java.util.stream.Stream;
  * CIFAR-10 binary batches ({@code data_batch_1.bin} .. {@code data_batch_5.bin}, {@code test_batch.bin} as val):
  * each record is a label byte and 3072 bytes of 32x32 pixels, channel-planar (all R, then G, then B).
  */
-final class CifarDataset implements DatasetSource {
+public final class CifarDataset implements DatasetSource {
     private static final int SIDE = 32;
     private static final int RECORD = 1 + 3 * SIDE * SIDE;
     private final Path root;
     private final List<String> classes;
 
-    CifarDataset(Path root) throws IOException {
+    public CifarDataset(Path root) throws IOException {
         this.root = root;
         Path meta = root.resolve("batches.meta.txt");
         this.classes = Files.isRegularFile(meta)
@@ -28,7 +28,7 @@ final class CifarDataset implements DatasetSource {
                 : List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
     }
 
-    static boolean looksLike(Path root) {
+    public static boolean looksLike(Path root) {
         return Files.isRegularFile(root.resolve("data_batch_1.bin"));
     }
 

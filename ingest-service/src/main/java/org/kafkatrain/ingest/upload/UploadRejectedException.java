@@ -1,9 +1,9 @@
-package org.kafkatrain.ingest;
+package org.kafkatrain.ingest.upload;
 
 import jakarta.ws.rs.core.Response;
 
 /** An upload that cannot be published, with the HTTP status that says why. */
-class UploadRejectedException extends Exception {
+public class UploadRejectedException extends Exception {
     private final Response.Status status;
 
     UploadRejectedException(Response.Status status, String message) {

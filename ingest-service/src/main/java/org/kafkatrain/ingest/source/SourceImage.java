@@ -1,15 +1,15 @@
-package org.kafkatrain.ingest;
+package org.kafkatrain.ingest.source;
 
 /**
  * One labeled image of a dataset, not yet decoded.
  *
  * @param split "train", "val", or null when the source has no split
  */
-record SourceImage(String id, int label, String split, PixelLoader loader) {
+public record SourceImage(String id, int label, String split, PixelLoader loader) {
 
     /** Reads and decodes the image; throws with a message fit for the skip report. */
     @FunctionalInterface
-    interface PixelLoader {
+    public interface PixelLoader {
         RawImage load() throws UnreadableImageException;
     }
 }

@@ -1,10 +1,10 @@
-package org.kafkatrain.ingest;
+package org.kafkatrain.ingest.source;
 
 import java.util.List;
 import java.util.stream.Stream;
 
 /** A labeled image dataset on disk, in one of the layouts ingest reads. */
-interface DatasetSource {
+public interface DatasetSource {
     /** Class names; an image's label is its index here. */
     List<String> classes();
 

@@ -1,4 +1,4 @@
-package org.kafkatrain.ingest;
+package org.kafkatrain.ingest.source;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -16,7 +16,7 @@ import java.util.zip.GZIPInputStream;
  * MNIST-style IDX files ({@code train-images-idx3-ubyte[.gz]}, {@code train-labels-idx1-ubyte[.gz]} and the
  * {@code t10k-} pair as the val split), as Debian's dataset-fashion-mnist installs them.
  */
-final class IdxDataset implements DatasetSource {
+public final class IdxDataset implements DatasetSource {
     static final List<String> FASHION_MNIST = List.of(
             "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
     private static final int IMAGES_MAGIC = 0x00000803;
@@ -25,14 +25,14 @@ final class IdxDataset implements DatasetSource {
     private final Path root;
     private final List<String> classes;
 
-    IdxDataset(Path root) {
+    public IdxDataset(Path root) {
         this.root = root;
         this.classes = root.toString().toLowerCase().contains("fashion")
                 ? FASHION_MNIST
                 : IntStream.range(0, 10).mapToObj(Integer::toString).toList();
     }
 
-    static boolean looksLike(Path root) {
+    public static boolean looksLike(Path root) {
         return find(root, "train-images-idx3-ubyte") != null;
     }
 

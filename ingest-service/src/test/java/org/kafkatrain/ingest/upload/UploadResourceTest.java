@@ -1,4 +1,4 @@
-package org.kafkatrain.ingest;
+package org.kafkatrain.ingest.upload;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +20,7 @@ import org.kafkatrain.contracts.EventJson;
 import org.kafkatrain.contracts.ImageFiles;
 import org.kafkatrain.contracts.Sample;
 import org.kafkatrain.contracts.Topics;
+import org.kafkatrain.ingest.TopicReader;
 import org.kafkatrain.testing.LocalStackResource;
 
 import java.util.List;

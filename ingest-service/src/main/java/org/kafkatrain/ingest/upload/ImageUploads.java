@@ -1,4 +1,4 @@
-package org.kafkatrain.ingest;
+package org.kafkatrain.ingest.upload;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -12,7 +12,11 @@ import org.kafkatrain.contracts.InvalidRecordException;
 import org.kafkatrain.contracts.Sample;
 import org.kafkatrain.contracts.Topics;
 import org.kafkatrain.contracts.proto.PixelEncoding;
+import org.kafkatrain.ingest.DatasetManifests;
+import org.kafkatrain.ingest.ImageProducer;
 import org.kafkatrain.ingest.config.IngestConfig;
+import org.kafkatrain.ingest.source.ImageTransform;
+import org.kafkatrain.ingest.source.RawImage;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.kafkatrain.ingest;
+package org.kafkatrain.ingest.source;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,11 +12,11 @@ import java.util.stream.Collectors;
  * Decides which images go to train and which to val: the source's own split when it has one, otherwise a seeded
  * split stratified by class (each class contributes the same fraction to val); then caps images per class.
  */
-final class SplitPlan {
+public final class SplitPlan {
     private SplitPlan() {}
 
     /** @return split name ("train", "val") -> images, in a deterministic order */
-    static Map<String, List<SourceImage>> plan(
+    public static Map<String, List<SourceImage>> plan(
             List<SourceImage> images,
             boolean sourceHasSplits,
             double valFraction,
