@@ -53,32 +53,12 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServiceClient trainer = services.trainer();
         String runId = "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        RunConfig config = new RunConfig(
-                runId,
-                dataset,
-                trainTopic,
-                valTopic,
-                null,
-                epochs,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
+        TrainCommand train = new TrainCommand();
+        train.dataset = dataset;
+        train.trainTopic = trainTopic;
+        train.valTopic = valTopic;
+        train.epochs = epochs;
+        RunConfig config = train.request(runId, trainer);
         TrainCommand.start(trainer, config);
         RunStatus end = new RunFollower(trainer, System.err, System.console() != null).follow(runId);
         int code = RunFollower.report(end, System.err);

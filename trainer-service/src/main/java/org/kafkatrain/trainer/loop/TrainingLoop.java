@@ -44,29 +44,14 @@ public final class TrainingLoop {
         EpochMeter meter = new EpochMeter();
         int index = 0;
         for (Batch batch = batches.take(); batch != null; batch = batches.take()) {
-            long t0 = System.nanoTime();
-            BatchResult r = trainStep.apply(batch);
-            double imagesPerSec = r.samples() / ((System.nanoTime() - t0) / 1e9);
-            meter.add(r);
-            position = position.advanced(position.epochSamples() + r.samples(), position.step() + 1);
-            BatchEvent event = new BatchEvent(
-                    Split.TRAIN,
-                    position.epoch(),
-                    index++,
-                    r,
-                    imagesPerSec,
-                    lr.getAsDouble(),
-                    meter,
-                    position,
-                    batches.depth());
+            BatchEvent event = step(Split.TRAIN, trainStep, batch, index++, meter, position, batches);
+            position = event.position();
             listeners.forEach(l -> l.onTrainingBatch(event));
             if (stopRequested.getAsBoolean()) {
                 return new TrainResult(position, meter, true);
             }
         }
-        EpochEvent end = new EpochEvent(
-                Split.TRAIN, position.epoch(), position.epochSamples(), meter, lr.getAsDouble(), position);
-        listeners.forEach(l -> l.onEpochEnd(end));
+        endOfPass(Split.TRAIN, position.epochSamples(), meter, position);
         return new TrainResult(position, meter, false);
     }
 
@@ -75,25 +60,34 @@ public final class TrainingLoop {
         EpochMeter meter = new EpochMeter();
         int index = 0;
         for (Batch batch = batches.take(); batch != null; batch = batches.take()) {
-            long t0 = System.nanoTime();
-            BatchResult r = evalStep.apply(batch);
-            double imagesPerSec = r.samples() / ((System.nanoTime() - t0) / 1e9);
-            meter.add(r);
-            BatchEvent event = new BatchEvent(
-                    Split.VAL,
-                    position.epoch(),
-                    index++,
-                    r,
-                    imagesPerSec,
-                    lr.getAsDouble(),
-                    meter,
-                    position,
-                    batches.depth());
+            BatchEvent event = step(Split.VAL, evalStep, batch, index++, meter, position, batches);
             listeners.forEach(l -> l.onValidationBatch(event));
         }
-        EpochEvent end =
-                new EpochEvent(Split.VAL, position.epoch(), meter.samples(), meter, lr.getAsDouble(), position);
-        listeners.forEach(l -> l.onEpochEnd(end));
+        endOfPass(Split.VAL, meter.samples(), meter, position);
         return meter;
+    }
+
+    /** One batch through {@code step}, timed and metered; a training step also moves the position on by one step. */
+    private BatchEvent step(
+            Split split,
+            Function<Batch, BatchResult> step,
+            Batch batch,
+            int index,
+            EpochMeter meter,
+            ResumePoint before,
+            BatchStream batches) {
+        long t0 = System.nanoTime();
+        BatchResult r = step.apply(batch);
+        double imagesPerSec = r.samples() / ((System.nanoTime() - t0) / 1e9);
+        meter.add(r);
+        ResumePoint after =
+                split == Split.TRAIN ? before.advanced(before.epochSamples() + r.samples(), before.step() + 1) : before;
+        return new BatchEvent(
+                split, after.epoch(), index, r, imagesPerSec, lr.getAsDouble(), meter, after, batches.depth());
+    }
+
+    private void endOfPass(Split split, long samples, EpochMeter meter, ResumePoint position) {
+        EpochEvent end = new EpochEvent(split, position.epoch(), samples, meter, lr.getAsDouble(), position);
+        listeners.forEach(l -> l.onEpochEnd(end));
     }
 }
