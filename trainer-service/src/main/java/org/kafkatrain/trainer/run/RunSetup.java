@@ -5,11 +5,17 @@ import org.jboss.logging.Logger;
 import org.kafkatrain.contracts.DatasetManifest;
 import org.kafkatrain.contracts.TrainingStep;
 import org.kafkatrain.contracts.runs.RunConfig;
+import org.kafkatrain.contracts.runs.RunMode;
 import org.kafkatrain.engine.Checkpoints;
 import org.kafkatrain.engine.DeviceChoice;
+import org.kafkatrain.engine.ShuffleBuffer;
 import org.kafkatrain.engine.TorchCheckpointFile;
 import org.kafkatrain.engine.Trainer;
+import org.kafkatrain.trainer.data.BatchFeed;
+import org.kafkatrain.trainer.data.BatchShape;
 import org.kafkatrain.trainer.data.DeadLetterLedger;
+import org.kafkatrain.trainer.data.EpochBatches;
+import org.kafkatrain.trainer.data.EpochSpan;
 import org.kafkatrain.trainer.data.ImageSource;
 import org.kafkatrain.trainer.store.LatestCheckpoint;
 import org.kafkatrain.trainer.store.ResumePoint;
@@ -18,6 +24,7 @@ import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * A run made ready to train: its dataset's manifest, a trainer on the chosen device, its image sources, and where
@@ -83,6 +90,48 @@ record RunSetup(
                     device.str().getString());
         }
         return new RunSetup(manifest, trainer, ledger, sources, position, latest);
+    }
+
+    /** Where epoch {@code epoch} starts: the checkpoint's own span when resuming inside it, else fresh offsets. */
+    ResumePoint epochStart(RunConfig config, int epoch, ResumePoint position) {
+        if (epoch == position.epoch() && position.midEpoch()) {
+            return position; // samples it already trained are read again, in the same order, and skipped
+        }
+        boolean continuous = config.mode() == RunMode.CONTINUOUS;
+        Map<Integer, Long> start =
+                continuous && position.epochEnd() != null ? position.epochEnd() : position.runStart();
+        try (ImageSource source = sources.open(config.runId() + "-offsets", config.trainTopic())) {
+            return position.inEpoch(epoch, 0, position.step(), start, continuous ? null : source.end());
+        }
+    }
+
+    /** The epoch's batches from {@code position}'s span, in the seeded order; {@code reachedEnd} as in EpochBatches. */
+    BatchFeed trainFeed(RunConfig config, ResumePoint position, Consumer<Map<Integer, Long>> reachedEnd) {
+        EpochSpan span = new EpochSpan(
+                position.epochStart(), position.epochEnd(), config.epochSamples(), position.epochSamples());
+        return EpochBatches.train(
+                sources,
+                config.runId() + "-train",
+                config.trainTopic(),
+                span,
+                shape(config.batchSize()),
+                config.shuffleBuffer(),
+                ShuffleBuffer.epochSeed(config.seed(), position.epoch()),
+                config.augment(),
+                reachedEnd);
+    }
+
+    BatchFeed evalFeed(RunConfig config) {
+        return EpochBatches.eval(
+                sources,
+                config.runId() + "-val",
+                config.valTopic(),
+                shape(config.evalBatchSize()),
+                config.maxEvalSamples() > 0 ? config.maxEvalSamples() : Long.MAX_VALUE);
+    }
+
+    private BatchShape shape(int batchSize) {
+        return new BatchShape(batchSize, manifest.height(), manifest.width(), manifest.channels());
     }
 
     /** Samples in one epoch: the manifest's train count, or the configured epoch length in continuous mode. */

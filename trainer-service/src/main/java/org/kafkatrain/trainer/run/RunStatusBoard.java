@@ -6,7 +6,10 @@ import org.kafkatrain.trainer.loop.BatchEvent;
 import org.kafkatrain.trainer.loop.EpochEvent;
 import org.kafkatrain.trainer.loop.Split;
 import org.kafkatrain.trainer.loop.TrainingListener;
+import org.kafkatrain.trainer.store.LatestCheckpoint;
+import org.kafkatrain.trainer.store.ResumePoint;
 
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
@@ -46,24 +49,19 @@ final class RunStatusBoard implements TrainingListener {
         return current;
     }
 
-    void running(
-            int atEpoch,
-            long atStep,
-            long epochSamplesDone,
-            long samplesPerEpoch,
-            double currentLr,
-            String checkpoint,
-            Double valTop1,
-            Double valTop5) {
+    /** Training begins at {@code at}, from the checkpoint {@code resumedFrom} when there is one. */
+    void running(ResumePoint at, long samplesPerEpoch, double currentLr, Optional<LatestCheckpoint> resumedFrom) {
         state = RunState.RUNNING;
-        epoch = atEpoch;
-        step = atStep;
-        epochSamples = epochSamplesDone;
+        epoch = at.epoch();
+        step = at.step();
+        epochSamples = at.epochSamples();
         perEpoch = samplesPerEpoch;
         lr = currentLr;
-        lastCheckpoint = checkpoint;
-        top1 = valTop1;
-        top5 = valTop5;
+        resumedFrom.ifPresent(latest -> {
+            lastCheckpoint = latest.object();
+            top1 = latest.acc1();
+            top5 = latest.acc5();
+        });
         startedNanos = System.nanoTime();
         publish();
     }

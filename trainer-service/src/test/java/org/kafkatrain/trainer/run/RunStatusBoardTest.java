@@ -13,12 +13,13 @@ import org.kafkatrain.trainer.loop.Split;
 import org.kafkatrain.trainer.store.ResumePoint;
 
 import java.util.Map;
+import java.util.Optional;
 
 class RunStatusBoardTest {
     @Test
     void beforeTheFirstStepNothingIsMadeUp() {
         RunStatusBoard board = new RunStatusBoard("r", 3, 1e-3, () -> 0);
-        board.running(0, 0, 0, 1000, 1e-3, null, null, null);
+        board.running(ResumePoint.fresh(Map.of(0, 0L)), 1000, 1e-3, Optional.empty());
         RunStatus s = board.current();
         assertThat(s.state()).isEqualTo(RunState.RUNNING);
         assertThat(s.loss()).isNull();
@@ -31,7 +32,7 @@ class RunStatusBoardTest {
     void eachEventPublishesANewSnapshotAndOldOnesStayAsTheyWere() {
         long[] rejected = {0};
         RunStatusBoard board = new RunStatusBoard("r", 2, 1e-3, () -> rejected[0]);
-        board.running(0, 0, 0, 100, 1e-3, null, null, null);
+        board.running(ResumePoint.fresh(Map.of(0, 0L)), 100, 1e-3, Optional.empty());
         RunStatus before = board.current();
         ResumePoint at = ResumePoint.fresh(Map.of(0, 0L)).inEpoch(0, 32, 1, Map.of(0, 0L), Map.of(0, 100L));
         rejected[0] = 2;

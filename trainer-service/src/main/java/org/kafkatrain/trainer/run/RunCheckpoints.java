@@ -1,0 +1,67 @@
+package org.kafkatrain.trainer.run;
+
+import org.jboss.logging.Logger;
+import org.kafkatrain.trainer.events.TrainerMetrics;
+import org.kafkatrain.trainer.loop.EpochMeter;
+import org.kafkatrain.trainer.store.CheckpointWriter;
+import org.kafkatrain.trainer.store.ResumePoint;
+
+import java.io.IOException;
+
+/**
+ * A run's checkpoints as its loop takes them: planned and written by the {@link CheckpointWriter}, reported on the
+ * status board. An S3 failure is reported and counted and training goes on; {@code latest.json} then still names the
+ * previous checkpoint.
+ */
+final class RunCheckpoints {
+    private static final Logger LOG = Logger.getLogger(RunCheckpoints.class);
+
+    private final String runId;
+    private final CheckpointWriter writer;
+    private final RunSetup setup;
+    private final RunStatusBoard board;
+    private final TrainerMetrics metrics;
+
+    RunCheckpoints(
+            String runId, CheckpointWriter writer, RunSetup setup, RunStatusBoard board, TrainerMetrics metrics) {
+        this.runId = runId;
+        this.writer = writer;
+        this.setup = setup;
+        this.board = board;
+        this.metrics = metrics;
+    }
+
+    /**
+     * @param train the epoch's train sums in this process (the loss stored is their mean)
+     * @param val   the epoch's evaluation, for an epoch checkpoint; null mid-epoch
+     * @return the position as stored, or {@code at} unchanged when the checkpoint could not be stored
+     */
+    ResumePoint save(ResumePoint at, boolean epochComplete, EpochMeter train, EpochMeter val) {
+        Double lastLoss = board.current().loss();
+        double meanLoss = train.samples() > 0 ? train.meanLoss() : lastLoss == null ? 0 : lastLoss;
+        CheckpointWriter.Plan plan = writer.plan(
+                at,
+                epochComplete,
+                meanLoss,
+                val == null ? null : val.top1(),
+                val == null ? null : val.top5(),
+                setup.ledger().toCheckpoint(),
+                System.currentTimeMillis());
+        try {
+            writer.write(setup.trainer(), plan);
+            board.checkpointed(plan.key());
+            return plan.stored();
+        } catch (IOException e) {
+            String message = "checkpoint " + plan.key() + " failed: " + e.getMessage();
+            board.problem(message);
+            metrics.checkpointFailed(runId);
+            LOG.errorf(
+                    e,
+                    "run %s: %s; training goes on, latest.json still names %s",
+                    runId,
+                    message,
+                    board.current().lastCheckpoint());
+            return at;
+        }
+    }
+}
