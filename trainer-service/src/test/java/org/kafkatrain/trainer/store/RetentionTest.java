@@ -10,7 +10,7 @@ class RetentionTest {
     private static final String P = "runs/r/";
 
     @Test
-    void keepsTheNewestAndNeverTheBestNorLatest() {
+    void keepsTheNewestEpochsAndNeverTheBestNorLatest() {
         List<String> keys = List.of(
                 P + "epoch-0000.tar",
                 P + "epoch-0001.tar",
@@ -22,15 +22,24 @@ class RetentionTest {
     }
 
     @Test
-    void stepCheckpointsSortBeforeTheirEpochsEndAndAfterThePreviousEpoch() {
+    void stepCheckpointsDoNotUseUpKeepLastAndGoOnceANewerEpochCheckpointExists() {
         List<String> keys = List.of(
-                P + "epoch-0001.tar",
-                P + "epoch-0001-step-00000040.tar",
                 P + "epoch-0000.tar",
-                P + "epoch-0001-step-00000020.tar");
-        assertThat(Retention.toDelete(keys, 1, latest(P + "epoch-0001.tar", P + "epoch-0001.tar")))
-                .containsExactly(
-                        P + "epoch-0001-step-00000040.tar", P + "epoch-0001-step-00000020.tar", P + "epoch-0000.tar");
+                P + "epoch-0001-step-00000020.tar",
+                P + "epoch-0001-step-00000040.tar",
+                P + "epoch-0001.tar",
+                P + "epoch-0002-step-00000060.tar");
+        // keepLast 2 keeps both epoch checkpoints, although two step checkpoints of epoch 1 are newer than epoch 0.
+        assertThat(Retention.toDelete(keys, 2, latest(P + "epoch-0002-step-00000060.tar", P + "epoch-0001.tar")))
+                .as("epoch 2's step checkpoint resumes the epoch in progress and stays")
+                .containsExactly(P + "epoch-0001-step-00000040.tar", P + "epoch-0001-step-00000020.tar");
+    }
+
+    @Test
+    void stepCheckpointsOfTheFirstEpochStayUntilItsEnd() {
+        List<String> keys = List.of(P + "epoch-0000-step-00000020.tar", P + "epoch-0000-step-00000040.tar");
+        assertThat(Retention.toDelete(keys, 1, latest(P + "epoch-0000-step-00000040.tar", null)))
+                .isEmpty();
     }
 
     @Test
