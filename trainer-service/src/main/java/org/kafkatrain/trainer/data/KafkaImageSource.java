@@ -1,7 +1,9 @@
 package org.kafkatrain.trainer.data;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.jboss.logging.Logger;
@@ -86,7 +88,7 @@ public final class KafkaImageSource implements ImageSource {
             consumer.seek(tp, from);
             while (consumer.position(tp) < to && !cancelled.getAsBoolean()) {
                 for (ConsumerRecord<String, byte[]> record :
-                        consumer.poll(Duration.ofMillis(200)).records(tp)) {
+                        poll(Duration.ofMillis(200)).records(tp)) {
                     if (record.offset() >= to) {
                         break;
                     }
@@ -108,7 +110,7 @@ public final class KafkaImageSource implements ImageSource {
         }
         long samples = 0;
         while (samples < minSamples && !cancelled.getAsBoolean()) {
-            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+            for (ConsumerRecord<String, byte[]> record : poll(Duration.ofMillis(500))) {
                 if (samples >= minSamples) {
                     break;
                 }
@@ -122,6 +124,29 @@ public final class KafkaImageSource implements ImageSource {
     @Override
     public void close() {
         consumer.close(Duration.ofSeconds(5));
+    }
+
+    /**
+     * A poll that refuses to skip: the consumer resets no offset by itself ({@code auto.offset.reset=none}), so a
+     * position retention has deleted fails the epoch with the reason instead of jumping to the log end and
+     * training on fewer samples than the checkpoint promises.
+     */
+    private ConsumerRecords<String, byte[]> poll(Duration timeout) {
+        try {
+            return consumer.poll(timeout);
+        } catch (OffsetOutOfRangeException e) {
+            Map<TopicPartition, Long> logStart =
+                    consumer.beginningOffsets(e.offsetOutOfRangePartitions().keySet());
+            StringBuilder where = new StringBuilder();
+            e.offsetOutOfRangePartitions()
+                    .forEach((tp, offset) -> where.append(
+                            String.format("%s offset %d (the log now starts at %d) ", tp, offset, logStart.get(tp))));
+            throw new IllegalStateException(
+                    "records this epoch needs are no longer in the log: " + where
+                            + "- retention deleted them; the epoch cannot be replayed as checkpointed (raise the topic's"
+                            + " retention.ms / retention.bytes, or start a new run)",
+                    e);
+        }
     }
 
     private int handle(ConsumerRecord<String, byte[]> record, Consumer<Sample> sink) {
