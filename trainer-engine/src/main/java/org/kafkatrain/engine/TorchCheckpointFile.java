@@ -4,13 +4,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -37,14 +42,29 @@ public final class TorchCheckpointFile {
         }
     }
 
+    /**
+     * Reads a checkpoint written by {@link #write} or by Python's {@code torch.save}. Python's zip writer follows
+     * each stored record with a data descriptor, which a streaming zip reader cannot handle; so the archive is read
+     * through its central directory, from a temporary file.
+     */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> read(InputStream in) throws IOException {
         Map<String, byte[]> records = new HashMap<>();
-        try (ZipInputStream zip = new ZipInputStream(in)) {
-            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
-                String name = e.getName();
-                records.put(name.substring(name.indexOf('/') + 1), zip.readAllBytes());
+        Path file = Files.createTempFile("kafka-train-checkpoint-", ".tar");
+        try {
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            try (ZipFile zip = new ZipFile(file.toFile())) {
+                for (ZipEntry e : Collections.list(zip.entries())) {
+                    String name = e.getName();
+                    try (InputStream entry = zip.getInputStream(e)) {
+                        records.put(name.substring(name.indexOf('/') + 1), entry.readAllBytes());
+                    }
+                }
             }
+        } catch (ZipException e) {
+            throw new IOException("not a torch.save archive: " + e.getMessage(), e);
+        } finally {
+            Files.deleteIfExists(file);
         }
         byte[] pickle = records.get("data.pkl");
         if (pickle == null) {

@@ -6,6 +6,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -57,8 +59,9 @@ final class TorchPickle {
 
     /** A Python tuple. */
     record Tuple(List<Object> items) {
+        /** A tuple of these items; unlike {@link List#of} it may hold None (null). */
         static Tuple of(Object... items) {
-            return new Tuple(List.of(items));
+            return new Tuple(Collections.unmodifiableList(Arrays.asList(items)));
         }
     }
 
@@ -234,7 +237,7 @@ final class TorchPickle {
                     case PROTO -> in.get();
                     case FRAME -> in.getLong();
                     case STOP -> {
-                        return stack.pop();
+                        return pop();
                     }
                     case MARK -> stack.push(MARK_OBJECT);
                     case EMPTY_DICT -> stack.push(new LinkedHashMap<>());
@@ -259,22 +262,22 @@ final class TorchPickle {
                     case BINGET -> stack.push(memo.get(in.get() & 0xff));
                     case LONG_BINGET -> stack.push(memo.get(in.getInt()));
                     case TUPLE -> stack.push(new Tuple(popToMark()));
-                    case TUPLE1 -> stack.push(Tuple.of(stack.pop()));
+                    case TUPLE1 -> stack.push(Tuple.of(pop()));
                     case TUPLE2 -> {
-                        Object b = stack.pop();
-                        stack.push(Tuple.of(stack.pop(), b));
+                        Object b = pop();
+                        stack.push(Tuple.of(pop(), b));
                     }
                     case TUPLE3 -> {
-                        Object c = stack.pop();
-                        Object b = stack.pop();
-                        stack.push(Tuple.of(stack.pop(), b, c));
+                        Object c = pop();
+                        Object b = pop();
+                        stack.push(Tuple.of(pop(), b, c));
                     }
                     case APPENDS -> {
                         List<Object> items = popToMark();
                         list(stack.peek()).addAll(items);
                     }
                     case APPEND -> {
-                        Object item = stack.pop();
+                        Object item = pop();
                         list(stack.peek()).add(item);
                     }
                     case SETITEMS -> {
@@ -284,8 +287,8 @@ final class TorchPickle {
                         }
                     }
                     case SETITEM -> {
-                        Object v = stack.pop();
-                        Object k = stack.pop();
+                        Object v = pop();
+                        Object k = pop();
                         map(stack.peek()).put(k, v);
                     }
                     case GLOBAL -> stack.push(new Global(readLine() + "." + readLine()));
@@ -312,7 +315,7 @@ final class TorchPickle {
                     long numel = TensorData.numel(shape);
                     int size = ref.dtype().bytes;
                     byte[] all = storage.apply(ref.key());
-                    byte[] data = java.util.Arrays.copyOfRange(
+                    byte[] data = Arrays.copyOfRange(
                             all, Math.toIntExact(offset * size), Math.toIntExact((offset + numel) * size));
                     yield new TensorData(ref.dtype(), shape, data);
                 }
@@ -325,6 +328,12 @@ final class TorchPickle {
             String storageClass = type.name().substring(type.name().lastIndexOf('.') + 1);
             return new StorageRef(TensorData.DType.ofStorage(storageClass), (String)
                     id.items().get(2));
+        }
+
+        /** The top of the stack, with None as null (the stack itself cannot hold null). */
+        private Object pop() {
+            Object o = stack.pop();
+            return o == NullValue.INSTANCE ? null : o;
         }
 
         private List<Object> popToMark() {
