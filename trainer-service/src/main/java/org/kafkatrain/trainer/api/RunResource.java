@@ -11,6 +11,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.kafkatrain.contracts.runs.RunConfig;
 import org.kafkatrain.contracts.runs.RunStatus;
+import org.kafkatrain.trainer.run.RunConflictException;
 import org.kafkatrain.trainer.run.RunManager;
 import org.kafkatrain.trainer.store.CheckpointStore;
 
@@ -75,7 +76,7 @@ public class RunResource {
     }
 
     @ServerExceptionMapper
-    public RestResponse<Map<String, String>> busy(IllegalStateException e) {
+    public RestResponse<Map<String, String>> busy(RunConflictException e) {
         return RestResponse.status(Response.Status.CONFLICT, Map.of("error", e.getMessage()));
     }
 

@@ -16,6 +16,7 @@ import org.kafkatrain.trainer.store.CheckpointStore;
 import org.kafkatrain.trainer.store.LatestCheckpoint;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +37,9 @@ public class RunManager {
     @Inject
     CheckpointStore store;
 
+    /** How long a shutdown waits, in all, for active runs to finish their step and write their checkpoint. */
+    private static final Duration SHUTDOWN_PATIENCE = Duration.ofSeconds(120);
+
     private final Map<String, TrainingRun> runs = new ConcurrentHashMap<>();
     private final Map<String, Thread> threadsByRun = new ConcurrentHashMap<>();
 
@@ -48,13 +52,15 @@ public class RunManager {
     void onStop(@Observes ShutdownEvent event) {
         // A shutdown (SIGTERM, Ctrl-C) stops runs gracefully: each finishes its step and writes a checkpoint.
         runs.values().stream().filter(r -> r.status().state().active()).forEach(TrainingRun::requestStop);
-        threadsByRun.values().forEach(t -> {
+        long deadline = System.nanoTime() + SHUTDOWN_PATIENCE.toNanos();
+        for (Thread t : threadsByRun.values()) {
             try {
-                t.join(120_000);
+                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return;
             }
-        });
+        }
     }
 
     /** A new run with the defaults filled in, or an existing run (config in its run.json) resumed from its checkpoint. */
@@ -63,9 +69,10 @@ public class RunManager {
         Optional<TrainingRun> active =
                 runs.values().stream().filter(r -> r.status().state().active()).findFirst();
         if (active.isPresent()) {
-            throw new IllegalStateException("run " + active.get().config().runId() + " is "
+            throw new RunConflictException("run " + active.get().config().runId() + " is "
                     + active.get().status().state() + "; one run trains at a time");
         }
+        threadsByRun.values().removeIf(t -> !t.isAlive()); // only threads of runs still going are kept
         Optional<RunConfig> stored = store.storedConfig(runId);
         RunConfig config = stored.isPresent()
                 ? RunConfigs.resume(requested, stored.get())

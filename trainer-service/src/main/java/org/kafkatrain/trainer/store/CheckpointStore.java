@@ -65,17 +65,23 @@ public class CheckpointStore {
         return config.endpoint();
     }
 
-    /** Creates the bucket if it is missing; used by readiness and before the first write of a run. */
+    /** Creates the bucket if it is missing; a run calls it before its first write. */
     public void ensureBucket() throws IOException {
-        call(() -> {
-            if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+        if (!bucketExists()) {
+            call(() -> {
                 client.makeBucket(MakeBucketArgs.builder()
                         .bucket(bucket)
                         .region(config.region())
                         .build());
-            }
-            return null;
-        });
+                return null;
+            });
+        }
+    }
+
+    /** Asks S3 only; throws when S3 does not answer. */
+    public boolean bucketExists() throws IOException {
+        return call(() ->
+                client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()));
     }
 
     public void writeRunJson(String runId, Object runDocument) throws IOException {

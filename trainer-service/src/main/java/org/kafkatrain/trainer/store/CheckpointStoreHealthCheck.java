@@ -7,7 +7,10 @@ import org.eclipse.microprofile.health.Readiness;
 
 import java.io.IOException;
 
-/** Ready only when the checkpoint bucket is reachable: a run cannot be resumed or saved without it. */
+/**
+ * Ready only when S3 answers: a run cannot be resumed or saved without it. Only looks (a probe runs every few
+ * seconds); a missing bucket is created by the first run that needs it.
+ */
 @Readiness
 public class CheckpointStoreHealthCheck implements HealthCheck {
     @Inject
@@ -16,10 +19,11 @@ public class CheckpointStoreHealthCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         try {
-            store.ensureBucket();
+            boolean exists = store.bucketExists();
             return HealthCheckResponse.named("checkpoint-store")
                     .up()
                     .withData("bucket", store.bucket())
+                    .withData("bucketExists", exists)
                     .withData("endpoint", store.endpoint())
                     .build();
         } catch (IOException e) {
