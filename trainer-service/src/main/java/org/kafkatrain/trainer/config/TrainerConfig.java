@@ -4,6 +4,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import org.kafkatrain.contracts.Topics;
 
+import java.time.Duration;
+
 /** {@code trainer.*}: what a run takes when its request leaves it out, and the limits every run shares. */
 @ConfigMapping(prefix = "trainer")
 public interface TrainerConfig {
@@ -24,6 +26,13 @@ public interface TrainerConfig {
     /** libtorch intra-op threads; 0: one per core. */
     @WithDefault("0")
     int threads();
+
+    /**
+     * How long an epoch checkpoint waits for S3 when it is away (the run pauses at the epoch's end and shows the wait
+     * in its status); after that the run fails with the reason. Mid-epoch checkpoints do not wait: they are skipped.
+     */
+    @WithDefault("PT30M")
+    Duration checkpointPatience();
 
     Limits limits();
 

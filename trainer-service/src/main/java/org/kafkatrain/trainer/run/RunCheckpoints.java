@@ -7,6 +7,7 @@ import org.kafkatrain.trainer.store.CheckpointWriter;
 import org.kafkatrain.trainer.store.ResumePoint;
 
 import java.io.IOException;
+import java.time.Duration;
 
 /**
  * A run's checkpoints as its loop takes them: planned and written by the {@link CheckpointWriter}, reported on the
@@ -21,9 +22,17 @@ final class RunCheckpoints {
     private final RunSetup setup;
     private final RunStatusBoard board;
     private final TrainerMetrics metrics;
+    private final Duration patience;
 
+    /** @param patience how long an epoch checkpoint waits for S3 before the run fails */
     RunCheckpoints(
-            String runId, CheckpointWriter writer, RunSetup setup, RunStatusBoard board, TrainerMetrics metrics) {
+            String runId,
+            CheckpointWriter writer,
+            RunSetup setup,
+            RunStatusBoard board,
+            TrainerMetrics metrics,
+            Duration patience) {
+        this.patience = patience;
         this.runId = runId;
         this.writer = writer;
         this.setup = setup;
@@ -34,7 +43,9 @@ final class RunCheckpoints {
     /**
      * @param train the epoch's train sums in this process (the loss stored is their mean)
      * @param val   the epoch's evaluation, for an epoch checkpoint; null mid-epoch
-     * @return the position as stored, or {@code at} unchanged when the checkpoint could not be stored
+     * @return the position as stored, or {@code at} unchanged when a mid-epoch checkpoint could not be stored
+     * @throws IllegalStateException when an epoch checkpoint could not be stored within the patience: the run must
+     *     not go on (or report FINISHED) without it
      */
     ResumePoint save(ResumePoint at, boolean epochComplete, EpochMeter train, EpochMeter val) {
         Double lastLoss = board.current().loss();
@@ -48,13 +59,23 @@ final class RunCheckpoints {
                 setup.ledger().toCheckpoint(),
                 System.currentTimeMillis());
         try {
-            writer.write(setup.trainer(), plan);
+            writer.write(setup.trainer(), plan, epochComplete ? patience : Duration.ZERO, waiting -> {
+                LOG.warnf("run %s: %s", runId, waiting);
+                board.problem(waiting);
+            });
             board.checkpointed(plan.key());
             return plan.stored();
         } catch (IOException e) {
+            metrics.checkpointFailed(runId);
+            if (epochComplete) {
+                throw new IllegalStateException(
+                        "epoch checkpoint " + plan.key() + " could not be stored: " + e.getMessage()
+                                + "; the run stops here and resumes from "
+                                + board.current().lastCheckpoint() + " when POSTed again",
+                        e);
+            }
             String message = "checkpoint " + plan.key() + " failed: " + e.getMessage();
             board.problem(message);
-            metrics.checkpointFailed(runId);
             LOG.errorf(
                     e,
                     "run %s: %s; training goes on, latest.json still names %s",

@@ -73,7 +73,8 @@ final class TrainingRun implements Runnable {
                             config.keepLast()),
                     setup,
                     board,
-                    services.metrics());
+                    services.metrics(),
+                    services.config().checkpointPatience());
             TrainingLoop loop = new TrainingLoop(
                     setup.trainer()::trainStep,
                     setup.trainer()::evalBatch,

@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Checkpoints in S3 (MinIO, or any S3 server) through the MinIO Java SDK, in the layout of DESIGN.md:
@@ -39,6 +40,9 @@ import java.util.Optional;
 @ApplicationScoped
 public class CheckpointStore {
     private static final Logger LOG = Logger.getLogger(CheckpointStore.class);
+
+    /** The longest pause between two tries while S3 is away. */
+    static final Duration LONGEST_PAUSE = Duration.ofSeconds(30);
 
     private final S3Config config;
     private final String bucket;
@@ -141,6 +145,43 @@ public class CheckpointStore {
         });
     }
 
+    /**
+     * {@link #commit}, and while S3 stays away after those retries, again and again (pauses doubling up to
+     * {@link #LONGEST_PAUSE}) until {@code patience} has passed; {@code onWait} hears of each wait. A checkpoint whose
+     * loss would lose training is worth minutes of waiting.
+     *
+     * @throws IOException when S3 has not taken the checkpoint within {@code patience}
+     */
+    public void commitPatiently(
+            String runId,
+            String key,
+            Path file,
+            Map<String, String> metadata,
+            LatestCheckpoint latest,
+            Duration patience,
+            Consumer<String> onWait)
+            throws IOException {
+        long started = System.nanoTime();
+        long deadline = started + patience.toNanos();
+        Duration pause = config.retry().initialDelay();
+        while (true) {
+            try {
+                commit(runId, key, file, metadata, latest);
+                return;
+            } catch (IOException e) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IOException(key + " not stored within " + patience + ": " + e.getMessage(), e);
+                }
+                onWait.accept(String.format(
+                        "waiting for S3 to store %s (%d s so far, patience %s): %s",
+                        key, (System.nanoTime() - started) / 1_000_000_000L, patience, e.getMessage()));
+                sleep(Duration.ofNanos(Math.min(pause.toNanos(), left)), key);
+                pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
+            }
+        }
+    }
+
     /** Deletes the checkpoints of a run that {@link Retention} gives up: beyond the newest {@code keepLast}, never the best nor latest's. */
     public void prune(String runId, int keepLast, LatestCheckpoint latest) throws IOException {
         List<String> keys = new ArrayList<>();
@@ -227,14 +268,18 @@ public class CheckpointStore {
                 LOG.warnf(
                         "%s failed (attempt %d of %d), retrying in %s: %s",
                         what, attempt, attempts, delay, e.getMessage());
-                try {
-                    Thread.sleep(delay.toMillis());
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException(what + " interrupted", ie);
-                }
+                sleep(delay, what);
                 delay = delay.multipliedBy(2);
             }
+        }
+    }
+
+    private static void sleep(Duration pause, String what) throws IOException {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new IOException(what + " interrupted", ie);
         }
     }
 

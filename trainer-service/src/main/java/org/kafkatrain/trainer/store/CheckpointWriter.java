@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Writes a run's checkpoints: the tutorial's dict (model, optimizer, lr_scheduler, loss, epoch) plus what a resume
@@ -108,15 +110,18 @@ public final class CheckpointWriter {
         return new Plan(key, entries, metadata, latest, at.checkpointed(epochComplete, best, bestObject));
     }
 
-    /** Writes the planned checkpoint with the trainer's state; throws when S3 refuses it after its retries. */
-    public void write(Trainer trainer, Plan plan) throws IOException {
+    /**
+     * Writes the planned checkpoint with the trainer's state: spooled to a local file, then stored, waiting up to
+     * {@code patience} for S3 ({@code onWait} hears of the waits); throws when S3 has not taken it by then.
+     */
+    public void write(Trainer trainer, Plan plan, Duration patience, Consumer<String> onWait) throws IOException {
         Path file = Files.createTempFile("kafka-train-" + runId + "-", ".tar");
         try {
             try (OutputStream out = Files.newOutputStream(file)) {
                 TorchCheckpointFile.write(Checkpoints.toDict(trainer, plan.entries()), out);
             }
             long t0 = System.nanoTime();
-            store.commit(runId, plan.key(), file, plan.metadata(), plan.latest());
+            store.commitPatiently(runId, plan.key(), file, plan.metadata(), plan.latest(), patience, onWait);
             LOG.infof(
                     "run %s checkpoint %s (%d MB) in %.1f s",
                     runId, plan.key(), Files.size(file) >> 20, (System.nanoTime() - t0) / 1e9);

@@ -16,6 +16,9 @@ import org.kafkatrain.trainer.config.S3Config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -70,6 +73,54 @@ class CheckpointStoreIT {
         assertThat(store.checkpoints(run))
                 .extracting(m -> m.get("object"))
                 .containsExactly("runs/" + run + "/epoch-0000.tar", "runs/" + run + "/epoch-0002.tar");
+    }
+
+    @Test
+    void anEpochCheckpointWaitsForS3ToComeBackInsteadOfBeingLost(@TempDir Path dir) throws Exception {
+        LocalStack stack = LocalStack.ensureRunning();
+        String run = "patience-" + UUID.randomUUID().toString().substring(0, 8);
+        Path file = Files.write(dir.resolve("ckpt.tar"), new byte[4321]);
+        int s3Port = java.net.URI.create(stack.s3Endpoint()).getPort();
+        try (TcpGate gate = new TcpGate(s3Port)) {
+            CheckpointStore store = store(gate.url(), stack, 2);
+            List<String> waits = new ArrayList<>();
+
+            // S3 away, no patience (a mid-epoch checkpoint): it fails after its retries.
+            assertThatThrownBy(() -> store.commitPatiently(
+                            run,
+                            "runs/" + run + "/epoch-0000.tar",
+                            file,
+                            Map.of(),
+                            latest(run, "epoch-0000", 0, 50.0, "epoch-0000"),
+                            Duration.ZERO,
+                            waits::add))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("not stored");
+
+            // S3 away for 3 s, patience 60 s (an epoch checkpoint): it waits, says so, and is stored when S3 is back.
+            Thread reopen = new Thread(() -> {
+                try {
+                    Thread.sleep(3000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                gate.open(true);
+            });
+            reopen.start();
+            store.commitPatiently(
+                    run,
+                    "runs/" + run + "/epoch-0000.tar",
+                    file,
+                    Map.of(),
+                    latest(run, "epoch-0000", 0, 50.0, "epoch-0000"),
+                    Duration.ofSeconds(60),
+                    waits::add);
+            reopen.join();
+            assertThat(waits)
+                    .isNotEmpty()
+                    .allMatch(w -> w.startsWith("waiting for S3 to store runs/" + run + "/epoch-0000.tar"));
+            assertThat(store.latest(run).orElseThrow().object()).isEqualTo("runs/" + run + "/epoch-0000.tar");
+        }
     }
 
     private static LatestCheckpoint latest(String run, String name, int epoch, double acc1, String best) {

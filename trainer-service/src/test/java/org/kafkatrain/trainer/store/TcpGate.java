@@ -1,0 +1,79 @@
+package org.kafkatrain.trainer.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+
+/**
+ * A TCP forwarder in front of a real server that can be shut: while shut, every connection is closed at once, as a
+ * server that has gone away does; while open, bytes go both ways unchanged. Lets a test take the real S3 server
+ * away and give it back without stopping it for the other tests.
+ */
+final class TcpGate implements AutoCloseable {
+    private final ServerSocket server;
+    private final int targetPort;
+    private volatile boolean open;
+
+    TcpGate(int targetPort) throws IOException {
+        this.targetPort = targetPort;
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(this::accept, "tcp-gate");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getLocalPort();
+    }
+
+    void open(boolean value) {
+        open = value;
+    }
+
+    private void accept() {
+        while (!server.isClosed()) {
+            try {
+                Socket client = server.accept();
+                if (!open) {
+                    client.close();
+                    continue;
+                }
+                Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                pipe(client, target);
+                pipe(target, client);
+            } catch (IOException e) {
+                // the gate was closed, or one connection failed: go on accepting while the server socket lives
+            }
+        }
+    }
+
+    private static void pipe(Socket from, Socket to) {
+        Thread t = new Thread(
+                () -> {
+                    try (InputStream in = from.getInputStream();
+                            OutputStream out = to.getOutputStream()) {
+                        in.transferTo(out);
+                    } catch (IOException e) {
+                        // the other side hung up
+                    } finally {
+                        try {
+                            from.close();
+                            to.close();
+                        } catch (IOException ignored) {
+                            // already closed
+                        }
+                    }
+                },
+                "tcp-gate-pipe");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}
