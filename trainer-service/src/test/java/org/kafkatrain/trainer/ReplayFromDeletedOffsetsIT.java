@@ -17,7 +17,9 @@ import org.kafkatrain.trainer.data.DeadLetterLedger;
 import org.kafkatrain.trainer.data.ImageSource;
 import org.kafkatrain.trainer.data.KafkaClients;
 import org.kafkatrain.trainer.data.KafkaImageSource;
+import org.kafkatrain.trainer.data.KafkaPatience;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +47,8 @@ class ReplayFromDeletedOffsetsIT {
                 28,
                 1,
                 null,
-                new DeadLetterLedger());
+                new DeadLetterLedger(),
+                new KafkaPatience(Duration.ZERO, w -> {}));
         try (source) {
             Map<Integer, Long> start = source.beginning();
             Map<Integer, Long> end = source.end();

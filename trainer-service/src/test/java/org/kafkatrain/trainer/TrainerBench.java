@@ -19,9 +19,11 @@ import org.kafkatrain.trainer.data.EpochSpan;
 import org.kafkatrain.trainer.data.ImageSource;
 import org.kafkatrain.trainer.data.KafkaClients;
 import org.kafkatrain.trainer.data.KafkaImageSource;
+import org.kafkatrain.trainer.data.KafkaPatience;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -75,8 +77,17 @@ public final class TrainerBench {
 
         KafkaClients kafka = new KafkaClients(bootstrap, 64);
         ImageRecordCodec codec = new ImageRecordCodec(RecordLimits.DEFAULT.withNumClasses(10));
-        ImageSource.Factory sources = (clientId, t) ->
-                new KafkaImageSource(kafka, clientId, t, codec, 28, 28, 1, null, new DeadLetterLedger());
+        ImageSource.Factory sources = (clientId, t) -> new KafkaImageSource(
+                kafka,
+                clientId,
+                t,
+                codec,
+                28,
+                28,
+                1,
+                null,
+                new DeadLetterLedger(),
+                new KafkaPatience(Duration.ZERO, w -> {}));
         EpochSpan span;
         try (ImageSource source = sources.open("bench-offsets", topic)) {
             span = new EpochSpan(source.beginning(), source.end(), 0, 0);

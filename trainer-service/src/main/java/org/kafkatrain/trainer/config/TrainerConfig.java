@@ -34,6 +34,13 @@ public interface TrainerConfig {
     @WithDefault("PT30M")
     Duration checkpointPatience();
 
+    /**
+     * How long a run waits for a broker that is away (metadata and offsets requests at an epoch's start), showing
+     * the wait in its status, before it fails with the reason.
+     */
+    @WithDefault("PT5M")
+    Duration kafkaPatience();
+
     Limits limits();
 
     Consumer consumer();

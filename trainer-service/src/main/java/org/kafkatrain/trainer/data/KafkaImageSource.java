@@ -42,6 +42,7 @@ public final class KafkaImageSource implements ImageSource {
     private final int channels;
     private final DeadLetterPublisher deadLetters;
     private final DeadLetterLedger ledger;
+    private final KafkaPatience patience;
 
     public KafkaImageSource(
             KafkaClients kafka,
@@ -52,7 +53,9 @@ public final class KafkaImageSource implements ImageSource {
             int width,
             int channels,
             DeadLetterPublisher deadLetters,
-            DeadLetterLedger ledger) {
+            DeadLetterLedger ledger,
+            KafkaPatience patience) {
+        this.patience = patience;
         this.kafka = kafka;
         this.consumer = kafka.consumer(clientId);
         this.topic = topic;
@@ -66,12 +69,12 @@ public final class KafkaImageSource implements ImageSource {
 
     @Override
     public Map<Integer, Long> beginning() {
-        return byPartition(consumer.beginningOffsets(partitions()));
+        return patience.call("first offsets of " + topic, () -> byPartition(consumer.beginningOffsets(partitions())));
     }
 
     @Override
     public Map<Integer, Long> end() {
-        return byPartition(consumer.endOffsets(partitions()));
+        return patience.call("end offsets of " + topic, () -> byPartition(consumer.endOffsets(partitions())));
     }
 
     @Override
@@ -198,7 +201,8 @@ public final class KafkaImageSource implements ImageSource {
     }
 
     private List<TopicPartition> partitions() {
-        List<TopicPartition> partitions = kafka.partitions(consumer, topic);
+        List<TopicPartition> partitions =
+                patience.call("partitions of " + topic, () -> kafka.partitions(consumer, topic));
         if (partitions.isEmpty()) {
             throw new IllegalStateException("topic " + topic + " does not exist");
         }

@@ -40,7 +40,8 @@ record RunSetup(
         Optional<LatestCheckpoint> resumedFrom) {
     private static final Logger LOG = Logger.getLogger(RunSetup.class);
 
-    static RunSetup prepare(RunConfig config, TrainerServices services) throws Exception {
+    /** @param onWait hears when the run waits for Kafka */
+    static RunSetup prepare(RunConfig config, TrainerServices services, Consumer<String> onWait) throws Exception {
         DatasetManifest manifest = services.catalog()
                 .find(config.dataset())
                 .orElseThrow(() -> new IllegalStateException("no manifest for dataset '" + config.dataset()
@@ -49,7 +50,7 @@ record RunSetup(
         Trainer trainer =
                 new Trainer(manifest.classes().size(), RunConfigs.hyperparameters(config, manifest.height()), device);
         DeadLetterLedger ledger = new DeadLetterLedger();
-        ImageSource.Factory sources = services.imageSources(manifest, ledger);
+        ImageSource.Factory sources = services.imageSources(manifest, ledger, onWait);
         services.store().ensureBucket();
         Optional<LatestCheckpoint> latest = services.store().latest(config.runId());
         ResumePoint position;

@@ -13,12 +13,14 @@ import org.kafkatrain.trainer.data.DeadLetterLedger;
 import org.kafkatrain.trainer.data.ImageSource;
 import org.kafkatrain.trainer.data.KafkaClients;
 import org.kafkatrain.trainer.data.KafkaImageSource;
+import org.kafkatrain.trainer.data.KafkaPatience;
 import org.kafkatrain.trainer.events.DeadLetterPublisher;
 import org.kafkatrain.trainer.events.StepEventPublisher;
 import org.kafkatrain.trainer.events.TrainerMetrics;
 import org.kafkatrain.trainer.store.CheckpointStore;
 
 import java.io.UncheckedIOException;
+import java.util.function.Consumer;
 
 /** The beans a {@link TrainingRun} works with, handed to it as one (runs are plain objects, not beans). */
 @ApplicationScoped
@@ -67,8 +69,12 @@ public class TrainerServices {
         return metrics;
     }
 
-    /** Kafka image sources for a run: records decoded for its classes and shape, rejects dead-lettered once. */
-    ImageSource.Factory imageSources(DatasetManifest manifest, DeadLetterLedger ledger) {
+    /**
+     * Kafka image sources for a run: records decoded for its classes and shape, rejects dead-lettered once, a broker
+     * that is away waited for up to {@code trainer.kafka-patience} ({@code onWait} hears of it).
+     */
+    ImageSource.Factory imageSources(DatasetManifest manifest, DeadLetterLedger ledger, Consumer<String> onWait) {
+        KafkaPatience patience = new KafkaPatience(config.kafkaPatience(), onWait);
         TrainerConfig.Limits l = config.limits();
         ImageRecordCodec codec =
                 new ImageRecordCodec(new RecordLimits(l.maxImageSide(), l.maxImagesPerRecord(), l.maxRecordBytes(), 0)
@@ -82,7 +88,8 @@ public class TrainerServices {
                 manifest.width(),
                 manifest.channels(),
                 deadLetters,
-                ledger);
+                ledger,
+                patience);
     }
 
     String json(Object value) {

@@ -57,7 +57,7 @@ final class TrainingRun implements Runnable {
     @Override
     public void run() {
         try {
-            setup = RunSetup.prepare(config, services);
+            setup = RunSetup.prepare(config, services, board::problem);
             board.running(
                     setup.position(),
                     setup.samplesPerEpoch(config),
