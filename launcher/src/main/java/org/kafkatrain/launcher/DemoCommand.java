@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
         train.valTopic = valTopic;
         train.epochs = epochs;
         RunConfig config = train.request(runId, trainer);
-        TrainCommand.start(trainer, config);
+        TrainCommand.start(trainer, config, false);
         RunStatus end = new RunFollower(trainer, System.err, System.console() != null).follow(runId);
         int code = RunFollower.report(end, System.err);
         if (end.state() != RunState.FINISHED) {

@@ -94,6 +94,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-eval-samples")
     Long maxEvalSamples;
 
+    @Option(
+            names = "--override",
+            description = "resume an existing run even with other data or model settings (recorded in its run.json)")
+    boolean override;
+
     @Option(names = "--no-follow", description = "start the run and return")
     boolean noFollow;
 
@@ -106,7 +111,7 @@ final class TrainCommand implements Callable<Integer> {
         String id = runId != null
                 ? runId
                 : "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        RunStatus started = start(trainer, request(id, trainer));
+        RunStatus started = start(trainer, request(id, trainer), override);
         if (noFollow) {
             return 0;
         }
@@ -148,8 +153,8 @@ final class TrainCommand implements Callable<Integer> {
                 maxEvalSamples);
     }
 
-    static RunStatus start(ServiceClient trainer, RunConfig config) {
-        RunStatus status = trainer.post("/runs", config, 201, STATUS);
+    static RunStatus start(ServiceClient trainer, RunConfig config, boolean override) {
+        RunStatus status = trainer.post(override ? "/runs?override=true" : "/runs", config, 201, STATUS);
         System.err.println("kafka-train: run " + status.runId() + " started (status: GET /runs/" + status.runId()
                 + " on " + trainer.name() + ")");
         return status;

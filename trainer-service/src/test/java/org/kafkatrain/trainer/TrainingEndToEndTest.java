@@ -3,6 +3,7 @@ package org.kafkatrain.trainer;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
@@ -231,7 +232,8 @@ class TrainingEndToEndTest {
                 .body(Map.of("runId", run, "batchSize", 32))
                 .post("/runs")
                 .then()
-                .statusCode(400);
+                .statusCode(409)
+                .body("error", containsString("batchSize 16 -> 32"));
         // The run id alone resumes it with its stored config (2 epochs), as `./kafka-train train --run-id` sends it.
         given().contentType(ContentType.JSON)
                 .body(Map.of("runId", run))

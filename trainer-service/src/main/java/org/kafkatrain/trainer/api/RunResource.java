@@ -6,6 +6,7 @@ import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -34,12 +35,13 @@ public class RunResource {
     @Inject
     CheckpointStore store;
 
+    /** @param override resume an existing run even with changed data or model settings (recorded in its run.json) */
     @POST
-    public Response start(RunConfig config) throws IOException {
+    public Response start(RunConfig config, @QueryParam("override") boolean override) throws IOException {
         if (config == null) {
             throw new IllegalArgumentException("POST /runs needs a JSON run config with at least runId and dataset");
         }
-        RunStatus status = runs.start(config);
+        RunStatus status = runs.start(config, override);
         return Response.created(URI.create("/runs/" + status.runId()))
                 .entity(status)
                 .build();

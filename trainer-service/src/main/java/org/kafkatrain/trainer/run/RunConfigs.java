@@ -6,7 +6,9 @@ import org.kafkatrain.engine.Hyperparameters;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -75,22 +77,35 @@ public final class RunConfigs {
         return resolved;
     }
 
-    /** An existing run: its stored config, with the request's changes where {@link #ADJUSTABLE_ON_RESUME} allows them. */
-    public static RunConfig resume(RunConfig requested, RunConfig stored) {
+    /**
+     * An existing run resumed by a request.
+     *
+     * @param overridden the data or model settings the request changed ("batchSize 32 -> 64"), when it asked to
+     */
+    public record Resumed(RunConfig config, List<String> overridden) {}
+
+    /**
+     * An existing run: its stored config, with the request's changes where {@link #ADJUSTABLE_ON_RESUME} allows
+     * them. A change to anything else breaks the exact resume (other samples, order or optimizer state than the
+     * checkpoint's): refused with every such field named, unless {@code override} says the user wants it anyway.
+     */
+    public static Resumed resume(RunConfig requested, RunConfig stored, boolean override) {
         RecordComponent[] components = RunConfig.class.getRecordComponents();
         Object[] values = new Object[components.length];
+        List<String> changes = new ArrayList<>();
         for (int i = 0; i < components.length; i++) {
             Object wanted = value(components[i], requested);
             Object had = value(components[i], stored);
-            if (wanted == null || wanted.equals(had)) {
-                values[i] = had;
-            } else if (ADJUSTABLE_ON_RESUME.contains(components[i].getName())) {
-                values[i] = wanted;
-            } else {
-                throw new IllegalArgumentException("run " + stored.runId() + " exists with " + components[i].getName()
-                        + " = " + had + "; a resumed run keeps its data and model settings (asked for " + wanted
-                        + "); start a new run id to change it");
+            values[i] = wanted == null ? had : wanted;
+            if (wanted != null && !wanted.equals(had) && !ADJUSTABLE_ON_RESUME.contains(components[i].getName())) {
+                changes.add(components[i].getName() + " " + had + " -> " + wanted);
             }
+        }
+        if (!changes.isEmpty() && !override) {
+            throw new RunConflictException(
+                    "run " + stored.runId() + " exists, and a resumed run keeps its data and model"
+                            + " settings to resume exactly: " + String.join(", ", changes)
+                            + "; start a new run id, or resume with override=true (./kafka-train train --override) to change them");
         }
         try {
             RunConfig merged = RunConfig.class
@@ -99,7 +114,7 @@ public final class RunConfigs {
                             .toArray(Class<?>[]::new))
                     .newInstance(values);
             validate(merged);
-            return merged;
+            return new Resumed(merged, List.copyOf(changes));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }

@@ -64,7 +64,8 @@ public class RunManager {
     }
 
     /** A new run with the defaults filled in, or an existing run (config in its run.json) resumed from its checkpoint. */
-    public synchronized RunStatus start(RunConfig requested) throws IOException {
+    /** @param override apply changes to a resumed run's data or model settings (recorded in its run.json) */
+    public synchronized RunStatus start(RunConfig requested, boolean override) throws IOException {
         String runId = RunConfigs.runId(requested);
         Optional<TrainingRun> active =
                 runs.values().stream().filter(r -> r.status().state().active()).findFirst();
@@ -74,12 +75,19 @@ public class RunManager {
         }
         threadsByRun.values().removeIf(t -> !t.isAlive()); // only threads of runs still going are kept
         Optional<RunConfig> stored = store.storedConfig(runId);
-        RunConfig config = stored.isPresent()
-                ? RunConfigs.resume(requested, stored.get())
-                : RunConfigs.resolve(
-                        requested,
-                        new RunConfigs.Defaults(
-                                this.config.trainTopic(), this.config.valTopic(), this.config.device()));
+        RunConfig config;
+        if (stored.isPresent()) {
+            RunConfigs.Resumed resumed = RunConfigs.resume(requested, stored.get(), override);
+            if (!resumed.overridden().isEmpty()) {
+                store.recordOverride(runId, resumed.config(), resumed.overridden());
+                LOG.warnf("run %s resumes with overridden settings: %s", runId, resumed.overridden());
+            }
+            config = resumed.config();
+        } else {
+            config = RunConfigs.resolve(
+                    requested,
+                    new RunConfigs.Defaults(this.config.trainTopic(), this.config.valTopic(), this.config.device()));
+        }
         TrainingRun run = new TrainingRun(config, services);
         runs.put(runId, run);
         Thread thread = new Thread(run, "run-" + runId);

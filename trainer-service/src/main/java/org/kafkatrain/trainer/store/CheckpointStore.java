@@ -2,6 +2,7 @@ package org.kafkatrain.trainer.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
@@ -90,6 +91,20 @@ public class CheckpointStore {
 
     public void writeRunJson(String runId, Object runDocument) throws IOException {
         putJson(runPrefix(runId) + "run.json", runDocument);
+    }
+
+    /**
+     * Records in run.json that a resumed run changed settings on purpose: the config becomes {@code config} and
+     * {@code overrides} lists when and what, so the history of the run stays readable.
+     */
+    public void recordOverride(String runId, RunConfig config, List<String> changes) throws IOException {
+        ObjectNode run = (ObjectNode) readJson(runPrefix(runId) + "run.json", JsonNode.class)
+                .orElseThrow(() -> new IOException("run " + runId + " has no run.json"));
+        run.set("config", json.valueToTree(config));
+        ObjectNode entry = run.withArray("overrides").addObject();
+        entry.put("at", System.currentTimeMillis());
+        changes.forEach(entry.withArray("changes")::add);
+        putJson(runPrefix(runId) + "run.json", run);
     }
 
     /** The config a run was started with, from its run.json; empty for a run id never started. */

@@ -66,7 +66,8 @@ class RunConfigsTest {
     void resumedRunKeepsItsStoredConfigWhenTheRequestNamesOnlyTheRun() {
         RunConfig stored = RunConfigs.resolve(
                 read("{\"runId\":\"r\",\"dataset\":\"d\",\"epochs\":5,\"batchSize\":16,\"lr\":0.01}"), DEFAULTS);
-        RunConfig resumed = RunConfigs.resume(RunConfig.of("r", null), stored);
+        RunConfig resumed =
+                RunConfigs.resume(RunConfig.of("r", null), stored, false).config();
         assertThat(resumed).isEqualTo(stored);
         assertThat(resumed.epochs()).as("not the 1 of a new run").isEqualTo(5);
     }
@@ -75,22 +76,46 @@ class RunConfigsTest {
     void resumedRunMayTrainLongerOrElsewhereButNotOnOtherDataOrSettings() {
         RunConfig stored = RunConfigs.resolve(read("{\"runId\":\"r\",\"dataset\":\"d\",\"epochs\":2}"), DEFAULTS);
         RunConfig longer = RunConfigs.resume(
-                read("{\"runId\":\"r\",\"epochs\":6,\"device\":\"cuda\",\"checkpointEvery\":50}"), stored);
+                        read("{\"runId\":\"r\",\"epochs\":6,\"device\":\"cuda\",\"checkpointEvery\":50}"),
+                        stored,
+                        false)
+                .config();
         assertThat(longer.epochs()).isEqualTo(6);
         assertThat(longer.device()).isEqualTo("cuda");
         assertThat(longer.checkpointEvery()).isEqualTo(50);
         assertThat(longer.batchSize()).isEqualTo(stored.batchSize());
 
-        assertThat(RunConfigs.resume(read("{\"runId\":\"r\",\"dataset\":\"d\",\"batchSize\":32}"), stored))
+        assertThat(RunConfigs.resume(read("{\"runId\":\"r\",\"dataset\":\"d\",\"batchSize\":32}"), stored, false)
+                        .config())
                 .as("same values are no change")
                 .isEqualTo(stored);
-        assertThatThrownBy(() -> RunConfigs.resume(read("{\"runId\":\"r\",\"batchSize\":64}"), stored))
-                .hasMessageContaining("batchSize = 32")
-                .hasMessageContaining("asked for 64");
-        assertThatThrownBy(() -> RunConfigs.resume(read("{\"runId\":\"r\",\"dataset\":\"other\"}"), stored))
+        assertThatThrownBy(() -> RunConfigs.resume(read("{\"runId\":\"r\",\"batchSize\":64}"), stored, false)
+                        .config())
+                .isInstanceOf(RunConflictException.class)
+                .hasMessageContaining("batchSize 32 -> 64");
+        assertThatThrownBy(() -> RunConfigs.resume(read("{\"runId\":\"r\",\"dataset\":\"other\"}"), stored, false)
+                        .config())
                 .hasMessageContaining("dataset");
-        assertThatThrownBy(() -> RunConfigs.resume(read("{\"runId\":\"r\",\"epochs\":0}"), stored))
+        assertThatThrownBy(() -> RunConfigs.resume(read("{\"runId\":\"r\",\"epochs\":0}"), stored, false)
+                        .config())
                 .hasMessageContaining("epochs");
+    }
+
+    @Test
+    void everyConflictingFieldIsNamedAndAnOverrideAppliesThemAndSaysWhich() {
+        RunConfig stored = RunConfigs.resolve(read("{\"runId\":\"r\",\"dataset\":\"d\",\"epochs\":2}"), DEFAULTS);
+        RunConfig request = read("{\"runId\":\"r\",\"lr\":0.01,\"seed\":7,\"epochs\":4}");
+        assertThatThrownBy(() -> RunConfigs.resume(request, stored, false))
+                .isInstanceOf(RunConflictException.class)
+                .hasMessageContaining("lr 0.001 -> 0.01")
+                .hasMessageContaining("seed 42 -> 7")
+                .hasMessageNotContaining("epochs");
+
+        RunConfigs.Resumed overridden = RunConfigs.resume(request, stored, true);
+        assertThat(overridden.config().lr()).isEqualTo(0.01);
+        assertThat(overridden.config().seed()).isEqualTo(7L);
+        assertThat(overridden.config().epochs()).isEqualTo(4);
+        assertThat(overridden.overridden()).containsExactly("lr 0.001 -> 0.01", "seed 42 -> 7");
     }
 
     @Test
