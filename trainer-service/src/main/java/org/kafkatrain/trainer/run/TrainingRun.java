@@ -57,7 +57,10 @@ final class TrainingRun implements Runnable {
     @Override
     public void run() {
         try {
-            setup = RunSetup.prepare(config, services, board::problem);
+            setup = RunSetup.prepare(config, services, waiting -> {
+                LOG.warnf("run %s: %s", config.runId(), waiting);
+                board.problem(waiting);
+            });
             board.running(
                     setup.position(),
                     setup.samplesPerEpoch(config),
