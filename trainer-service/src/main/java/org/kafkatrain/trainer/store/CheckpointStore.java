@@ -139,33 +139,21 @@ public class CheckpointStore {
     }
 
     /**
-     * Uploads a checkpoint file, retrying with exponential backoff, and only then moves {@code latest.json} to it.
-     * Throws after the last attempt; {@code latest.json} then still names the previous checkpoint.
+     * Uploads a checkpoint file, retrying with exponential backoff ({@code s3.retry.*}), and only then moves
+     * {@code latest.json} to it. Throws after the last attempt; {@code latest.json} then still names the previous
+     * checkpoint.
      */
     public void commit(String runId, String key, Path file, Map<String, String> metadata, LatestCheckpoint latest)
             throws IOException {
-        retrying("upload " + key, () -> {
-            client.uploadObject(UploadObjectArgs.builder()
-                    .bucket(bucket)
-                    .object(key)
-                    .filename(file.toString())
-                    .contentType("application/x-tar")
-                    .userMetadata(metadata)
-                    .build());
-            return null;
-        });
-        retrying("update latest.json of " + runId, () -> {
-            putJson(runPrefix(runId) + "latest.json", latest);
-            return null;
-        });
+        commitPatiently(runId, key, file, metadata, latest, Duration.ZERO, waiting -> LOG.warn(waiting));
     }
 
     /**
      * {@link #commit}, and while S3 stays away after those retries, again and again (pauses doubling up to
-     * {@link #LONGEST_PAUSE}) until {@code patience} has passed; {@code onWait} hears of each wait. A checkpoint whose
-     * loss would lose training is worth minutes of waiting.
+     * {@link #LONGEST_PAUSE}) until {@code patience} has passed; {@code onWait} hears of each failed try. A
+     * checkpoint whose loss would lose training is worth minutes of waiting.
      *
-     * @throws IOException when S3 has not taken the checkpoint within {@code patience}
+     * @throws IOException when S3 has not taken the checkpoint after the configured attempts and {@code patience}
      */
     public void commitPatiently(
             String runId,
@@ -179,19 +167,30 @@ public class CheckpointStore {
         long started = System.nanoTime();
         long deadline = started + patience.toNanos();
         Duration pause = config.retry().initialDelay();
-        while (true) {
+        for (int attempt = 1; ; attempt++) {
             try {
-                commit(runId, key, file, metadata, latest);
+                call(() -> client.uploadObject(UploadObjectArgs.builder()
+                        .bucket(bucket)
+                        .object(key)
+                        .filename(file.toString())
+                        .contentType("application/x-tar")
+                        .userMetadata(metadata)
+                        .build()));
+                putJson(runPrefix(runId) + "latest.json", latest);
                 return;
             } catch (IOException e) {
                 long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new IOException(key + " not stored within " + patience + ": " + e.getMessage(), e);
+                if (attempt >= config.retry().attempts() && left <= 0) {
+                    throw new IOException(
+                            "upload " + key + " failed after " + attempt + " attempts"
+                                    + (patience.isZero() ? "" : " and " + patience + " of patience") + ": "
+                                    + e.getMessage(),
+                            e);
                 }
                 onWait.accept(String.format(
-                        "waiting for S3 to store %s (%d s so far, patience %s): %s",
-                        key, (System.nanoTime() - started) / 1_000_000_000L, patience, e.getMessage()));
-                sleep(Duration.ofNanos(Math.min(pause.toNanos(), left)), key);
+                        "waiting for S3 to store %s (attempt %d failed, %d s so far, retrying in %s): %s",
+                        key, attempt, (System.nanoTime() - started) / 1_000_000_000L, pause, e.getMessage()));
+                sleep(pause, key);
                 pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
             }
         }
@@ -268,25 +267,6 @@ public class CheckpointStore {
                         new ByteArrayInputStream(bytes), bytes.length, -1)
                 .contentType("application/json")
                 .build()));
-    }
-
-    private <T> T retrying(String what, S3Call<T> call) throws IOException {
-        Duration delay = config.retry().initialDelay();
-        int attempts = config.retry().attempts();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return call(call);
-            } catch (IOException e) {
-                if (attempt >= attempts) {
-                    throw new IOException(what + " failed after " + attempt + " attempts: " + e.getMessage(), e);
-                }
-                LOG.warnf(
-                        "%s failed (attempt %d of %d), retrying in %s: %s",
-                        what, attempt, attempts, delay, e.getMessage());
-                sleep(delay, what);
-                delay = delay.multipliedBy(2);
-            }
-        }
     }
 
     private static void sleep(Duration pause, String what) throws IOException {

@@ -95,7 +95,7 @@ class CheckpointStoreIT {
                             Duration.ZERO,
                             waits::add))
                     .isInstanceOf(IOException.class)
-                    .hasMessageContaining("not stored");
+                    .hasMessageContaining("failed after 2 attempts");
 
             // S3 away for 3 s, patience 60 s (an epoch checkpoint): it waits, says so, and is stored when S3 is back.
             Thread reopen = new Thread(() -> {
