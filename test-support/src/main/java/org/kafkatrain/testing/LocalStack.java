@@ -59,6 +59,30 @@ public final class LocalStack {
         return root;
     }
 
+    /**
+     * Stops the Kafka broker as an operator would (SIGTERM to the process the launcher started), for fault tests;
+     * {@link #start} brings it back on the same data.
+     */
+    public synchronized void stopKafka() throws InterruptedException {
+        String home =
+                System.getenv().getOrDefault("KT_HOME", root.resolve(".local").toString());
+        Path pidFile = Path.of(home, "kafka", "kafka.pid");
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile).strip());
+            ProcessHandle broker =
+                    ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no Kafka process " + pid));
+            broker.destroy();
+            broker.onExit().get(60, TimeUnit.SECONDS);
+        } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot stop the local Kafka broker (" + pidFile + "): " + e, e);
+        }
+    }
+
+    /** Starts whatever of the stack is not running (./kafka-train stack start). */
+    public synchronized void start() {
+        System.out.print(launcher(root, "stack", "start"));
+    }
+
     /** Stops the servers if this JVM started them. */
     public synchronized void stopIfStartedHere() {
         if (startedHere) {

@@ -28,7 +28,7 @@ public interface TrainerConfig {
     int threads();
 
     /**
-     * How long an epoch checkpoint waits for S3 when it is away (the run pauses at the epoch's end and shows the wait
+     * How long an epoch-end or stop checkpoint waits for S3 when it is away (the run pauses and shows the wait
      * in its status); after that the run fails with the reason. Mid-epoch checkpoints do not wait: they are skipped.
      */
     @WithDefault("PT30M")

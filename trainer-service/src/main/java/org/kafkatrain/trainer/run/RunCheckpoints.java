@@ -43,11 +43,12 @@ final class RunCheckpoints {
     /**
      * @param train the epoch's train sums in this process (the loss stored is their mean)
      * @param val   the epoch's evaluation, for an epoch checkpoint; null mid-epoch
-     * @return the position as stored, or {@code at} unchanged when a mid-epoch checkpoint could not be stored
-     * @throws IllegalStateException when an epoch checkpoint could not be stored within the patience: the run must
-     *     not go on (or report FINISHED) without it
+     * @param wait  whether the run waits for S3 (an epoch's end, a stop) rather than going on without it
+     * @return the position as stored, or {@code at} unchanged when a checkpoint that does not wait could not be stored
+     * @throws IllegalStateException when a waiting checkpoint could not be stored within the patience: the run must
+     *     not go on (or report FINISHED, or STOPPED) without it
      */
-    ResumePoint save(ResumePoint at, boolean epochComplete, EpochMeter train, EpochMeter val) {
+    ResumePoint save(ResumePoint at, boolean epochComplete, EpochMeter train, EpochMeter val, boolean wait) {
         Double lastLoss = board.current().loss();
         double meanLoss = train.samples() > 0 ? train.meanLoss() : lastLoss == null ? 0 : lastLoss;
         CheckpointWriter.Plan plan = writer.plan(
@@ -59,7 +60,7 @@ final class RunCheckpoints {
                 setup.ledger().toCheckpoint(),
                 System.currentTimeMillis());
         try {
-            writer.write(setup.trainer(), plan, epochComplete ? patience : Duration.ZERO, waiting -> {
+            writer.write(setup.trainer(), plan, wait ? patience : Duration.ZERO, waiting -> {
                 LOG.warnf("run %s: %s", runId, waiting);
                 board.problem(waiting);
             });
@@ -67,9 +68,9 @@ final class RunCheckpoints {
             return plan.stored();
         } catch (IOException e) {
             metrics.checkpointFailed(runId);
-            if (epochComplete) {
+            if (wait) {
                 throw new IllegalStateException(
-                        "epoch checkpoint " + plan.key() + " could not be stored: " + e.getMessage()
+                        "checkpoint " + plan.key() + " could not be stored: " + e.getMessage()
                                 + "; the run stops here and resumes from "
                                 + board.current().lastCheckpoint() + " when POSTed again",
                         e);

@@ -14,6 +14,7 @@ import org.kafkatrain.trainer.store.ResumePoint;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -89,7 +90,7 @@ final class TrainingRun implements Runnable {
                             new PeriodicCheckpoints(
                                     config.checkpointEvery(),
                                     () -> stopRequested,
-                                    (at, meter) -> checkpoints.save(at, false, meter, null))),
+                                    (at, meter) -> checkpoints.save(at, false, meter, null, false))),
                     () -> stopRequested);
             ResumePoint position = setup.position();
             for (int epoch = position.epoch(); epoch < config.epochs(); epoch++) {
@@ -112,7 +113,7 @@ final class TrainingRun implements Runnable {
                 }
                 position = trained.position().endedAt(reached.get());
                 if (trained.stopped()) {
-                    checkpoints.save(position, false, trained.meter(), null);
+                    checkpoints.save(position, false, trained.meter(), null, true); // a stop waits for S3 too
                     board.ended(RunState.STOPPED);
                     return;
                 }
@@ -121,10 +122,14 @@ final class TrainingRun implements Runnable {
                     val = loop.evaluate(position, feed);
                 }
                 LOG.infof(
-                        "run %s epoch %d val: %d samples, loss %.4f, top-1 %s%%",
-                        config.runId(), epoch, val.samples(), val.meanLoss(), val.top1());
+                        "run %s epoch %d val: %d samples, loss %.4f, top-1 %.2f%%",
+                        config.runId(),
+                        epoch,
+                        val.samples(),
+                        val.meanLoss(),
+                        Objects.requireNonNullElse(val.top1(), 0.0));
                 setup.trainer().endEpoch();
-                position = checkpoints.save(position, true, trained.meter(), val);
+                position = checkpoints.save(position, true, trained.meter(), val, true);
                 if (stopRequested) {
                     board.ended(RunState.STOPPED);
                     return;

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.kafkatrain.testing.LocalStack;
 import org.kafkatrain.testing.LocalStackExtension;
+import org.kafkatrain.testing.TcpGate;
 import org.kafkatrain.trainer.config.S3Config;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.kafkatrain.trainer.store;
+package org.kafkatrain.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -6,18 +6,23 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP forwarder in front of a real server that can be shut: while shut, every connection is closed at once, as a
- * server that has gone away does; while open, bytes go both ways unchanged. Lets a test take the real S3 server
+ * A TCP forwarder in front of a real server that can be shut: shutting it cuts the connections it carries (clients
+ * pool keep-alive connections), and while shut every new connection is closed at once, as a server that has gone
+ * away does; while open, bytes go both ways unchanged. Lets a test take the real S3 server
  * away and give it back without stopping it for the other tests.
  */
-final class TcpGate implements AutoCloseable {
+public final class TcpGate implements AutoCloseable {
     private final ServerSocket server;
     private final int targetPort;
+    private final Set<Socket> carried = ConcurrentHashMap.newKeySet();
     private volatile boolean open;
 
-    TcpGate(int targetPort) throws IOException {
+    /** A gate to 127.0.0.1:{@code targetPort}, shut until {@link #open} opens it. */
+    public TcpGate(int targetPort) throws IOException {
         this.targetPort = targetPort;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(this::accept, "tcp-gate");
@@ -25,12 +30,18 @@ final class TcpGate implements AutoCloseable {
         acceptor.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getLocalPort();
     }
 
-    void open(boolean value) {
+    public void open(boolean value) {
         open = value;
+        if (!value) {
+            for (Socket s : carried) {
+                closeQuietly(s);
+            }
+            carried.clear();
+        }
     }
 
     private void accept() {
@@ -42,6 +53,8 @@ final class TcpGate implements AutoCloseable {
                     continue;
                 }
                 Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                carried.add(client);
+                carried.add(target);
                 pipe(client, target);
                 pipe(target, client);
             } catch (IOException e) {
@@ -70,6 +83,14 @@ final class TcpGate implements AutoCloseable {
                 "tcp-gate-pipe");
         t.setDaemon(true);
         t.start();
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
     }
 
     @Override
