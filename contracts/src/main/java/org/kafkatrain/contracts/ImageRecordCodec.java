@@ -73,7 +73,8 @@ public final class ImageRecordCodec {
      * @param contentType the {@code content-type} header, or null when absent
      * @param label       the {@code label} header, or null when absent (only single-image records need it)
      * @param dataset     the {@code dataset} header, or null
-     * @param id          id for a single-image record (e.g. topic-partition@offset)
+     * @param id          the record's id (e.g. topic-partition@offset): a single image's, and the prefix of the ids
+     *                    of batch images that carry none
      */
     public DecodedRecord decode(String contentType, String label, String dataset, String id, byte[] value)
             throws InvalidRecordException {
@@ -91,7 +92,7 @@ public final class ImageRecordCodec {
         return switch (media) {
             case BATCH_MEDIA_TYPE -> {
                 requireVersion(contentType);
-                yield decodeBatch(value);
+                yield decodeBatch(value, id);
             }
             case PNG, JPEG ->
                 new DecodedRecord(dataset == null ? "" : dataset, List.of(decodeSingle(label, id, value)));
@@ -116,7 +117,7 @@ public final class ImageRecordCodec {
         }
     }
 
-    private DecodedRecord decodeBatch(byte[] value) throws InvalidRecordException {
+    private DecodedRecord decodeBatch(byte[] value, String recordId) throws InvalidRecordException {
         ImageBatch batch;
         try {
             batch = ImageBatch.parseFrom(value);
@@ -139,12 +140,12 @@ public final class ImageRecordCodec {
         }
         List<Sample> samples = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            samples.add(decodeImage(batch.getImages(i), i));
+            samples.add(decodeImage(batch.getImages(i), i, recordId));
         }
         return new DecodedRecord(batch.getDataset(), samples);
     }
 
-    private Sample decodeImage(LabeledImage image, int index) throws InvalidRecordException {
+    private Sample decodeImage(LabeledImage image, int index, String recordId) throws InvalidRecordException {
         String where = "image " + index + (image.getId().isEmpty() ? "" : " (" + image.getId() + ")");
         int h = image.getHeight();
         int w = image.getWidth();
@@ -185,7 +186,8 @@ public final class ImageRecordCodec {
                 throw new InvalidRecordException(
                         Problem.UNKNOWN_PIXEL_ENCODING, where + ": encoding " + image.getEncodingValue());
         };
-        String id = image.getId().isEmpty() ? "#" + index : image.getId();
+        // An image without an id is named after its record, so that ids stay unique across the topic.
+        String id = image.getId().isEmpty() ? recordId + "#" + index : image.getId();
         return new Sample(id, image.getLabel(), h, w, c, pixels);
     }
 

@@ -16,6 +16,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param batch     index of the batch within this split's epoch
  * @param rejected  records sent to the dead-letter topic so far in this run
  * @param timestamp event time, milliseconds since the epoch
+ * @param sampleDigest {@link SampleDigest} of the batch's sample ids, 16 hex digits, for audits; null in
+ *                     {@code epoch_end} events
  */
 public record TrainingStep(
         int v,
@@ -32,7 +34,8 @@ public record TrainingStep(
         double lr,
         double imagesPerSec,
         long rejected,
-        long timestamp) {
+        long timestamp,
+        String sampleDigest) {
     public static final int VERSION = 1;
     public static final String STEP = "step";
     public static final String EPOCH_END = "epoch_end";

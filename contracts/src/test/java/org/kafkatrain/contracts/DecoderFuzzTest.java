@@ -53,7 +53,7 @@ class DecoderFuzzTest {
     void randomAndMutatedEventsYieldOnlyTypedErrors() {
         Random random = new Random(7L);
         byte[] step = EventJson.write(new TrainingStep(
-                1, TrainingStep.STEP, "run", TrainingStep.TRAIN, 0, 1, 0, 32, 2.3, 4, 15, 1e-3, 28.5, 0, 1000L));
+                1, TrainingStep.STEP, "run", TrainingStep.TRAIN, 0, 1, 0, 32, 2.3, 4, 15, 1e-3, 28.5, 0, 1000L, null));
         for (int round = 0; round < ROUNDS; round++) {
             byte[] value = round % 2 == 0 ? randomBytes(random) : mutate(step, random);
             try {

@@ -27,7 +27,8 @@ class EventJsonTest {
                 1e-3,
                 27.5,
                 4,
-                1_764_000_000_000L);
+                1_764_000_000_000L,
+                "00000000deadbeef");
         assertThat(EventJson.readStep(EventJson.write(step))).isEqualTo(step);
         assertThat(EventSerdes.trainingStep()
                         .deserializer()
@@ -64,8 +65,8 @@ class EventJsonTest {
                 .isInstanceOfSatisfying(
                         InvalidRecordException.class,
                         e -> assertThat(e.problem()).isEqualTo(InvalidRecordException.Problem.MALFORMED_EVENT));
-        byte[] v2 =
-                EventJson.write(new TrainingStep(2, TrainingStep.STEP, "r", "train", 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0));
+        byte[] v2 = EventJson.write(
+                new TrainingStep(2, TrainingStep.STEP, "r", "train", 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, null));
         assertThatThrownBy(() -> EventJson.readStep(v2))
                 .isInstanceOfSatisfying(
                         InvalidRecordException.class,

@@ -43,7 +43,8 @@ public final class StepEvents {
                     1e-3,
                     30,
                     0,
-                    t0 + step * 250));
+                    t0 + step * 250,
+                    null));
         }
         events.add(new TrainingStep(
                 1,
@@ -60,7 +61,8 @@ public final class StepEvents {
                 1e-3,
                 0,
                 0,
-                t0 + (long) (epoch + 1) * steps * 250 + 1));
+                t0 + (long) (epoch + 1) * steps * 250 + 1,
+                null));
         return events;
     }
 

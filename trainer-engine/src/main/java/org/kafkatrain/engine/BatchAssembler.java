@@ -21,6 +21,7 @@ public final class BatchAssembler {
     private byte[] pixels;
     private long[] labels;
     private int count;
+    private long digest;
 
     /** @param augmentationSeed seed of crops and flips, or null for none */
     public BatchAssembler(
@@ -34,8 +35,11 @@ public final class BatchAssembler {
         reset();
     }
 
-    /** @param position the image's index in the epoch's order */
-    public void add(byte[] image, long label, long position) {
+    /**
+     * @param position the image's index in the epoch's order
+     * @param idHash   the hash of the image's sample id, summed into the batch's digest
+     */
+    public void add(byte[] image, long label, long position, long idHash) {
         int size = height * width * channels;
         if (image.length != size) {
             throw new IllegalArgumentException(
@@ -47,8 +51,9 @@ public final class BatchAssembler {
             cropAndFlip(image, count * size, new Random(augmentationSeed * 0x9E3779B97F4A7C15L + position));
         }
         labels[count++] = label;
+        digest += idHash;
         if (count == batchSize) {
-            downstream.accept(new Batch(pixels, labels, height, width, channels));
+            downstream.accept(new Batch(pixels, labels, height, width, channels, digest));
             reset();
         }
     }
@@ -62,7 +67,8 @@ public final class BatchAssembler {
                     java.util.Arrays.copyOf(labels, count),
                     height,
                     width,
-                    channels));
+                    channels,
+                    digest));
             reset();
         }
     }
@@ -71,6 +77,7 @@ public final class BatchAssembler {
         pixels = new byte[batchSize * height * width * channels];
         labels = new long[batchSize];
         count = 0;
+        digest = 0;
     }
 
     private void cropAndFlip(byte[] image, int offset, Random augmentation) {

@@ -96,6 +96,6 @@ class CheckpointRoundTripTest {
         for (int i = 0; i < n; i++) {
             labels[i] = random.nextInt(10);
         }
-        return new Batch(pixels, labels, 32, 32, 1);
+        return new Batch(pixels, labels, 32, 32, 1, 0);
     }
 }

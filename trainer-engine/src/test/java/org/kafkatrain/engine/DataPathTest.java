@@ -29,12 +29,16 @@ class DataPathTest {
         List<Batch> batches = new ArrayList<>();
         BatchAssembler assembler = new BatchAssembler(4, 2, 2, 1, null, batches::add);
         for (int i = 0; i < 10; i++) {
-            assembler.add(new byte[] {(byte) i, (byte) i, (byte) i, (byte) i}, i, i);
+            assembler.add(new byte[] {(byte) i, (byte) i, (byte) i, (byte) i}, i, i, 1L << i);
         }
         assembler.flush();
         assertThat(batches).extracting(Batch::size).containsExactly(4, 4, 2);
         assertThat(batches.get(2).labels()).containsExactly(8, 9);
         assertThat(batches.get(1).pixels()[0]).isEqualTo((byte) 4);
+        assertThat(batches)
+                .as("each batch's digest sums the id hashes of its own images")
+                .extracting(Batch::sampleDigest)
+                .containsExactly(0b1111L, 0b1111_0000L, 0b11_0000_0000L);
     }
 
     @Test
@@ -43,8 +47,8 @@ class DataPathTest {
         new Random(1).nextBytes(image);
         List<Batch> first = new ArrayList<>();
         List<Batch> second = new ArrayList<>();
-        new BatchAssembler(1, 8, 8, 3, 5L, first::add).add(image, 1, 17);
-        new BatchAssembler(1, 8, 8, 3, 5L, second::add).add(image, 1, 17);
+        new BatchAssembler(1, 8, 8, 3, 5L, first::add).add(image, 1, 17, 0);
+        new BatchAssembler(1, 8, 8, 3, 5L, second::add).add(image, 1, 17, 0);
         assertThat(first.get(0).pixels())
                 .hasSize(image.length)
                 .isEqualTo(second.get(0).pixels());

@@ -72,7 +72,7 @@ public final class TrainerBench {
         FashionMnist fm = FashionMnist.load("train");
         BatchAssembler assembler = new BatchAssembler(batch, 28, 28, 1, null, memory::add);
         for (int i = 0; memory.size() < 64; i++) {
-            assembler.add(fm.pixels(i), fm.label(i), i);
+            assembler.add(fm.pixels(i), fm.label(i), i, 0);
         }
 
         KafkaClients kafka = new KafkaClients(bootstrap, 64);

@@ -165,7 +165,8 @@ public final class MetricsBench {
                                 1e-3,
                                 100,
                                 0,
-                                System.currentTimeMillis())));
+                                System.currentTimeMillis(),
+                                null)));
                 if (rate > 0) {
                     producer.flush();
                 }

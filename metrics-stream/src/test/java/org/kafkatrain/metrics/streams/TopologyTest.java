@@ -151,9 +151,9 @@ class TopologyTest {
     @Test
     void valEpochsAreSummarizedPerRun() {
         send(new TrainingStep(
-                1, TrainingStep.STEP, "a", TrainingStep.VAL, 3, 40, 0, 50, 0.4, 45, 50, 1e-3, 100, 0, 5_000));
+                1, TrainingStep.STEP, "a", TrainingStep.VAL, 3, 40, 0, 50, 0.4, 45, 50, 1e-3, 100, 0, 5_000, null));
         send(new TrainingStep(
-                1, TrainingStep.STEP, "b", TrainingStep.VAL, 3, 40, 0, 50, 0.9, 10, 30, 1e-3, 100, 0, 5_000));
+                1, TrainingStep.STEP, "b", TrainingStep.VAL, 3, 40, 0, 50, 0.9, 10, 30, 1e-3, 100, 0, 5_000, null));
         send(epochEnd("a", TrainingStep.VAL, 3, 40, 5_100, 50));
         List<TrainingMetrics> epoch = ofKind(TrainingMetrics.EPOCH);
         assertThat(epoch).singleElement().satisfies(m -> {
@@ -171,7 +171,7 @@ class TopologyTest {
         rawSteps.pipeInput("r", "{not json".getBytes(StandardCharsets.UTF_8), Instant.ofEpochMilli(1_000));
         rawSteps.pipeInput("r", "{\"v\":9}".getBytes(StandardCharsets.UTF_8), Instant.ofEpochMilli(1_000));
         send(step("", 1, 0, 1_000, 10, 1.0, 1, 1)); // no run id
-        send(new TrainingStep(1, "nonsense", "r", TrainingStep.TRAIN, 0, 1, 0, 10, 1.0, 1, 1, 1e-3, 1, 0, 1_000));
+        send(new TrainingStep(1, "nonsense", "r", TrainingStep.TRAIN, 0, 1, 0, 10, 1.0, 1, 1, 1e-3, 1, 0, 1_000, null));
         // The stream thread keeps going: a valid pair of steps still yields its last-N metric.
         send(step("r", 1, 0, 2_000, 10, 1.0, 1, 1));
         send(step("r", 2, 0, 3_000, 10, 1.0, 1, 1));
@@ -207,11 +207,12 @@ class TopologyTest {
                 1e-3,
                 50,
                 0,
-                timestamp);
+                timestamp,
+                null);
     }
 
     static TrainingStep epochEnd(String run, String split, int epoch, long step, long timestamp, int samples) {
         return new TrainingStep(
-                1, TrainingStep.EPOCH_END, run, split, epoch, step, 0, samples, 0, 0, 0, 1e-3, 0, 0, timestamp);
+                1, TrainingStep.EPOCH_END, run, split, epoch, step, 0, samples, 0, 0, 0, 1e-3, 0, 0, timestamp, null);
     }
 }

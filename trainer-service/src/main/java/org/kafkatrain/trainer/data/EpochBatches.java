@@ -1,6 +1,7 @@
 package org.kafkatrain.trainer.data;
 
 import org.kafkatrain.contracts.Sample;
+import org.kafkatrain.contracts.SampleDigest;
 import org.kafkatrain.engine.BatchAssembler;
 import org.kafkatrain.engine.ShuffleBuffer;
 
@@ -41,7 +42,7 @@ public final class EpochBatches {
                 ShuffleBuffer<Sample> shuffle = new ShuffleBuffer<>(shuffleBuffer, seed, s -> {
                     long i = index[0]++;
                     if (i >= span.skip()) {
-                        batches.add(s.pixels(), s.label(), i);
+                        batches.add(s.pixels(), s.label(), i, SampleDigest.of(s.id()));
                     }
                 });
                 if (span.end() != null) {
@@ -68,7 +69,7 @@ public final class EpochBatches {
                         source.end(),
                         s -> {
                             if (index[0] < limit) {
-                                batches.add(s.pixels(), s.label(), index[0]++);
+                                batches.add(s.pixels(), s.label(), index[0]++, SampleDigest.of(s.id()));
                             }
                         },
                         cancelled);

@@ -1,5 +1,6 @@
 package org.kafkatrain.trainer.events;
 
+import org.kafkatrain.contracts.SampleDigest;
 import org.kafkatrain.contracts.TrainingStep;
 import org.kafkatrain.engine.BatchResult;
 import org.kafkatrain.trainer.loop.BatchEvent;
@@ -53,7 +54,8 @@ public final class StepEventListener implements TrainingListener {
                 e.lr(),
                 lastImagesPerSec,
                 rejected.getAsLong(),
-                System.currentTimeMillis()));
+                System.currentTimeMillis(),
+                null));
     }
 
     private void batch(BatchEvent e) {
@@ -74,6 +76,7 @@ public final class StepEventListener implements TrainingListener {
                 e.lr(),
                 e.imagesPerSec(),
                 rejected.getAsLong(),
-                System.currentTimeMillis()));
+                System.currentTimeMillis(),
+                SampleDigest.hex(e.sampleDigest())));
     }
 }

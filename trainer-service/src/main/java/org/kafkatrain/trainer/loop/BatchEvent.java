@@ -10,6 +10,7 @@ import org.kafkatrain.trainer.store.ResumePoint;
  * @param meter        sums over this pass so far, this batch included
  * @param position     where the run is after this batch (for evaluation: after the epoch's training)
  * @param queued       batches the data path had ready, waiting for the device
+ * @param sampleDigest the batch's {@link org.kafkatrain.engine.Batch#sampleDigest()}
  */
 public record BatchEvent(
         Split split,
@@ -20,4 +21,5 @@ public record BatchEvent(
         double lr,
         EpochMeter meter,
         ResumePoint position,
-        int queued) {}
+        int queued,
+        long sampleDigest) {}

@@ -83,7 +83,16 @@ public final class TrainingLoop {
         ResumePoint after =
                 split == Split.TRAIN ? before.advanced(before.epochSamples() + r.samples(), before.step() + 1) : before;
         return new BatchEvent(
-                split, after.epoch(), index, r, imagesPerSec, lr.getAsDouble(), meter, after, batches.depth());
+                split,
+                after.epoch(),
+                index,
+                r,
+                imagesPerSec,
+                lr.getAsDouble(),
+                meter,
+                after,
+                batches.depth(),
+                batch.sampleDigest());
     }
 
     private void endOfPass(Split split, long samples, EpochMeter meter, ResumePoint position) {

@@ -25,10 +25,10 @@ class StepEventListenerTest {
         BatchResult r = new BatchResult(32, 0.5, 20, 30);
         meter.add(r);
 
-        listener.onTrainingBatch(new BatchEvent(Split.TRAIN, 1, 4, r, 50.0, 1e-4, meter, at, 2));
+        listener.onTrainingBatch(new BatchEvent(Split.TRAIN, 1, 4, r, 50.0, 1e-4, meter, at, 2, 0xabcL));
         listener.onEpochEnd(new EpochEvent(Split.TRAIN, 1, 132, meter, 1e-4, at));
-        listener.onValidationBatch(
-                new BatchEvent(Split.VAL, 1, 0, new BatchResult(10, 1.0, 5, 9), 200.0, 1e-4, new EpochMeter(), at, 0));
+        listener.onValidationBatch(new BatchEvent(
+                Split.VAL, 1, 0, new BatchResult(10, 1.0, 5, 9), 200.0, 1e-4, new EpochMeter(), at, 0, 1L));
 
         assertThat(sent).hasSize(3);
         TrainingStep step = sent.get(0);
@@ -42,6 +42,7 @@ class StepEventListenerTest {
         assertThat(step.samples()).isEqualTo(32);
         assertThat(step.lr()).isEqualTo(1e-4);
         assertThat(step.rejected()).isEqualTo(3);
+        assertThat(step.sampleDigest()).isEqualTo("0000000000000abc");
 
         TrainingStep end = sent.get(1);
         assertThat(end.type()).isEqualTo(TrainingStep.EPOCH_END);

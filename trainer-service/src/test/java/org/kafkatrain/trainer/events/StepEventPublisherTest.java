@@ -56,7 +56,8 @@ class StepEventPublisherTest {
                 1e-3,
                 10.0,
                 0,
-                0);
+                0,
+                null);
     }
 
     /** What SmallRye's emitter does under back-pressure: throws from send. */

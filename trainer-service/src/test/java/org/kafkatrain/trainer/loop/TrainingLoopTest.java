@@ -136,7 +136,7 @@ class TrainingLoopTest {
     }
 
     static Batch batch(long... labels) {
-        return new Batch(new byte[labels.length], labels, 1, 1, 1);
+        return new Batch(new byte[labels.length], labels, 1, 1, 1, 0);
     }
 
     static BatchStream stream(Batch... batches) {

@@ -37,7 +37,7 @@ class RunStatusBoardTest {
         ResumePoint at = ResumePoint.fresh(Map.of(0, 0L)).inEpoch(0, 32, 1, Map.of(0, 0L), Map.of(0, 100L));
         rejected[0] = 2;
         board.onTrainingBatch(new BatchEvent(
-                Split.TRAIN, 0, 0, new BatchResult(32, 2.25, 3, 16), 40.0, 1e-3, new EpochMeter(), at, 1));
+                Split.TRAIN, 0, 0, new BatchResult(32, 2.25, 3, 16), 40.0, 1e-3, new EpochMeter(), at, 1, 0));
         RunStatus after = board.current();
         assertThat(before.step()).isZero();
         assertThat(after.step()).isEqualTo(1);
