@@ -1,7 +1,7 @@
 package org.kafkatrain.launcher;
 
 /** A failure the user reads as one line: what went wrong and, where it helps, what to do. */
-final class LauncherException extends RuntimeException {
+public final class LauncherException extends RuntimeException {
     LauncherException(String message) {
         super(message);
     }

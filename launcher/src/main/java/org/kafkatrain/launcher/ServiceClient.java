@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** JSON over HTTP to one service (trainer-service, metrics-stream), with Jackson on both sides. */
-final class ServiceClient {
+public final class ServiceClient {
     static final ObjectMapper JSON =
             new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -23,13 +23,13 @@ final class ServiceClient {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    ServiceClient(String name, String baseUrl) {
+    public ServiceClient(String name, String baseUrl) {
         this.name = name;
         this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
     }
 
     /** The resource at {@code path}, or empty on 404. */
-    <T> Optional<T> get(String path, TypeReference<T> type) {
+    public <T> Optional<T> get(String path, TypeReference<T> type) {
         HttpResponse<String> response =
                 send(HttpRequest.newBuilder(resolve(path)).GET());
         if (response.statusCode() == 404) {
@@ -38,12 +38,12 @@ final class ServiceClient {
         return Optional.of(read(path, expect(path, response, 200), type));
     }
 
-    String getText(String path) {
+    public String getText(String path) {
         return expect(path, send(HttpRequest.newBuilder(resolve(path)).GET()), 200);
     }
 
     /** POSTs {@code body} as JSON and reads the reply; any status but {@code expected} fails with the service's reason. */
-    <T> T post(String path, Object body, int expected, TypeReference<T> type) {
+    public <T> T post(String path, Object body, int expected, TypeReference<T> type) {
         String json;
         try {
             json = JSON.writeValueAsString(body);

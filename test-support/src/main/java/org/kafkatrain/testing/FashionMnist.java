@@ -14,6 +14,7 @@ import java.util.zip.GZIPInputStream;
 public final class FashionMnist {
     public static final Path DIR = Path.of("/usr/share/datasets/fashion-mnist");
     public static final int SIDE = 28;
+    public static final int CLASSES = 10;
 
     private final byte[] images;
     private final byte[] labels;

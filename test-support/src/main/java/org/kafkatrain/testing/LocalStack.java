@@ -112,7 +112,7 @@ public final class LocalStack {
     }
 
     /** {@code export NAME=value} lines, as {@code stack env} prints them for a shell (the stack's values need no quoting). */
-    private static Map<String, String> parseEnv(String output) {
+    public static Map<String, String> parseEnv(String output) {
         Map<String, String> env = new HashMap<>();
         for (String line : output.split("\n")) {
             String assignment = line.strip().replaceFirst("^export ", "");
@@ -148,7 +148,7 @@ public final class LocalStack {
     }
 
     /** The repository root: the nearest directory upwards from the working directory that holds the launcher. */
-    private static Path projectRoot() {
+    public static Path projectRoot() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isExecutable(dir.resolve("kafka-train")) && Files.exists(dir.resolve("pom.xml"))) {
                 return dir;

@@ -1,0 +1,138 @@
+package org.kafkatrain.faults;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A fault injected into a drill. Each one waits for its moment (a step of an epoch), does what a crash, an outage
+ * or an operator would, notes it in the drill, and returns once it has given back what it took.
+ */
+@FunctionalInterface
+interface Fault {
+    /** Longer than the trainer's default S3 retries (6 attempts, pauses from 1 s doubling: about 31 s). */
+    int S3_OUTAGE_SECONDS = 45;
+
+    int BROKER_OUTAGE_SECONDS = 15;
+
+    void inject(Drill d) throws Exception;
+
+    /** Ingest as a user would, broker up. */
+    static Fault ingest() {
+        return Drill::ingest;
+    }
+
+    /** The broker stopped when ingest starts, restarted 15 s later: ingest must wait for it and lose nothing. */
+    static Fault ingestWithBrokerStopped() {
+        return d -> {
+            d.processes.stop(Component.KAFKA);
+            d.note("broker stopped (SIGTERM) during ingestion, " + BROKER_OUTAGE_SECONDS + " s");
+            CompletableFuture<Void> ingest = CompletableFuture.runAsync(() -> {
+                try {
+                    d.ingest();
+                } catch (Exception e) {
+                    throw new IllegalStateException("ingest failed: " + e.getMessage(), e);
+                }
+            });
+            Thread.sleep(BROKER_OUTAGE_SECONDS * 1000L);
+            d.processes.stackStart();
+            ingest.join();
+        };
+    }
+
+    /** The barrage of {@link BadRecords} appended to the train topic after ingest. */
+    static Fault badRecords() {
+        return d -> {
+            d.badRecords.addAll(BadRecords.publish(d.processes.bootstrapServers(), d.trainTopic));
+            long bad = d.badRecords.stream().filter(s -> s.expected() != null).count();
+            d.note(bad + " bad records (incl. a 5 MB value) and " + (d.badRecords.size() - bad)
+                    + " valid single images from a plain producer");
+        };
+    }
+
+    static Fault killTrainer(int epoch) {
+        return d -> {
+            d.awaitStep(d.stepIn(epoch, 0.6));
+            d.processes.kill9(Component.TRAINER);
+            d.note("kill -9 trainer in epoch " + epoch + ", restart, resume");
+            d.processes.up();
+            d.startRun();
+        };
+    }
+
+    static Fault killMetrics(int epoch) {
+        return d -> {
+            d.awaitStep(d.stepIn(epoch, 0.4));
+            d.processes.kill9(Component.METRICS);
+            d.note("kill -9 metrics-stream in epoch " + epoch + ", restart after 5 s");
+            Thread.sleep(5000);
+            d.processes.up();
+        };
+    }
+
+    static Fault stopBroker(int epoch) {
+        return d -> {
+            d.awaitStep(d.stepIn(epoch, 0.3));
+            d.processes.stop(Component.KAFKA);
+            d.note("broker stopped in epoch " + epoch + ", " + BROKER_OUTAGE_SECONDS + " s");
+            Thread.sleep(BROKER_OUTAGE_SECONDS * 1000L);
+            d.processes.stackStart();
+        };
+    }
+
+    static Fault pauseBroker(int epoch) {
+        return d -> {
+            d.awaitStep(d.stepIn(epoch, 0.3));
+            d.processes.signal(Component.KAFKA, "STOP");
+            d.note("broker paused (SIGSTOP) in epoch " + epoch + ", " + BROKER_OUTAGE_SECONDS + " s");
+            Thread.sleep(BROKER_OUTAGE_SECONDS * 1000L);
+            d.processes.signal(Component.KAFKA, "CONT");
+        };
+    }
+
+    /** S3 stopped just before the epoch-end checkpoint, for longer than the upload's retries. */
+    static Fault stopS3(int epoch) {
+        return d -> {
+            d.awaitStep(d.stepIn(epoch, 0.85));
+            d.processes.stop(Component.S3);
+            d.note("S3 stopped at epoch " + epoch + "'s end, " + S3_OUTAGE_SECONDS + " s");
+            Thread.sleep(S3_OUTAGE_SECONDS * 1000L);
+            d.processes.stackStart();
+        };
+    }
+
+    /** The trainer's temp dir (a small tmpfs) filled just before the epoch-end checkpoint spools there. */
+    static Fault fillDisk(int epoch) {
+        return d -> {
+            Path dir = d.processes
+                    .trainerTmp()
+                    .orElseThrow(() -> new IllegalStateException("no tmpfs under the trainer's temp dir"));
+            d.awaitStep(d.stepIn(epoch, 0.85));
+            Path filler = dir.resolve("filler");
+            long written = fill(filler);
+            d.note("trainer's temp dir full (" + (written >> 20) + " MB filler on a tmpfs) at epoch " + epoch
+                    + "'s end, 20 s");
+            Thread.sleep(20_000);
+            Files.delete(filler);
+        };
+    }
+
+    /** Writes until the file system refuses; returns the bytes written. */
+    private static long fill(Path filler) throws IOException {
+        byte[] chunk = new byte[1 << 20];
+        long written = 0;
+        try (OutputStream out = Files.newOutputStream(filler)) {
+            while (true) {
+                out.write(chunk);
+                written += chunk.length;
+            }
+        } catch (IOException e) {
+            if (!String.valueOf(e.getMessage()).contains("No space left")) {
+                throw e;
+            }
+        }
+        return written;
+    }
+}
