@@ -22,6 +22,8 @@ public final class Topics {
     public static final String HEADER_ORIGIN_TOPIC = "dead-letter-topic";
     public static final String HEADER_ORIGIN_PARTITION = "dead-letter-partition";
     public static final String HEADER_ORIGIN_OFFSET = "dead-letter-offset";
+    /** Set (to the value's size in bytes) when a dead letter is too large to copy: the value stays at its origin. */
+    public static final String HEADER_DEAD_LETTER_VALUE_OMITTED = "dead-letter-value-omitted";
 
     private Topics() {}
 }

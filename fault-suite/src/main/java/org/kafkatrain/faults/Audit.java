@@ -253,7 +253,8 @@ final class Audit {
             }
             return "epoch " + epoch + " loads";
         } catch (Exception e) {
-            failures.add("latest checkpoint: " + e);
+            failures.add("latest checkpoint: " + e.getClass().getSimpleName() + ": "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
             return "broken";
         }
     }

@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -20,15 +21,24 @@ import java.util.concurrent.CompletionStage;
 /**
  * Forwards a rejected record to the dead-letter topic unchanged (key, value, headers), adding the reason and where
  * it came from. The returned stage completes when the broker has it, so the reader can wait before moving on.
+ * <p>
+ * A record too large for the dead-letter producer (a topic that allows bigger records than the trainer accepts)
+ * goes without its value, with {@code dead-letter-value-omitted: <bytes>}: the value stays in the source topic at
+ * the origin offset, and the reason still reaches the DLQ instead of failing the run.
  */
 @ApplicationScoped
 public class DeadLetterPublisher {
     private static final Logger LOG = Logger.getLogger(DeadLetterPublisher.class);
+    /** More than a record batch's header and a record's varints take. */
+    private static final int FRAMING_BYTES = 1024;
 
     @Inject
     @Channel("dead-letters")
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 10_000)
     Emitter<byte[]> emitter;
+
+    @ConfigProperty(name = "mp.messaging.outgoing.dead-letters.max.request.size")
+    int maxRequestSize;
 
     public CompletionStage<Void> reject(ConsumerRecord<String, byte[]> record, String problem, String reason) {
         RecordHeaders headers = new RecordHeaders();
@@ -46,8 +56,14 @@ public class DeadLetterPublisher {
                 .withKey(record.key())
                 .withHeaders(headers)
                 .build();
-        CompletableFuture<Void> done = new CompletableFuture<>();
         byte[] value = record.value() == null ? new byte[0] : record.value();
+        if (!fits(record.key(), value, headers)) {
+            headers.add(
+                    Topics.HEADER_DEAD_LETTER_VALUE_OMITTED,
+                    Integer.toString(value.length).getBytes(StandardCharsets.UTF_8));
+            value = new byte[0];
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
         emitter.send(Message.of(value)
                 .addMetadata(meta)
                 .withAck(() -> {
@@ -65,5 +81,14 @@ public class DeadLetterPublisher {
                     return CompletableFuture.completedFuture(null);
                 }));
         return done;
+    }
+
+    /** Whether the record, with room for the batch and record framing, stays within the producer's request size. */
+    private boolean fits(String key, byte[] value, RecordHeaders headers) {
+        long size = FRAMING_BYTES + value.length + (key == null ? 0 : key.length() * 4L);
+        for (Header h : headers) {
+            size += h.key().length() * 4L + (h.value() == null ? 0 : h.value().length);
+        }
+        return size <= maxRequestSize;
     }
 }
