@@ -23,7 +23,7 @@ import java.util.Optional;
 final class Drill {
     private static final TypeReference<RunStatus> STATUS = new TypeReference<>() {};
     static final int BATCH = 16;
-    static final int CHECKPOINT_EVERY = 5;
+    static final int CHECKPOINT_EVERY = 8;
 
     final String runId;
     final String dataset;

@@ -43,9 +43,8 @@ public class CheckpointStore {
     private static final Logger LOG = Logger.getLogger(CheckpointStore.class);
 
     /** The longest pause between two tries while S3 is away. */
-    static final Duration LONGEST_PAUSE = Duration.ofSeconds(30);
-
     private final S3Config config;
+
     private final String bucket;
     private final ObjectMapper json;
     private final MinioClient client;
@@ -149,9 +148,8 @@ public class CheckpointStore {
     }
 
     /**
-     * {@link #commit}, and while S3 stays away after those retries, again and again (pauses doubling up to
-     * {@link #LONGEST_PAUSE}) until {@code patience} has passed; {@code onWait} hears of each failed try. A
-     * checkpoint whose loss would lose training is worth minutes of waiting.
+     * {@link #commit}, and while S3 stays away after those retries, again and again until {@code patience} has
+     * passed ({@link PatientRetry}); {@code onWait} hears of each failed try.
      *
      * @throws IOException when S3 has not taken the checkpoint after the configured attempts and {@code patience}
      */
@@ -164,36 +162,22 @@ public class CheckpointStore {
             Duration patience,
             Consumer<String> onWait)
             throws IOException {
-        long started = System.nanoTime();
-        long deadline = started + patience.toNanos();
-        Duration pause = config.retry().initialDelay();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                call(() -> client.uploadObject(UploadObjectArgs.builder()
-                        .bucket(bucket)
-                        .object(key)
-                        .filename(file.toString())
-                        .contentType("application/x-tar")
-                        .userMetadata(metadata)
-                        .build()));
-                putJson(runPrefix(runId) + "latest.json", latest);
-                return;
-            } catch (IOException e) {
-                long left = deadline - System.nanoTime();
-                if (attempt >= config.retry().attempts() && left <= 0) {
-                    throw new IOException(
-                            "upload " + key + " failed after " + attempt + " attempts"
-                                    + (patience.isZero() ? "" : " and " + patience + " of patience") + ": "
-                                    + e.getMessage(),
-                            e);
-                }
-                onWait.accept(String.format(
-                        "waiting for S3 to store %s (attempt %d failed, %d s so far, retrying in %s): %s",
-                        key, attempt, (System.nanoTime() - started) / 1_000_000_000L, pause, e.getMessage()));
-                sleep(pause, key);
-                pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
-            }
-        }
+        retryPatiently("S3 to store " + key, patience, onWait, () -> {
+            call(() -> client.uploadObject(UploadObjectArgs.builder()
+                    .bucket(bucket)
+                    .object(key)
+                    .filename(file.toString())
+                    .contentType("application/x-tar")
+                    .userMetadata(metadata)
+                    .build()));
+            putJson(runPrefix(runId) + "latest.json", latest);
+        });
+    }
+
+    /** {@link PatientRetry} with this store's retry settings ({@code s3.retry.*}). */
+    public void retryPatiently(String waitingFor, Duration patience, Consumer<String> onWait, PatientRetry.Step step)
+            throws IOException {
+        PatientRetry.run(waitingFor, config.retry().attempts(), config.retry().initialDelay(), patience, onWait, step);
     }
 
     /** Deletes the checkpoints of a run that {@link Retention} gives up: beyond the newest {@code keepLast}, never the best nor latest's. */
@@ -267,15 +251,6 @@ public class CheckpointStore {
                         new ByteArrayInputStream(bytes), bytes.length, -1)
                 .contentType("application/json")
                 .build()));
-    }
-
-    private static void sleep(Duration pause, String what) throws IOException {
-        try {
-            Thread.sleep(pause.toMillis());
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            throw new IOException(what + " interrupted", ie);
-        }
     }
 
     /** Runs an SDK call, turning the SDK's many checked exceptions into IOException. */

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -112,14 +113,23 @@ public final class CheckpointWriter {
 
     /**
      * Writes the planned checkpoint with the trainer's state: spooled to a local file, then stored, waiting up to
-     * {@code patience} for S3 ({@code onWait} hears of the waits); throws when S3 has not taken it by then.
+     * {@code patience} for disk space to spool it and for S3 to take it ({@code onWait} hears of the waits); throws
+     * when either has not happened by then.
      */
     public void write(Trainer trainer, Plan plan, Duration patience, Consumer<String> onWait) throws IOException {
-        Path file = Files.createTempFile("kafka-train-" + runId + "-", ".tar");
+        Map<String, Object> dict = Checkpoints.toDict(trainer, plan.entries());
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+        Path file = dir.resolve("kafka-train-" + runId + "-" + UUID.randomUUID() + ".tar");
         try {
-            try (OutputStream out = Files.newOutputStream(file)) {
-                TorchCheckpointFile.write(Checkpoints.toDict(trainer, plan.entries()), out);
-            }
+            // A full disk frees up as often as S3 comes back: a partial file is deleted, so it holds no space.
+            store.retryPatiently("disk space to spool " + plan.key() + " in " + dir, patience, onWait, () -> {
+                try (OutputStream out = Files.newOutputStream(file)) {
+                    TorchCheckpointFile.write(dict, out);
+                } catch (IOException e) {
+                    Files.deleteIfExists(file);
+                    throw e;
+                }
+            });
             long t0 = System.nanoTime();
             store.commitPatiently(runId, plan.key(), file, plan.metadata(), plan.latest(), patience, onWait);
             LOG.infof(
