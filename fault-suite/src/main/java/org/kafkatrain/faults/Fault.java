@@ -103,7 +103,10 @@ interface Fault {
         };
     }
 
-    /** The trainer's temp dir (a small tmpfs) filled just before the epoch-end checkpoint spools there. */
+    /**
+     * The trainer's temp dir (a small tmpfs) kept full for 20 s from just before the epoch-end checkpoint: whatever
+     * space the trainer frees (a spool file deleted after its upload) is taken again at once.
+     */
     static Fault fillDisk(int epoch) {
         return d -> {
             Path dir = d.processes
@@ -111,19 +114,24 @@ interface Fault {
                     .orElseThrow(() -> new IllegalStateException("no tmpfs under the trainer's temp dir"));
             d.awaitStep(d.stepIn(epoch, 0.85));
             Path filler = dir.resolve("filler");
-            long written = fill(filler);
-            d.note("trainer's temp dir full (" + (written >> 20) + " MB filler on a tmpfs) at epoch " + epoch
-                    + "'s end, 20 s");
-            Thread.sleep(20_000);
+            long until = System.nanoTime() + 20_000_000_000L;
+            long written = 0;
+            while (System.nanoTime() < until) {
+                written += topUp(filler);
+                Thread.sleep(50);
+            }
+            d.note("trainer's temp dir kept full for 20 s (" + (written >> 20) + " MB written to a filler on a "
+                    + "tmpfs) at epoch " + epoch + "'s end");
             Files.delete(filler);
         };
     }
 
-    /** Writes until the file system refuses; returns the bytes written. */
-    private static long fill(Path filler) throws IOException {
+    /** Appends to the filler until the file system refuses; returns the bytes written. */
+    private static long topUp(Path filler) throws IOException {
         byte[] chunk = new byte[1 << 20];
         long written = 0;
-        try (OutputStream out = Files.newOutputStream(filler)) {
+        try (OutputStream out = Files.newOutputStream(
+                filler, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
             while (true) {
                 out.write(chunk);
                 written += chunk.length;
