@@ -73,13 +73,7 @@ interface Fault {
     }
 
     static Fault stopBroker(int epoch) {
-        return d -> {
-            d.awaitStep(d.stepIn(epoch, 0.3));
-            d.processes.stop(Component.KAFKA);
-            d.note("broker stopped in epoch " + epoch + ", " + BROKER_OUTAGE_SECONDS + " s");
-            Thread.sleep(BROKER_OUTAGE_SECONDS * 1000L);
-            d.processes.stackStart();
-        };
+        return outage(Component.KAFKA, epoch, 0.3, BROKER_OUTAGE_SECONDS, "broker stopped in epoch " + epoch);
     }
 
     static Fault pauseBroker(int epoch) {
@@ -94,11 +88,16 @@ interface Fault {
 
     /** S3 stopped just before the epoch-end checkpoint, for longer than the upload's retries. */
     static Fault stopS3(int epoch) {
+        return outage(Component.S3, epoch, 0.85, S3_OUTAGE_SECONDS, "S3 stopped at epoch " + epoch + "'s end");
+    }
+
+    /** A server of the stack stopped (SIGTERM) {@code fraction} into {@code epoch}, started again after a while. */
+    private static Fault outage(Component server, int epoch, double fraction, int seconds, String what) {
         return d -> {
-            d.awaitStep(d.stepIn(epoch, 0.85));
-            d.processes.stop(Component.S3);
-            d.note("S3 stopped at epoch " + epoch + "'s end, " + S3_OUTAGE_SECONDS + " s");
-            Thread.sleep(S3_OUTAGE_SECONDS * 1000L);
+            d.awaitStep(d.stepIn(epoch, fraction));
+            d.processes.stop(server);
+            d.note(what + ", " + seconds + " s");
+            Thread.sleep(seconds * 1000L);
             d.processes.stackStart();
         };
     }
