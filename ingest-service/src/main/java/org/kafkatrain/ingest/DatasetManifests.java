@@ -23,13 +23,11 @@ public class DatasetManifests {
 
     public Optional<DatasetManifest> find(String topic, String dataset) throws IOException {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        producer.bootstrapServers(),
+                producer.clientConfig(Map.of(
                         ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
                         false,
                         ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                        10_000),
+                        10_000)),
                 new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             return ManifestLookup.find(consumer, topic, dataset);

@@ -1,8 +1,10 @@
 package org.kafkatrain.ingest;
 
+import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -15,6 +17,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.kafkatrain.contracts.security.KafkaSecurity;
 import org.kafkatrain.ingest.config.IngestConfig;
 
 import java.util.HashMap;
@@ -39,10 +42,22 @@ public class ImageProducer {
     @Inject
     IngestConfig settings;
 
+    /** Quarkus's {@code kafka.*} and {@code KAFKA_*} configuration, for the security settings of a secured cluster. */
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaConfig;
+
     private KafkaProducer<String, byte[]> producer;
 
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** A client configuration for this producer's cluster: {@code settings} plus the address and security settings. */
+    public Map<String, Object> clientConfig(Map<String, Object> settings) {
+        Map<String, Object> config = new HashMap<>(settings);
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return KafkaSecurity.with(kafkaConfig, config);
     }
 
     /** Points this producer at another cluster; only before the first connect. */
@@ -58,13 +73,11 @@ public class ImageProducer {
         if (producer != null) {
             return;
         }
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
+        try (Admin admin = Admin.create(clientConfig(Map.of(
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
                 settings.connectTimeoutSeconds() * 1000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                settings.connectTimeoutSeconds() * 1000))) {
+                settings.connectTimeoutSeconds() * 1000)))) {
             admin.describeCluster().nodes().get(settings.connectTimeoutSeconds(), TimeUnit.SECONDS);
         } catch (TimeoutException | ExecutionException e) {
             throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within "
@@ -74,7 +87,6 @@ public class ImageProducer {
             throw new IllegalStateException(e);
         }
         Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.RETRIES_CONFIG, Integer.MAX_VALUE);
@@ -86,11 +98,11 @@ public class ImageProducer {
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, settings.producer().batchBytes());
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, settings.maxRequestBytes());
         config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
-        producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+        producer = new KafkaProducer<>(clientConfig(config), new StringSerializer(), new ByteArraySerializer());
     }
 
     public void ensureTopics(List<String> imageTopics, String datasetsTopic, int partitions) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(clientConfig(Map.of()))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             for (String topic : imageTopics) {
                 if (!existing.contains(topic)) {

@@ -39,7 +39,7 @@ class ReplayFromDeletedOffsetsIT {
         TrainingData.publish(
                 bootstrap, "deleted-" + id, topic, "it." + id + ".val", 10, 1); // 100 images: 2 records of 50
         ImageSource source = new KafkaImageSource(
-                new KafkaClients(bootstrap, 64),
+                new KafkaClients(bootstrap, 64, Map.of()),
                 "it-" + id,
                 topic,
                 new ImageRecordCodec(RecordLimits.DEFAULT.withNumClasses(10)),

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -75,7 +76,7 @@ public final class TrainerBench {
             assembler.add(fm.pixels(i), fm.label(i), i, 0);
         }
 
-        KafkaClients kafka = new KafkaClients(bootstrap, 64);
+        KafkaClients kafka = new KafkaClients(bootstrap, 64, Map.of());
         ImageRecordCodec codec = new ImageRecordCodec(RecordLimits.DEFAULT.withNumClasses(10));
         ImageSource.Factory sources = (clientId, t) -> new KafkaImageSource(
                 kafka,

@@ -1,5 +1,6 @@
 package org.kafkatrain.metrics.streams;
 
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
@@ -8,6 +9,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.kafkatrain.contracts.security.KafkaSecurity;
 import org.kafkatrain.metrics.config.MetricsConfig;
 
 import java.util.List;
@@ -33,8 +35,14 @@ public class TopicsInitializer {
     @Inject
     MetricsConfig config;
 
+    /** Quarkus's {@code kafka.*} and {@code KAFKA_*} configuration, for the security settings of a secured cluster. */
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaConfig;
+
     void ensure(List<String> topics) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(KafkaSecurity.with(
+                kafkaConfig, Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers)))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             for (String topic : topics) {
                 if (!existing.contains(topic)) {

@@ -1,5 +1,6 @@
 package org.kafkatrain.trainer.data;
 
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -9,6 +10,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.kafkatrain.contracts.security.KafkaSecurity;
 import org.kafkatrain.trainer.config.TrainerConfig;
 
 import java.time.Duration;
@@ -25,21 +27,26 @@ import java.util.Map;
 public class KafkaClients {
     private final String bootstrapServers;
     private final int maxPollRecords;
+    private final Map<String, Object> security;
 
+    /** @param kafkaConfig Quarkus's {@code kafka.*} and {@code KAFKA_*} configuration, for a secured cluster's settings */
     @Inject
     public KafkaClients(
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, TrainerConfig config) {
-        this(bootstrapServers, config.consumer().maxPollRecords());
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            TrainerConfig config,
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+        this(bootstrapServers, config.consumer().maxPollRecords(), KafkaSecurity.of(kafkaConfig));
     }
 
     /** For tools that run without the container (benchmarks). */
-    public KafkaClients(String bootstrapServers, int maxPollRecords) {
+    public KafkaClients(String bootstrapServers, int maxPollRecords, Map<String, Object> security) {
         this.bootstrapServers = bootstrapServers;
         this.maxPollRecords = maxPollRecords;
+        this.security = Map.copyOf(security);
     }
 
     public KafkaConsumer<String, byte[]> consumer(String clientId) {
-        Map<String, Object> config = new HashMap<>();
+        Map<String, Object> config = new HashMap<>(security);
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "trainer-" + clientId);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
