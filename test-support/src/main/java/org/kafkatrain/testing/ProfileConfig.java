@@ -1,5 +1,6 @@
 package org.kafkatrain.testing;
 
+import io.smallrye.config.DotEnvConfigSourceProvider;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -14,8 +15,8 @@ import java.util.NoSuchElementException;
 import java.util.stream.StreamSupport;
 
 /**
- * A service's {@code application.properties} as one profile sees it, with no environment variables and no system
- * properties: what {@code quarkus:dev} gets on a machine where nobody exported anything. Tests use it to show that
+ * A service's {@code application.properties} (and its {@code .env}, if any) as one profile sees it, with no
+ * environment variables and no system properties: what {@code quarkus:dev} gets on a machine where nobody exported anything. Tests use it to show that
  * a profile is complete, or that it lacks what it must not carry (production credentials).
  */
 public final class ProfileConfig {
@@ -34,6 +35,9 @@ public final class ProfileConfig {
                 new SmallRyeConfigBuilder().withProfile(profile).withDefaultValues(runtimeValues);
         try {
             builder.withSources(new PropertiesConfigSource(file, 250));
+            // quarkus:dev also reads the module's .env (the working directory of dev mode and of its tests)
+            builder.withSources(new DotEnvConfigSourceProvider()
+                    .getConfigSources(Thread.currentThread().getContextClassLoader()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -51,7 +55,8 @@ public final class ProfileConfig {
                 .sorted()
                 .forEach(name -> {
                     try {
-                        config.getValue(name, String.class);
+                        // expands and converts like getValue, but lets an explicitly empty default (${x:}) be empty
+                        config.getConfigValue(name);
                     } catch (NoSuchElementException | IllegalArgumentException e) {
                         problems.add(name + ": " + e.getMessage());
                     }

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * {@code s3.*}: the checkpoint store. Endpoint and credentials have no defaults: production reads them from the
@@ -16,6 +17,12 @@ public interface S3Config {
     String accessKey();
 
     String secretKey();
+
+    /**
+     * A PEM file of the certificate authorities that signed an {@code https} endpoint's certificate, for an S3
+     * server with a private CA; without it the JVM's default trust store decides.
+     */
+    Optional<String> caFile();
 
     @WithDefault("us-east-1")
     String region();

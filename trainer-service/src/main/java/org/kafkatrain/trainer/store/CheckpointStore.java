@@ -14,9 +14,11 @@ import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
+import io.minio.http.HttpUtils;
 import io.minio.messages.Item;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import okhttp3.OkHttpClient;
 import org.jboss.logging.Logger;
 import org.kafkatrain.contracts.runs.RunConfig;
 import org.kafkatrain.trainer.config.S3Config;
@@ -25,12 +27,14 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -54,11 +58,24 @@ public class CheckpointStore {
         this.config = config;
         this.bucket = config.bucket();
         this.json = json;
-        this.client = MinioClient.builder()
+        MinioClient.Builder builder = MinioClient.builder()
                 .endpoint(config.endpoint())
                 .credentials(config.accessKey(), config.secretKey())
-                .region(config.region())
-                .build();
+                .region(config.region());
+        config.caFile().ifPresent(pem -> builder.httpClient(trusting(pem)));
+        this.client = builder.build();
+    }
+
+    /** MinIO's default HTTP client (its timeouts), trusting the CAs in {@code pem} as well. */
+    private static OkHttpClient trusting(String pem) {
+        long fiveMinutes = TimeUnit.MINUTES.toMillis(5);
+        try {
+            return HttpUtils.enableExternalCertificates(
+                    HttpUtils.newDefaultHttpClient(fiveMinutes, fiveMinutes, fiveMinutes), pem);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException(
+                    "cannot read the S3 CA file " + pem + " (s3.ca-file): " + e.getMessage(), e);
+        }
     }
 
     public String bucket() {
