@@ -74,7 +74,8 @@ record Chart(String manifest, List<HasMetadata> objects) {
     /** A copy of the chart in a fresh temporary folder, its hooks renamed so that template renders them. */
     static Path copy(String name) {
         try {
-            Path copy = Files.createTempDirectory(Files.createDirectories(Path.of("target/charts")), "chart").resolve(name);
+            Path copy = Files.createTempDirectory(Files.createDirectories(Path.of("target/charts")), "chart")
+                    .resolve(name);
             try (Stream<Path> files = Files.walk(Repo.CHART)) {
                 for (Path file : files.toList()) {
                     Path target = copy.resolve(Repo.CHART.relativize(file).toString());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.kafkatrain.contracts.security.ApiToken;
 
 import java.io.IOException;
 import java.net.URI;
@@ -65,6 +66,7 @@ public final class ServiceClient {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
+        ApiToken.authorizationFromEnvironment().ifPresent(value -> request.header("Authorization", value));
         try {
             return http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

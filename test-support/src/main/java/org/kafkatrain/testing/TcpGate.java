@@ -1,5 +1,6 @@
 package org.kafkatrain.testing;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,20 +19,37 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TcpGate implements AutoCloseable {
     private final ServerSocket server;
     private final int targetPort;
+    private final String scheme;
     private final Set<Socket> carried = ConcurrentHashMap.newKeySet();
     private volatile boolean open;
 
     /** A gate to 127.0.0.1:{@code targetPort}, shut until {@link #open} opens it. */
     public TcpGate(int targetPort) throws IOException {
+        this(targetPort, new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), "http");
+    }
+
+    /**
+     * A gate that terminates TLS with {@code tls}'s certificate and forwards plain bytes: an {@code https} front
+     * for a plain server, as a load balancer with a private CA puts in front of S3.
+     */
+    public static TcpGate withTls(int targetPort, SSLContext tls) throws IOException {
+        return new TcpGate(
+                targetPort,
+                tls.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress()),
+                "https");
+    }
+
+    private TcpGate(int targetPort, ServerSocket server, String scheme) {
         this.targetPort = targetPort;
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.server = server;
+        this.scheme = scheme;
         Thread acceptor = new Thread(this::accept, "tcp-gate");
         acceptor.setDaemon(true);
         acceptor.start();
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getLocalPort();
+        return scheme + "://127.0.0.1:" + server.getLocalPort();
     }
 
     public void open(boolean value) {

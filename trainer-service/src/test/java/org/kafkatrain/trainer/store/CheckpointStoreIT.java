@@ -11,10 +11,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.kafkatrain.testing.LocalStack;
 import org.kafkatrain.testing.LocalStackExtension;
+import org.kafkatrain.testing.SelfSignedCa;
 import org.kafkatrain.testing.TcpGate;
 import org.kafkatrain.trainer.config.S3Config;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -140,23 +142,53 @@ class CheckpointStoreIT {
                 System.currentTimeMillis());
     }
 
+    @Test
+    void anHttpsEndpointWithAPrivateCaIsTrustedThroughTheCaFileOnly(@TempDir Path dir) throws Exception {
+        LocalStack stack = LocalStack.ensureRunning();
+        SelfSignedCa ca = SelfSignedCa.create(dir);
+        int s3Port = URI.create(stack.s3Endpoint()).getPort();
+        try (TcpGate https = TcpGate.withTls(s3Port, ca.serverContext())) {
+            https.open(true);
+            assertThat(https.url()).startsWith("https://");
+            CheckpointStore trusting =
+                    store(https.url(), stack, 1, Map.of("s3.ca-file", ca.pem().toString()));
+            trusting.ensureBucket();
+            String run = "tls-" + UUID.randomUUID().toString().substring(0, 8);
+            Path file = Files.write(dir.resolve("ckpt.tar"), new byte[4321]);
+            trusting.commit(
+                    run,
+                    "runs/" + run + "/epoch-0000.tar",
+                    file,
+                    Map.of("epoch", "0"),
+                    latest(run, "epoch-0000", 0, 50.0, "epoch-0000"));
+            assertThat(trusting.latest(run).orElseThrow().object()).isEqualTo("runs/" + run + "/epoch-0000.tar");
+
+            // without the CA file the JVM's trust store refuses the certificate
+            CheckpointStore plain = store(https.url(), stack, 1);
+            assertThatThrownBy(() -> plain.latest(run)).hasStackTraceContaining("PKIX");
+        }
+    }
+
     private static CheckpointStore store(String endpoint, LocalStack stack, int attempts) {
+        return store(endpoint, stack, attempts, Map.of());
+    }
+
+    private static CheckpointStore store(String endpoint, LocalStack stack, int attempts, Map<String, String> more) {
+        Map<String, String> properties = new java.util.HashMap<>(more);
+        properties.putAll(Map.of(
+                "s3.endpoint",
+                endpoint,
+                "s3.access-key",
+                stack.s3AccessKey(),
+                "s3.secret-key",
+                stack.s3SecretKey(),
+                "s3.retry.attempts",
+                Integer.toString(attempts),
+                "s3.retry.initial-delay",
+                "PT0.05S"));
         S3Config config = new SmallRyeConfigBuilder()
                 .withMapping(S3Config.class)
-                .withSources(new PropertiesConfigSource(
-                        Map.of(
-                                "s3.endpoint",
-                                endpoint,
-                                "s3.access-key",
-                                stack.s3AccessKey(),
-                                "s3.secret-key",
-                                stack.s3SecretKey(),
-                                "s3.retry.attempts",
-                                Integer.toString(attempts),
-                                "s3.retry.initial-delay",
-                                "PT0.05S"),
-                        "test",
-                        100))
+                .withSources(new PropertiesConfigSource(properties, "test", 100))
                 .build()
                 .getConfigMapping(S3Config.class);
         return new CheckpointStore(config, new ObjectMapper());
