@@ -23,6 +23,8 @@ public interface MetricsConfig {
 
     Dedup dedup();
 
+    Series series();
+
     TopicSettings topics();
 
     /** Hopping event-time windows. */
@@ -53,6 +55,13 @@ public interface MetricsConfig {
         Duration retention();
     }
 
+    /** The step history per run: full resolution for the recent steps, coarser buckets further back. */
+    interface Series {
+        /** Buckets kept at each resolution (1, 16, 256, 4096 and 65536 steps): the recent steps at full resolution. */
+        @WithDefault("1000")
+        int retain();
+    }
+
     /** For the topics metrics-stream creates on a fresh cluster. */
     interface TopicSettings {
         @WithDefault("1")
@@ -68,7 +77,8 @@ public interface MetricsConfig {
                 window().grace(),
                 lastN().steps(),
                 lastN().emitEvery(),
-                dedup().retention());
+                dedup().retention(),
+                series().retain());
     }
 
     /** The defaults above, without a running application (for the topology's plain tests and benchmarks). */

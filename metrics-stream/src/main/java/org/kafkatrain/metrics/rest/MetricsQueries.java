@@ -9,7 +9,11 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.kafkatrain.contracts.TrainingMetrics;
+import org.kafkatrain.metrics.model.Series;
+import org.kafkatrain.metrics.model.SeriesMetric;
 import org.kafkatrain.metrics.streams.MetricsRecorder;
+import org.kafkatrain.metrics.streams.SeriesLevels;
+import org.kafkatrain.metrics.streams.SeriesReader;
 import org.kafkatrain.metrics.streams.StreamKeys;
 
 import java.util.ArrayList;
@@ -28,7 +32,7 @@ public class MetricsQueries {
     public List<String> runs() {
         TreeSet<String> runs = new TreeSet<>();
         try (KeyValueIterator<String, TrainingMetrics> it =
-                store(MetricsRecorder.LATEST_STORE).all()) {
+                this.<TrainingMetrics>store(MetricsRecorder.LATEST_STORE).all()) {
             it.forEachRemaining(kv -> runs.add(StreamKeys.runOf(kv.key)));
         }
         return List.copyOf(runs);
@@ -46,9 +50,14 @@ public class MetricsQueries {
         return all;
     }
 
+    /** A run's series of one metric over steps {@code from..to}, at most {@code points} points ({@link SeriesReader}). */
+    public Series series(String runId, String split, SeriesMetric metric, long from, long to, int points) {
+        return SeriesReader.read(store(SeriesLevels.STORE), runId, split, metric, from, to, points);
+    }
+
     private List<TrainingMetrics> scan(String storeName, String runId) {
         List<TrainingMetrics> out = new ArrayList<>();
-        try (KeyValueIterator<String, TrainingMetrics> it = store(storeName)
+        try (KeyValueIterator<String, TrainingMetrics> it = this.<TrainingMetrics>store(storeName)
                 .prefixScan(
                         runId + StreamKeys.SEP,
                         org.apache.kafka.common.serialization.Serdes.String().serializer())) {
@@ -57,7 +66,7 @@ public class MetricsQueries {
         return out;
     }
 
-    private ReadOnlyKeyValueStore<String, TrainingMetrics> store(String name) {
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
         try {
             return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
         } catch (InvalidStateStoreException e) {

@@ -2,11 +2,13 @@ package org.kafkatrain.metrics.rest;
 
 import io.smallrye.mutiny.Multi;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -16,6 +18,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.kafkatrain.contracts.EventJson;
 import org.kafkatrain.contracts.InvalidRecordException;
 import org.kafkatrain.contracts.TrainingMetrics;
+import org.kafkatrain.contracts.TrainingStep;
+import org.kafkatrain.metrics.model.Series;
+import org.kafkatrain.metrics.model.SeriesMetric;
 import org.kafkatrain.metrics.streams.StreamCounters;
 
 import java.util.List;
@@ -58,6 +63,25 @@ public class MetricsResource {
         return queries.epochs(runId);
     }
 
+    /**
+     * A run's history of one metric over steps: {@code metric} one of loss, top1, top5, lr, images_per_sec,
+     * rejected; {@code split} train (every step) or val (one point per evaluation); at most {@code points} points.
+     */
+    @GET
+    @Path("runs/{id}/series")
+    public Series series(
+            @PathParam("id") String runId,
+            @QueryParam("metric") @DefaultValue("loss") String metric,
+            @QueryParam("split") @DefaultValue(TrainingStep.TRAIN) String split,
+            @QueryParam("from") @DefaultValue("0") long from,
+            @QueryParam("to") @DefaultValue("9223372036854775807") long to,
+            @QueryParam("points") @DefaultValue("1000") int points) {
+        if (points < 1 || points > 100_000 || from > to) {
+            throw new IllegalArgumentException("points must be 1..100000 and from <= to");
+        }
+        return queries.series(runId, split, SeriesMetric.of(metric), from, to, points);
+    }
+
     /** The same history as a plain-text table, for terminals. */
     @GET
     @Path("runs/{id}/epochs/table")
@@ -94,6 +118,11 @@ public class MetricsResource {
                 StreamCounters.DUPLICATES.get(),
                 "late",
                 StreamCounters.LATE.get());
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Map<String, String>> badQuery(IllegalArgumentException e) {
+        return RestResponse.status(Response.Status.BAD_REQUEST, Map.of("error", e.getMessage()));
     }
 
     @ServerExceptionMapper

@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param lastN          steps in the count-based rolling metric
  * @param lastNEvery     emit the count-based metric every this many steps
  * @param dedupRetention how long an event id is remembered to drop its duplicates
+ * @param seriesRetain   buckets of the step history kept at each resolution
  */
 public record MetricsSettings(
         String stepsTopic,
@@ -23,7 +24,8 @@ public record MetricsSettings(
         Duration grace,
         int lastN,
         int lastNEvery,
-        Duration dedupRetention) {
+        Duration dedupRetention,
+        int seriesRetain) {
     public static MetricsSettings defaults() {
         return MetricsConfig.defaults().settings();
     }

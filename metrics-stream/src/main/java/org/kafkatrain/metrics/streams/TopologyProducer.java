@@ -24,6 +24,7 @@ import org.kafkatrain.contracts.TrainingStep;
 import org.kafkatrain.metrics.config.MetricsConfig;
 import org.kafkatrain.metrics.model.EpochProgress;
 import org.kafkatrain.metrics.model.LastSteps;
+import org.kafkatrain.metrics.model.SeriesBucket;
 import org.kafkatrain.metrics.model.StepAggregate;
 
 import java.util.List;
@@ -31,7 +32,8 @@ import java.util.List;
 /**
  * training.steps -> training.metrics. Steps are deduplicated, then three aggregations run side by side:
  * hopping event-time windows per run and split (emitted once per window, when it closes), the last N steps
- * (every few steps) and whole epochs (once, when complete). A second source reads training.metrics back into
+ * (every few steps) and whole epochs (once, when complete); beside them the step history of each run is kept
+ * for the curves ({@link StepSeries}). A second source reads training.metrics back into
  * the stores the REST API queries.
  */
 @ApplicationScoped
@@ -68,6 +70,10 @@ public class TopologyProducer {
                         s.stepsTopic(),
                         Consumed.with(Serdes.String(), stepSerde).withTimestampExtractor(new StepTimestampExtractor()))
                 .processValues(() -> new DeduplicateSteps(s.dedupRetention()), DeduplicateSteps.STORE);
+
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(SeriesLevels.STORE), Serdes.String(), SeriesBucket.serde()));
+        steps.process(() -> new StepSeries(s.seriesRetain()), SeriesLevels.STORE);
 
         KStream<String, TrainingMetrics> windowed = steps.filter((run, step) -> !step.isEpochEnd())
                 .groupBy(

@@ -53,7 +53,8 @@ public final class MetricsBench {
                 d.grace(),
                 d.lastN(),
                 d.lastNEvery(),
-                d.dedupRetention());
+                d.dedupRetention(),
+                d.seriesRetain());
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             admin.createTopics(List.of(
                             new NewTopic(settings.stepsTopic(), 1, (short) 1),

@@ -43,7 +43,8 @@ class StreamRestartIT {
                 defaults.grace(),
                 defaults.lastN(),
                 defaults.lastNEvery(),
-                defaults.dedupRetention());
+                defaults.dedupRetention(),
+                defaults.seriesRetain());
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             admin.createTopics(List.of(
                             new NewTopic(settings.stepsTopic(), 1, (short) 1),

@@ -36,7 +36,8 @@ class TopologyTest {
             Duration.ofSeconds(5),
             3,
             2,
-            Duration.ofHours(1));
+            Duration.ofHours(1),
+            4);
 
     private TopologyTestDriver driver;
     private TestInputTopic<String, TrainingStep> steps;
