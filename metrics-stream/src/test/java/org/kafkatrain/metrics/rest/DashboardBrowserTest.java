@@ -27,7 +27,8 @@ import java.util.UUID;
 
 /**
  * The dashboard in headless Chromium (Debian's chromium and chromium-driver, which .ci/run installs): the page
- * loads, subscribes to a run, and its charts draw points for step events sent while it is open. Its twin without a
+ * loads, subscribes to a run, its charts (ECharts, from the webjar) hold every step of events sent while it is
+ * open, and two runs show side by side. Its twin without a
  * browser is {@link MetricsApiTest#liveStreamDeliversARunsMetricsAsServerSentEvents}.
  */
 @QuarkusTest
@@ -44,6 +45,16 @@ class DashboardBrowserTest {
 
     @TestHTTPResource("/")
     URL base;
+
+    /** The points the page's chart {@code chart} holds in its curve {@code name} (0 when it has no such curve). */
+    private static long points(ChromeDriver browser, String chart, String name) {
+        Object n = browser.executeScript(
+                "const c = window.dashboard.curves(arguments[0]).find(c => c.name === arguments[1]);"
+                        + " return c ? c.points : 0;",
+                chart,
+                name);
+        return ((Number) n).longValue();
+    }
 
     @Test
     void chartsDrawPointsForEventsSentWhileThePageIsOpen() throws Exception {
@@ -72,17 +83,23 @@ class DashboardBrowserTest {
             browser.get(new URL(base, "?run=" + run).toString());
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> browser.findElement(By.id("status")).getText().startsWith("live"));
-            assertThat(browser.findElements(By.cssSelector("circle.point"))).isEmpty();
+            assertThat(points(browser, "loss", "train loss")).isZero();
 
             StepEvents.send(bootstrap, stepsTopic, StepEvents.epoch(run, 0, 6, System.currentTimeMillis()));
 
+            // the live page redraws: its curves hold as many points as the series has
             await().atMost(Duration.ofSeconds(60))
-                    .until(() -> browser.findElements(By.cssSelector("#loss-chart circle.point"))
-                                    .size()
-                            >= 3);
-            assertThat(browser.findElements(By.cssSelector("#acc-chart circle.point"))
-                            .size())
-                    .isGreaterThanOrEqualTo(6);
+                    .until(() -> points(browser, "loss", "train loss") == 6
+                            && points(browser, "lr", "train lr") == 6
+                            && points(browser, "accuracy", "train top1") == 6);
+
+            // two runs side by side: every chart has the curves of both
+            String other = "ui-" + UUID.randomUUID();
+            StepEvents.send(bootstrap, stepsTopic, StepEvents.epoch(other, 0, 4, System.currentTimeMillis()));
+            browser.get(new URL(base, "?run=" + run + "," + other).toString());
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> points(browser, "loss", other + " · train loss") == 4
+                            && points(browser, "loss", run + " · train loss") == 6);
             File shot = browser.getScreenshotAs(OutputType.FILE);
             Files.copy(shot.toPath(), Path.of("target", "dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
         } finally {

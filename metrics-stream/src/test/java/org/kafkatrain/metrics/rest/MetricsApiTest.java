@@ -63,6 +63,24 @@ class MetricsApiTest {
                 .body("[0].samples", org.hamcrest.Matchers.is(48));
         given().get("/runs/" + run + "/metrics").then().statusCode(200).body("kind", hasItem("last_n"));
         given().get("/runs/nope-" + UUID.randomUUID() + "/metrics").then().statusCode(404);
+
+        // the step history: every step, on the global step axis
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().get("/runs/" + run + "/series?metric=loss")
+                        .then()
+                        .statusCode(200)
+                        .body("resolution", org.hamcrest.Matchers.is(1))
+                        .body("points.step", org.hamcrest.Matchers.contains(1, 2, 3, 4, 5, 6))
+                        .body("points[0].value", org.hamcrest.Matchers.is(1.0f)));
+        given().get("/runs/" + run + "/series?metric=top1&points=2")
+                .then()
+                .statusCode(200)
+                .body("points.steps", org.hamcrest.Matchers.contains(3, 3))
+                .body("points[0].value", org.hamcrest.Matchers.is(50.0f));
+        given().get("/runs/" + run + "/series?metric=nope")
+                .then()
+                .statusCode(400)
+                .body("error", org.hamcrest.Matchers.containsString("unknown metric"));
     }
 
     @Test
