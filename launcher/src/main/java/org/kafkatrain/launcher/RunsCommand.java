@@ -1,6 +1,8 @@
 package org.kafkatrain.launcher;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.kafkatrain.contracts.TrainingMetrics;
 import org.kafkatrain.contracts.runs.RunStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,8 +17,8 @@ import java.util.concurrent.Callable;
 @Command(
         name = "runs",
         mixinStandardHelpOptions = true,
-        description = "Lists runs: state, epoch, step, last val top-1 and last checkpoint.",
-        subcommands = RunsCommand.Checkpoints.class)
+        description = "Lists runs: state, epoch, step, best val top-1 and last checkpoint.",
+        subcommands = {RunsCommand.Show.class, RunsCommand.Compare.class, RunsCommand.Checkpoints.class})
 final class RunsCommand implements Callable<Integer> {
     @Mixin
     Services services;
@@ -36,12 +38,106 @@ final class RunsCommand implements Callable<Integer> {
                         r.state().name(),
                         Integer.toString(r.epoch()),
                         Long.toString(r.step()),
-                        r.lastValTop1() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.lastValTop1()),
+                        percent(best(services, r.runId(), r.lastValTop1())),
                         Tables.text(r.lastCheckpoint())))
                 .toList();
         System.out.print(
-                Tables.render(List.of("run", "state", "epoch", "step", "val top-1 %", "last checkpoint"), rows));
+                Tables.render(List.of("run", "state", "epoch", "step", "best val top-1 %", "last checkpoint"), rows));
         return 0;
+    }
+
+    /** The best val top-1 over the run's epochs from metrics-stream; the trainer's last one if metrics is away. */
+    private static Double best(Services services, String runId, Double fallback) {
+        try {
+            Double best = RunComparison.bestValTop1(epochs(services, runId));
+            return best == null ? fallback : best;
+        } catch (LauncherException e) {
+            return fallback;
+        }
+    }
+
+    private static List<TrainingMetrics> epochs(Services services, String runId) {
+        return services.metrics()
+                .get("/runs/" + runId + "/epochs", new TypeReference<List<TrainingMetrics>>() {})
+                .orElse(List.of());
+    }
+
+    private static JsonNode config(Services services, String runId) {
+        return services.trainer()
+                .get("/runs/" + runId + "/config", new TypeReference<JsonNode>() {})
+                .orElseThrow(() -> new LauncherException("no run " + runId + " (no run.json in the bucket)"));
+    }
+
+    private static String percent(Double value) {
+        return value == null ? "-" : String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
+            description = "A run: its status, hyperparameters, epoch table (from metrics-stream) and checkpoints.")
+    static final class Show implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "RUN_ID")
+        String runId;
+
+        @Mixin
+        Services services;
+
+        @Override
+        public Integer call() {
+            RunStatus status = services.trainer()
+                    .get("/runs/" + runId, new TypeReference<RunStatus>() {})
+                    .orElseThrow(() -> new LauncherException("no run " + runId));
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s  %s  epoch %d/%d  step %d  last val top-1 %s%n%n",
+                    runId,
+                    status.state(),
+                    status.epoch(),
+                    status.epochs(),
+                    status.step(),
+                    percent(status.lastValTop1()));
+            List<List<String>> settings = RunComparison.settings(List.of(config(services, runId))).stream()
+                    .map(row -> row.subList(0, 2))
+                    .toList();
+            System.out.print(Tables.render(List.of("setting", "value"), settings));
+            System.out.println();
+            System.out.print(services.metrics().getText("/runs/" + runId + "/epochs/table"));
+            System.out.println();
+            List<Map<String, Object>> objects = services.trainer()
+                    .get("/runs/" + runId + "/checkpoints", new TypeReference<List<Map<String, Object>>>() {})
+                    .orElse(List.of());
+            System.out.print(objects.isEmpty() ? "no checkpoints\n" : Tables.checkpoints(objects));
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "compare",
+            mixinStandardHelpOptions = true,
+            description = "Two or more runs: the hyperparameters side by side (* where they differ) and the val "
+                    + "loss, top-1 and top-5 of each epoch.")
+    static final class Compare implements Callable<Integer> {
+        @Parameters(arity = "2..*", paramLabel = "RUN_ID")
+        List<String> runIds;
+
+        @Mixin
+        Services services;
+
+        @Override
+        public Integer call() {
+            List<JsonNode> configs =
+                    runIds.stream().map(id -> config(services, id)).toList();
+            List<String> header = new java.util.ArrayList<>(List.of("setting"));
+            header.addAll(runIds);
+            header.add("differs");
+            System.out.print(Tables.render(header, RunComparison.settings(configs)));
+            System.out.println();
+            List<List<TrainingMetrics>> epochs =
+                    runIds.stream().map(id -> epochs(services, id)).toList();
+            System.out.print(Tables.render(RunComparison.valHeader(runIds), RunComparison.valEpochs(epochs)));
+            return 0;
+        }
     }
 
     @Command(

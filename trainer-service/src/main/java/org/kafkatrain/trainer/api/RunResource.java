@@ -25,7 +25,7 @@ import java.util.Map;
 /**
  * Runs over REST: {@code POST /runs} starts one (JSON {@link RunConfig}; an existing run id resumes from its
  * checkpoint with its stored config), {@code GET /runs} lists, {@code GET /runs/{id}} shows live status,
- * {@code POST /runs/{id}/stop} stops gracefully.
+ * {@code GET /runs/{id}/config} its stored config, {@code POST /runs/{id}/stop} stops gracefully.
  */
 @Path("/runs")
 public class RunResource {
@@ -57,6 +57,13 @@ public class RunResource {
     public RunStatus status(@PathParam("id") String id) throws IOException {
         return runs.status(id)
                 .orElseThrow(() -> new NotFoundException("no run " + id + " in this trainer nor in the bucket"));
+    }
+
+    /** The run's hyperparameters and settings as stored in its run.json (defaults filled in, overrides applied). */
+    @GET
+    @Path("{id}/config")
+    public RunConfig config(@PathParam("id") String id) throws IOException {
+        return store.storedConfig(id).orElseThrow(() -> new NotFoundException("run " + id + " has no run.json"));
     }
 
     /** Checkpoint objects of a run in the bucket, with their metadata (epoch, step, loss, acc1, acc5). */
