@@ -90,11 +90,11 @@ final class RunsCommand implements Callable<Integer> {
                     .orElseThrow(() -> new LauncherException("no run " + runId));
             System.out.printf(
                     Locale.ROOT,
-                    "%s  %s  epoch %d/%d  step %d  last val top-1 %s%n%n",
+                    "%s  %s  epoch %d%s  step %d  last val top-1 %s%n%n",
                     runId,
                     status.state(),
                     status.epoch(),
-                    status.epochs(),
+                    status.epochs() > 0 ? "/" + status.epochs() : "",
                     status.step(),
                     percent(status.lastValTop1()));
             List<List<String>> settings = RunComparison.settings(List.of(config(services, runId))).stream()

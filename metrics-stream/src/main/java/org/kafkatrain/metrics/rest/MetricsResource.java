@@ -11,6 +11,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.RestStreamElementType;
@@ -127,6 +128,12 @@ public class MetricsResource {
 
     @ServerExceptionMapper
     public RestResponse<Map<String, String>> notReady(MetricsQueries.StoresNotReadyException e) {
+        return RestResponse.status(Response.Status.SERVICE_UNAVAILABLE, Map.of("error", e.getMessage()));
+    }
+
+    /** A store that went away between lookup and read (a rebalance, a restart still restoring): 503, try again. */
+    @ServerExceptionMapper
+    public RestResponse<Map<String, String>> storeGone(InvalidStateStoreException e) {
         return RestResponse.status(Response.Status.SERVICE_UNAVAILABLE, Map.of("error", e.getMessage()));
     }
 

@@ -77,6 +77,10 @@ class MetricsApiTest {
                 .statusCode(200)
                 .body("points.steps", org.hamcrest.Matchers.contains(3, 3))
                 .body("points[0].value", org.hamcrest.Matchers.is(50.0f));
+        given().get("/runs/" + run + "/trainer/config")
+                .then()
+                .statusCode(502)
+                .body("error", org.hamcrest.Matchers.containsString("trainer-service did not answer"));
         given().get("/runs/" + run + "/series?metric=nope")
                 .then()
                 .statusCode(400)
