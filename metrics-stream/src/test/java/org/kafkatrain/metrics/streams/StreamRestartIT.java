@@ -6,12 +6,18 @@ import static org.awaitility.Awaitility.await;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.kafkatrain.contracts.TrainingMetrics;
 import org.kafkatrain.metrics.StepEvents;
+import org.kafkatrain.metrics.model.Series;
+import org.kafkatrain.metrics.model.SeriesBucket;
+import org.kafkatrain.metrics.model.SeriesMetric;
 import org.kafkatrain.testing.LocalStack;
 import org.kafkatrain.testing.LocalStackExtension;
 
@@ -87,6 +93,20 @@ class StreamRestartIT {
             assertThat(epochs).extracting(TrainingMetrics::samples).containsExactly(160L, 160L);
             assertThat(epochs).extracting(TrainingMetrics::steps).containsExactly(20L, 20L);
             System.out.printf("[metrics-stream] epoch summaries after restart: %s%n", epochs);
+
+            // the step history came back from its changelog: epoch 0's steps were seen by the first instance only
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                ReadOnlyKeyValueStore<String, SeriesBucket> store = second.store(
+                        StoreQueryParameters.fromNameAndType(SeriesLevels.STORE, QueryableStoreTypes.keyValueStore()));
+                Series loss = SeriesReader.read(store, run, "train", SeriesMetric.LOSS, 0, Long.MAX_VALUE, 1000);
+                assertThat(loss.points())
+                        .extracting(Series.Point::step)
+                        .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 40)
+                                .boxed()
+                                .toList());
+                assertThat(loss.points()).allSatisfy(p -> assertThat(p.steps()).isEqualTo(1));
+                assertThat(loss.points().get(0).value()).isEqualTo(1.0);
+            });
         } finally {
             second.close(Duration.ofSeconds(30));
         }
