@@ -104,11 +104,7 @@ final class RunsCommand implements Callable<Integer> {
             System.out.println();
             System.out.print(services.metrics().getText("/runs/" + runId + "/epochs/table"));
             System.out.println();
-            List<Map<String, Object>> objects = services.trainer()
-                    .get("/runs/" + runId + "/checkpoints", new TypeReference<List<Map<String, Object>>>() {})
-                    .orElse(List.of());
-            System.out.print(objects.isEmpty() ? "no checkpoints\n" : Tables.checkpoints(objects));
-            return 0;
+            return Checkpoints.print(services, runId);
         }
     }
 
@@ -153,6 +149,10 @@ final class RunsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            return print(services, runId);
+        }
+
+        static int print(Services services, String runId) {
             List<Map<String, Object>> objects = services.trainer()
                     .get("/runs/" + runId + "/checkpoints", new TypeReference<List<Map<String, Object>>>() {})
                     .orElse(List.of());
