@@ -32,13 +32,18 @@ public final class Trainer {
     private final int topK;
 
     public Trainer(int numClasses, Hyperparameters hp, Device device) {
+        this(numClasses, hp, device, AdamOptimizer.Kernel.FUSED);
+    }
+
+    /** @param adam how the optimizer step is computed: ATen's fused Adam, or the Java loop it is tested against */
+    public Trainer(int numClasses, Hyperparameters hp, Device device, AdamOptimizer.Kernel adam) {
         this.hyperparameters = hp;
         this.device = device;
         manual_seed(hp.seed());
         model = new ResNet50(numClasses);
         model.to(device, false);
         List<Tensor> params = new ArrayList<>(StateDict.namedParameters(model).values());
-        optimizer = new AdamOptimizer(params, hp.lr(), hp.beta1(), hp.beta2(), hp.eps(), hp.weightDecay());
+        optimizer = new AdamOptimizer(params, hp.lr(), hp.beta1(), hp.beta2(), hp.eps(), hp.weightDecay(), adam);
         schedule = new StepLrSchedule(hp.lr(), hp.stepSize(), hp.gamma());
         mean = channelConstants(hp.mean());
         std = channelConstants(hp.std());

@@ -3,6 +3,7 @@ package org.kafkatrain.trainer.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import org.kafkatrain.contracts.Topics;
+import org.kafkatrain.engine.AdamOptimizer;
 
 import java.time.Duration;
 
@@ -22,6 +23,14 @@ public interface TrainerConfig {
     /** {@code auto} (CUDA when libtorch sees a GPU, else CPU), {@code cpu}, {@code cuda} or {@code cuda:N}. */
     @WithDefault("auto")
     String device();
+
+    /**
+     * How Adam's step is computed: {@code FUSED}, ATen's {@code _fused_adam_} (one pass over all parameters, as
+     * {@code torch.optim.Adam(fused=True)}), or {@code FOR_LOOP}, the per-parameter reference. Same state, same
+     * checkpoint layout; they agree within float rounding.
+     */
+    @WithDefault("FUSED")
+    AdamOptimizer.Kernel adamKernel();
 
     /** libtorch intra-op threads; 0: one per core. */
     @WithDefault("0")

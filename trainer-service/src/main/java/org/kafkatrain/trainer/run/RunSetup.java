@@ -47,8 +47,11 @@ record RunSetup(
                 .orElseThrow(() -> new IllegalStateException("no manifest for dataset '" + config.dataset()
                         + "' on the datasets topic: ingest the dataset first"));
         Device device = DeviceChoice.select(config.device());
-        Trainer trainer =
-                new Trainer(manifest.classes().size(), RunConfigs.hyperparameters(config, manifest.height()), device);
+        Trainer trainer = new Trainer(
+                manifest.classes().size(),
+                RunConfigs.hyperparameters(config, manifest.height()),
+                device,
+                services.config().adamKernel());
         DeadLetterLedger ledger = new DeadLetterLedger();
         ImageSource.Factory sources = services.imageSources(manifest, ledger, onWait);
         services.store().ensureBucket();
