@@ -23,6 +23,7 @@ public final class LocalStack {
     private final Path root;
     private final Map<String, String> env;
     private boolean startedHere;
+    private boolean hookAdded;
 
     private LocalStack(Path root, Map<String, String> env) {
         this.root = root;
@@ -98,6 +99,12 @@ public final class LocalStack {
         if (!up) {
             System.out.println("[local-stack] starting Kafka and S3 server through ./kafka-train stack start");
             System.out.print(launcher(root, "stack", "start"));
+            if (!hookAdded) {
+                // The last Quarkus test resource of a JVM is not always stopped before the JVM exits; whoever
+                // started the servers stops them on the way out, so a build never leaves them running.
+                Runtime.getRuntime().addShutdownHook(new Thread(this::stopIfStartedHere, "local-stack-stop"));
+                hookAdded = true;
+            }
             startedHere = true;
         }
     }
