@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -124,7 +125,7 @@ final class RunsCommand implements Callable<Integer> {
         public Integer call() {
             List<JsonNode> configs =
                     runIds.stream().map(id -> config(services, id)).toList();
-            List<String> header = new java.util.ArrayList<>(List.of("setting"));
+            List<String> header = new ArrayList<>(List.of("setting"));
             header.addAll(runIds);
             header.add("differs");
             System.out.print(Tables.render(header, RunComparison.settings(configs)));

@@ -1,5 +1,6 @@
 package org.kafkatrain.metrics.model;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,7 +25,7 @@ public record Series(String runId, String split, String metric, long resolution,
         int per = (buckets.size() + points - 1) / Math.max(1, points);
         List<SeriesBucket> merged = buckets;
         if (per > 1) {
-            merged = new java.util.ArrayList<>();
+            merged = new ArrayList<>();
             for (int i = 0; i < buckets.size(); i += per) {
                 SeriesBucket b = buckets.get(i);
                 for (int j = i + 1; j < Math.min(buckets.size(), i + per); j++) {

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.stream.LongStream;
 
 /**
  * The topology on the real broker with exactly_once_v2: stopped mid-stream and started again with an empty state
@@ -101,9 +102,8 @@ class StreamRestartIT {
                 Series loss = SeriesReader.read(store, run, "train", SeriesMetric.LOSS, 0, Long.MAX_VALUE, 1000);
                 assertThat(loss.points())
                         .extracting(Series.Point::step)
-                        .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 40)
-                                .boxed()
-                                .toList());
+                        .containsExactlyElementsOf(
+                                LongStream.rangeClosed(1, 40).boxed().toList());
                 assertThat(loss.points()).allSatisfy(p -> assertThat(p.steps()).isEqualTo(1));
                 assertThat(loss.points().get(0).value()).isEqualTo(1.0);
             });

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -174,7 +175,7 @@ class CheckpointStoreIT {
     }
 
     private static CheckpointStore store(String endpoint, LocalStack stack, int attempts, Map<String, String> more) {
-        Map<String, String> properties = new java.util.HashMap<>(more);
+        Map<String, String> properties = new HashMap<>(more);
         properties.putAll(Map.of(
                 "s3.endpoint",
                 endpoint,
