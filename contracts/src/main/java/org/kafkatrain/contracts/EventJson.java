@@ -41,6 +41,14 @@ public final class EventJson {
         return read(json, DatasetManifest.class, DatasetManifest::v, DatasetManifest.VERSION);
     }
 
+    public static CheckpointEvent readCheckpoint(byte[] json) throws InvalidRecordException {
+        return read(json, CheckpointEvent.class, CheckpointEvent::v, CheckpointEvent.VERSION);
+    }
+
+    public static Prediction readPrediction(byte[] json) throws InvalidRecordException {
+        return read(json, Prediction.class, Prediction::v, Prediction.VERSION);
+    }
+
     private static <T> T read(byte[] json, Class<T> type, ToIntFunction<T> version, int known)
             throws InvalidRecordException {
         if (json == null || json.length == 0) {

@@ -24,6 +24,10 @@ public final class EventSerdes {
         return Serdes.serdeFrom((topic, manifest) -> EventJson.write(manifest), strict(EventJson::readManifest));
     }
 
+    public static Serde<CheckpointEvent> checkpointEvent() {
+        return Serdes.serdeFrom((topic, event) -> EventJson.write(event), strict(EventJson::readCheckpoint));
+    }
+
     private static <T> Deserializer<T> strict(Reader<T> reader) {
         return (topic, bytes) -> {
             if (bytes == null) {

@@ -30,9 +30,24 @@ public final class ImageRecordCodec {
     public static final String JPEG = "image/jpeg";
 
     private final RecordLimits limits;
+    private final boolean labelsRequired;
 
+    /** A decoder for training data: every image must carry a label. */
     public ImageRecordCodec(RecordLimits limits) {
+        this(limits, true);
+    }
+
+    private ImageRecordCodec(RecordLimits limits, boolean labelsRequired) {
         this.limits = limits;
+        this.labelsRequired = labelsRequired;
+    }
+
+    /**
+     * A decoder for images to predict: a single image may come without a {@code label} header (its sample then has
+     * {@link Sample#NO_LABEL}); a label that is there is still checked.
+     */
+    public static ImageRecordCodec labelsOptional(RecordLimits limits) {
+        return new ImageRecordCodec(limits, false);
     }
 
     public RecordLimits limits() {
@@ -192,16 +207,19 @@ public final class ImageRecordCodec {
     }
 
     private Sample decodeSingle(String label, String id, byte[] value) throws InvalidRecordException {
-        if (label == null) {
+        if (label == null && labelsRequired) {
             throw new InvalidRecordException(Problem.MISSING_LABEL, "single-image record without a 'label' header");
         }
-        int classIndex;
-        try {
-            classIndex = Integer.parseInt(label.trim());
-        } catch (NumberFormatException e) {
-            throw new InvalidRecordException(Problem.BAD_LABEL, "label header '" + label + "' is not a class index");
+        int classIndex = Sample.NO_LABEL;
+        if (label != null) {
+            try {
+                classIndex = Integer.parseInt(label.trim());
+            } catch (NumberFormatException e) {
+                throw new InvalidRecordException(
+                        Problem.BAD_LABEL, "label header '" + label + "' is not a class index");
+            }
+            checkLabel(classIndex, "label");
         }
-        checkLabel(classIndex, "label");
         BufferedImage decoded = ImageFiles.read(value, limits.maxImageSide());
         int channels = ImageFiles.channelsOf(decoded);
         return new Sample(

@@ -7,6 +7,14 @@ public final class Topics {
     public static final String IMAGES_TRAIN_DLQ = "images.train.dlq";
     public static final String TRAINING_STEPS = "training.steps";
     public static final String TRAINING_METRICS = "training.metrics";
+    /** Compacted: run id -> {@link CheckpointEvent} of its newest complete checkpoint. */
+    public static final String TRAINING_CHECKPOINTS = "training.checkpoints";
+    /** Images to predict, in the encodings of {@code images.train} (labels optional). */
+    public static final String IMAGES_INFER = "images.infer";
+
+    public static final String IMAGES_INFER_DLQ = "images.infer.dlq";
+    /** One prediction event per {@code images.infer} record, keyed by the record's key. */
+    public static final String PREDICTIONS = "predictions";
     /** Compacted: dataset id -> {@link DatasetManifest}. */
     public static final String DATASETS = "datasets";
 

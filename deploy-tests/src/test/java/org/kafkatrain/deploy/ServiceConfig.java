@@ -57,7 +57,7 @@ final class ServiceConfig {
         return new ServiceConfig(
                 "trainer-service",
                 org.kafkatrain.trainer.config.TrainerConfig.class,
-                org.kafkatrain.trainer.config.S3Config.class);
+                org.kafkatrain.store.S3Config.class);
     }
 
     static ServiceConfig metrics() {

@@ -13,17 +13,17 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.kafkatrain.contracts.KafkaTopics;
 import org.kafkatrain.contracts.security.KafkaSecurity;
 import org.kafkatrain.ingest.config.IngestConfig;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -103,24 +103,15 @@ public class ImageProducer {
 
     public void ensureTopics(List<String> imageTopics, String datasetsTopic, int partitions) {
         try (Admin admin = Admin.create(clientConfig(Map.of()))) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> topics = new ArrayList<>();
             for (String topic : imageTopics) {
-                if (!existing.contains(topic)) {
-                    create(
-                            admin,
-                            new NewTopic(topic, partitions, settings.topic().replicationFactor())
-                                    .configs(Map.of(
-                                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                                            Integer.toString(settings.maxRequestBytes()))));
-                }
+                topics.add(new NewTopic(topic, partitions, settings.topic().replicationFactor())
+                        .configs(Map.of(
+                                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(settings.maxRequestBytes()))));
             }
-            if (!existing.contains(datasetsTopic)) {
-                create(
-                        admin,
-                        new NewTopic(datasetsTopic, 1, settings.topic().replicationFactor())
-                                .configs(
-                                        Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
-            }
+            topics.add(new NewTopic(datasetsTopic, 1, settings.topic().replicationFactor())
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+            KafkaTopics.createMissing(admin, topics);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -144,17 +135,6 @@ public class ImageProducer {
     void close() {
         if (producer != null) {
             producer.close();
-        }
-    }
-
-    private static void create(Admin admin, NewTopic topic)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        try {
-            admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw e;
-            }
         }
     }
 }

@@ -6,6 +6,7 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,17 +36,7 @@ public final class Checkpoints {
     /** Loads model weights and buffers, Adam's moments and step, and the StepLR epoch from a checkpoint dict. */
     @SuppressWarnings("unchecked")
     public static void restore(Trainer trainer, Map<String, Object> dict) {
-        Map<String, Object> model = (Map<String, Object>) require(dict, "model");
-        Map<String, Tensor> own = StateDict.of(trainer.model());
-        if (!own.keySet().equals(model.keySet())) {
-            throw new IllegalArgumentException(
-                    "checkpoint model keys differ from ResNet-50's (" + model.size() + " vs " + own.size() + ")");
-        }
-        try (NoGradGuard ignored = new NoGradGuard()) {
-            for (var entry : own.entrySet()) {
-                entry.getValue().copy_(Tensors.fromData((TensorData) model.get(entry.getKey())));
-            }
-        }
+        loadModel(trainer.model(), dict);
         Map<String, Object> optimizer = (Map<String, Object>) require(dict, "optimizer");
         Map<Object, Object> state = (Map<Object, Object>) optimizer.get("state");
         AdamOptimizer adam = trainer.optimizer();
@@ -67,6 +58,32 @@ public final class Checkpoints {
         adam.restore(step, avg, avgSq);
         Map<String, Object> scheduler = (Map<String, Object>) require(dict, "lr_scheduler");
         trainer.schedule().resumeAt(Math.toIntExact((Long) scheduler.get("last_epoch")), adam);
+    }
+
+    /**
+     * Copies the weights and buffers of a checkpoint dict's {@code model} entry into {@code model}; the keys must be
+     * exactly the model's (torchvision's names), and each tensor's shape must match.
+     */
+    @SuppressWarnings("unchecked")
+    public static void loadModel(ResNet50 model, Map<String, Object> dict) {
+        Map<String, Object> weights = (Map<String, Object>) require(dict, "model");
+        Map<String, Tensor> own = StateDict.of(model);
+        if (!own.keySet().equals(weights.keySet())) {
+            throw new IllegalArgumentException(
+                    "checkpoint model keys differ from ResNet-50's (" + weights.size() + " vs " + own.size() + ")");
+        }
+        try (NoGradGuard ignored = new NoGradGuard()) {
+            for (var entry : own.entrySet()) {
+                TensorData stored = (TensorData) weights.get(entry.getKey());
+                long[] shape = entry.getValue().sizes().vec().get();
+                if (!Arrays.equals(shape, stored.shape())) {
+                    throw new IllegalArgumentException("checkpoint tensor " + entry.getKey() + " has shape "
+                            + Arrays.toString(stored.shape()) + ", the model's is "
+                            + Arrays.toString(shape));
+                }
+                entry.getValue().copy_(Tensors.fromData(stored));
+            }
+        }
     }
 
     private static Map<String, Object> optimizerState(AdamOptimizer adam) {

@@ -27,8 +27,7 @@ public final class Trainer {
     private final StepLrSchedule schedule;
     private final Device device;
     private final Hyperparameters hyperparameters;
-    private final Tensor mean;
-    private final Tensor std;
+    private final InputTransform input;
     private final int topK;
 
     public Trainer(int numClasses, Hyperparameters hp, Device device) {
@@ -45,15 +44,14 @@ public final class Trainer {
         List<Tensor> params = new ArrayList<>(StateDict.namedParameters(model).values());
         optimizer = new AdamOptimizer(params, hp.lr(), hp.beta1(), hp.beta2(), hp.eps(), hp.weightDecay(), adam);
         schedule = new StepLrSchedule(hp.lr(), hp.stepSize(), hp.gamma());
-        mean = channelConstants(hp.mean());
-        std = channelConstants(hp.std());
+        input = new InputTransform(hp.mean(), hp.std(), device);
         topK = Math.min(5, numClasses);
     }
 
     public BatchResult trainStep(Batch batch) {
         try (PointerScope ignored = new PointerScope()) {
             model.train(true);
-            Tensor x = input(batch);
+            Tensor x = input.apply(batch);
             Tensor y = labels(batch);
             Tensor logits = model.forward(x);
             Tensor loss = cross_entropy(logits, y);
@@ -69,7 +67,7 @@ public final class Trainer {
                 NoGradGuard noGrad = new NoGradGuard()) {
             model.eval();
             Tensor y = labels(batch);
-            Tensor logits = model.forward(input(batch));
+            Tensor logits = model.forward(input.apply(batch));
             return measure(logits, y, cross_entropy(logits, y));
         }
     }
@@ -103,20 +101,6 @@ public final class Trainer {
         return hyperparameters;
     }
 
-    /** uint8 NHWC on the host to normalized float NCHW on the device; grayscale is repeated to three channels. */
-    private Tensor input(Batch batch) {
-        long n = batch.size();
-        Tensor u8 = Tensors.fromData(new TensorData(
-                TensorData.DType.UINT8,
-                new long[] {n, batch.height(), batch.width(), batch.channels()},
-                batch.pixels()));
-        Tensor x = u8.to(device, ScalarType.Float).permute(0, 3, 1, 2).div(new org.bytedeco.pytorch.Scalar(255.0));
-        if (batch.channels() == 1) {
-            x = x.expand(n, 3, batch.height(), batch.width());
-        }
-        return x.sub(mean).div(std).contiguous();
-    }
-
     private Tensor labels(Batch batch) {
         ByteBuffer bytes = ByteBuffer.allocate(batch.size() * 8).order(ByteOrder.LITTLE_ENDIAN);
         for (long label : batch.labels()) {
@@ -134,14 +118,5 @@ public final class Trainer {
         long correct1 = correct.narrow(0, 0, 1).sum().item_long();
         long correctK = correct.narrow(0, 0, topK).sum().item_long();
         return new BatchResult((int) logits.size(0), loss.item_double(), correct1, correctK);
-    }
-
-    private Tensor channelConstants(List<Double> values) {
-        float[] f = {
-            values.get(0).floatValue(),
-            values.get(1).floatValue(),
-            values.get(2).floatValue()
-        };
-        return Tensors.floats(f, 1, 3, 1, 1).to(device, ScalarType.Float);
     }
 }

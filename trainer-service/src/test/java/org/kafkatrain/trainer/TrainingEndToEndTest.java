@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
+import org.kafkatrain.contracts.CheckpointEvent;
 import org.kafkatrain.contracts.EventJson;
 import org.kafkatrain.contracts.ImageRecordCodec;
 import org.kafkatrain.contracts.Sample;
@@ -29,8 +30,10 @@ import org.kafkatrain.testing.LocalStackResource;
 import org.kafkatrain.testing.TopicContents;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -189,6 +192,35 @@ class TrainingEndToEndTest {
         assertThat(latest)
                 .contains("\"object\" : \"runs/" + run + "/epoch-0000.tar\"")
                 .contains("\"epochComplete\" : true");
+
+        // The checkpoint is announced once, after latest.json, with a hash of exactly the stored bytes.
+        List<CheckpointEvent> announced = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : TopicContents.readAll(bootstrap, Topics.TRAINING_CHECKPOINTS)) {
+            if (run.equals(r.key())) {
+                announced.add(EventJson.readCheckpoint(r.value()));
+            }
+        }
+        assertThat(announced).hasSize(1);
+        CheckpointEvent event = announced.get(0);
+        assertThat(event.object()).isEqualTo("runs/" + run + "/epoch-0000.tar");
+        assertThat(event.epochComplete()).isTrue();
+        assertThat(event.classes()).hasSize(10);
+        assertThat(event.acc1()).isNotNull();
+        byte[] stored;
+        try (var in = s3.getObject(GetObjectArgs.builder()
+                .bucket(event.bucket())
+                .object(event.object())
+                .build())) {
+            stored = in.readAllBytes();
+        }
+        assertThat(event.bytes()).isEqualTo(stored.length);
+        assertThat(event.sha256())
+                .isEqualTo(HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(stored)))
+                .isEqualTo(stat.userMetadata().get("sha256"));
+        assertThat(latest).contains("\"sha256\" : \"" + event.sha256() + "\"");
+        Map<String, String> config = TopicContents.config(bootstrap, Topics.TRAINING_CHECKPOINTS);
+        assertThat(config).containsEntry("cleanup.policy", "compact");
     }
 
     @Test

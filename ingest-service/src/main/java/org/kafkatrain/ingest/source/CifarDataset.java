@@ -1,5 +1,7 @@
 package org.kafkatrain.ingest.source;
 
+import org.kafkatrain.contracts.RawImage;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

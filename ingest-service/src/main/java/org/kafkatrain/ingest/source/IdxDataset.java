@@ -1,5 +1,7 @@
 package org.kafkatrain.ingest.source;
 
+import org.kafkatrain.contracts.RawImage;
+
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;

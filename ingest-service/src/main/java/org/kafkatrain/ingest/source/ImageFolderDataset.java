@@ -2,6 +2,7 @@ package org.kafkatrain.ingest.source;
 
 import org.kafkatrain.contracts.ImageFiles;
 import org.kafkatrain.contracts.InvalidRecordException;
+import org.kafkatrain.contracts.RawImage;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;

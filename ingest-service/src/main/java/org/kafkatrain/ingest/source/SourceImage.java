@@ -1,5 +1,7 @@
 package org.kafkatrain.ingest.source;
 
+import org.kafkatrain.contracts.RawImage;
+
 /**
  * One labeled image of a dataset, not yet decoded.
  *

@@ -8,15 +8,15 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.kafkatrain.contracts.DatasetManifest;
 import org.kafkatrain.contracts.ImageFiles;
 import org.kafkatrain.contracts.ImageRecordCodec;
+import org.kafkatrain.contracts.ImageTransform;
 import org.kafkatrain.contracts.InvalidRecordException;
+import org.kafkatrain.contracts.RawImage;
 import org.kafkatrain.contracts.Sample;
 import org.kafkatrain.contracts.Topics;
 import org.kafkatrain.contracts.proto.PixelEncoding;
 import org.kafkatrain.ingest.DatasetManifests;
 import org.kafkatrain.ingest.ImageProducer;
 import org.kafkatrain.ingest.config.IngestConfig;
-import org.kafkatrain.ingest.source.ImageTransform;
-import org.kafkatrain.ingest.source.RawImage;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;

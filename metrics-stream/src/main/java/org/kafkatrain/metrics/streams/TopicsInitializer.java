@@ -6,17 +6,14 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.kafkatrain.contracts.KafkaTopics;
 import org.kafkatrain.contracts.security.KafkaSecurity;
 import org.kafkatrain.metrics.config.MetricsConfig;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Creates the topics the topology reads when they do not exist yet (a fresh cluster, before the trainer's first
@@ -43,24 +40,14 @@ public class TopicsInitializer {
     void ensure(List<String> topics) {
         try (Admin admin = Admin.create(KafkaSecurity.with(
                 kafkaConfig, Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers)))) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            for (String topic : topics) {
-                if (!existing.contains(topic)) {
-                    try {
-                        int partitions = config.topics().partitions();
-                        admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor)))
-                                .all()
-                                .get(30, TimeUnit.SECONDS);
-                        LOG.infof(
-                                "created topic %s (%d partitions, replication %d)",
-                                topic, partitions, replicationFactor);
-                    } catch (ExecutionException e) {
-                        if (!(e.getCause() instanceof TopicExistsException)) {
-                            throw e;
-                        }
-                    }
-                }
-            }
+            int partitions = config.topics().partitions();
+            List<String> created = KafkaTopics.createMissing(
+                    admin,
+                    topics.stream()
+                            .map(topic -> new NewTopic(topic, partitions, replicationFactor))
+                            .toList());
+            created.forEach(topic -> LOG.infof(
+                    "created topic %s (%d partitions, replication %d)", topic, partitions, replicationFactor));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

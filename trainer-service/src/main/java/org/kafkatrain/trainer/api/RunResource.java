@@ -12,9 +12,9 @@ import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.kafkatrain.contracts.runs.RunConfig;
 import org.kafkatrain.contracts.runs.RunStatus;
+import org.kafkatrain.store.CheckpointStore;
 import org.kafkatrain.trainer.run.RunConflictException;
 import org.kafkatrain.trainer.run.RunManager;
-import org.kafkatrain.trainer.store.CheckpointStore;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,6 +1,9 @@
 package org.kafkatrain.trainer.run;
 
 import org.jboss.logging.Logger;
+import org.kafkatrain.contracts.CheckpointEvent;
+import org.kafkatrain.contracts.DatasetManifest;
+import org.kafkatrain.store.LatestCheckpoint;
 import org.kafkatrain.trainer.events.TrainerMetrics;
 import org.kafkatrain.trainer.loop.EpochMeter;
 import org.kafkatrain.trainer.store.CheckpointWriter;
@@ -8,6 +11,7 @@ import org.kafkatrain.trainer.store.ResumePoint;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * A run's checkpoints as its loop takes them: planned and written by the {@link CheckpointWriter}, reported on the
@@ -23,16 +27,22 @@ final class RunCheckpoints {
     private final RunStatusBoard board;
     private final TrainerMetrics metrics;
     private final Duration patience;
+    private final Consumer<CheckpointEvent> announce;
 
-    /** @param patience how long an epoch checkpoint waits for S3 before the run fails */
+    /**
+     * @param patience how long an epoch checkpoint waits for S3 before the run fails
+     * @param announce hears of each checkpoint once it is stored and {@code latest.json} names it
+     */
     RunCheckpoints(
             String runId,
             CheckpointWriter writer,
             RunSetup setup,
             RunStatusBoard board,
             TrainerMetrics metrics,
-            Duration patience) {
+            Duration patience,
+            Consumer<CheckpointEvent> announce) {
         this.patience = patience;
+        this.announce = announce;
         this.runId = runId;
         this.writer = writer;
         this.setup = setup;
@@ -60,11 +70,13 @@ final class RunCheckpoints {
                 setup.ledger().toCheckpoint(),
                 System.currentTimeMillis());
         try {
-            writer.write(setup.trainer(), plan, wait ? patience : Duration.ZERO, waiting -> {
-                LOG.warnf("run %s: %s", runId, waiting);
-                board.problem(waiting);
-            });
+            CheckpointWriter.Stored stored =
+                    writer.write(setup.trainer(), plan, wait ? patience : Duration.ZERO, waiting -> {
+                        LOG.warnf("run %s: %s", runId, waiting);
+                        board.problem(waiting);
+                    });
             board.checkpointed(plan.key());
+            announce.accept(event(stored));
             return plan.stored();
         } catch (IOException e) {
             metrics.checkpointFailed(runId);
@@ -85,5 +97,29 @@ final class RunCheckpoints {
                     board.current().lastCheckpoint());
             return at;
         }
+    }
+
+    private CheckpointEvent event(CheckpointWriter.Stored stored) {
+        LatestCheckpoint latest = stored.latest();
+        DatasetManifest manifest = setup.manifest();
+        return new CheckpointEvent(
+                CheckpointEvent.VERSION,
+                runId,
+                stored.bucket(),
+                latest.object(),
+                latest.epoch(),
+                latest.epochComplete(),
+                latest.step(),
+                latest.loss(),
+                latest.acc1(),
+                latest.acc5(),
+                latest.best(),
+                manifest.classes(),
+                manifest.height(),
+                manifest.width(),
+                manifest.channels(),
+                latest.sha256(),
+                stored.bytes(),
+                latest.writtenAt());
     }
 }

@@ -11,9 +11,9 @@ import org.jboss.logging.Logger;
 import org.kafkatrain.contracts.runs.RunConfig;
 import org.kafkatrain.contracts.runs.RunState;
 import org.kafkatrain.contracts.runs.RunStatus;
+import org.kafkatrain.store.CheckpointStore;
+import org.kafkatrain.store.LatestCheckpoint;
 import org.kafkatrain.trainer.config.TrainerConfig;
-import org.kafkatrain.trainer.store.CheckpointStore;
-import org.kafkatrain.trainer.store.LatestCheckpoint;
 
 import java.io.IOException;
 import java.time.Duration;

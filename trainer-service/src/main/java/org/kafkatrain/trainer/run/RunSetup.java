@@ -11,13 +11,13 @@ import org.kafkatrain.engine.DeviceChoice;
 import org.kafkatrain.engine.ShuffleBuffer;
 import org.kafkatrain.engine.TorchCheckpointFile;
 import org.kafkatrain.engine.Trainer;
+import org.kafkatrain.store.LatestCheckpoint;
 import org.kafkatrain.trainer.data.BatchFeed;
 import org.kafkatrain.trainer.data.BatchShape;
 import org.kafkatrain.trainer.data.DeadLetterLedger;
 import org.kafkatrain.trainer.data.EpochBatches;
 import org.kafkatrain.trainer.data.EpochSpan;
 import org.kafkatrain.trainer.data.ImageSource;
-import org.kafkatrain.trainer.store.LatestCheckpoint;
 import org.kafkatrain.trainer.store.ResumePoint;
 
 import java.io.InputStream;

@@ -2,11 +2,11 @@ package org.kafkatrain.trainer.run;
 
 import org.kafkatrain.contracts.runs.RunState;
 import org.kafkatrain.contracts.runs.RunStatus;
+import org.kafkatrain.store.LatestCheckpoint;
 import org.kafkatrain.trainer.loop.BatchEvent;
 import org.kafkatrain.trainer.loop.EpochEvent;
 import org.kafkatrain.trainer.loop.Split;
 import org.kafkatrain.trainer.loop.TrainingListener;
-import org.kafkatrain.trainer.store.LatestCheckpoint;
 import org.kafkatrain.trainer.store.ResumePoint;
 
 import java.util.Optional;

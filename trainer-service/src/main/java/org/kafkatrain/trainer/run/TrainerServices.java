@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import org.kafkatrain.contracts.DatasetManifest;
 import org.kafkatrain.contracts.ImageRecordCodec;
 import org.kafkatrain.contracts.RecordLimits;
+import org.kafkatrain.store.CheckpointStore;
 import org.kafkatrain.trainer.config.TrainerConfig;
 import org.kafkatrain.trainer.data.DatasetCatalog;
 import org.kafkatrain.trainer.data.DeadLetterLedger;
@@ -14,10 +15,10 @@ import org.kafkatrain.trainer.data.ImageSource;
 import org.kafkatrain.trainer.data.KafkaClients;
 import org.kafkatrain.trainer.data.KafkaImageSource;
 import org.kafkatrain.trainer.data.KafkaPatience;
+import org.kafkatrain.trainer.events.CheckpointEventPublisher;
 import org.kafkatrain.trainer.events.DeadLetterPublisher;
 import org.kafkatrain.trainer.events.StepEventPublisher;
 import org.kafkatrain.trainer.events.TrainerMetrics;
-import org.kafkatrain.trainer.store.CheckpointStore;
 
 import java.io.UncheckedIOException;
 import java.util.function.Consumer;
@@ -36,6 +37,9 @@ public class TrainerServices {
 
     @Inject
     StepEventPublisher steps;
+
+    @Inject
+    CheckpointEventPublisher checkpointEvents;
 
     @Inject
     DeadLetterPublisher deadLetters;
@@ -63,6 +67,10 @@ public class TrainerServices {
 
     StepEventPublisher steps() {
         return steps;
+    }
+
+    CheckpointEventPublisher checkpointEvents() {
+        return checkpointEvents;
     }
 
     TrainerMetrics metrics() {

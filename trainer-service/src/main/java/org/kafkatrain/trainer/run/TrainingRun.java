@@ -78,7 +78,8 @@ final class TrainingRun implements Runnable {
                     setup,
                     board,
                     services.metrics(),
-                    services.config().checkpointPatience());
+                    services.config().checkpointPatience(),
+                    services.checkpointEvents()::publish);
             TrainingLoop loop = new TrainingLoop(
                     setup.trainer()::trainStep,
                     setup.trainer()::evalBatch,

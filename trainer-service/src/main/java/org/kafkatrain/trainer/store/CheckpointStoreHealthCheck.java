@@ -4,6 +4,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
+import org.kafkatrain.store.CheckpointStore;
 
 import java.io.IOException;
 

@@ -1,14 +1,19 @@
 package org.kafkatrain.trainer.store;
 
 import org.jboss.logging.Logger;
+import org.kafkatrain.contracts.Sha256;
 import org.kafkatrain.engine.Checkpoints;
 import org.kafkatrain.engine.TorchCheckpointFile;
 import org.kafkatrain.engine.Trainer;
+import org.kafkatrain.store.CheckpointStore;
+import org.kafkatrain.store.LatestCheckpoint;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -107,37 +112,49 @@ public final class CheckpointWriter {
                 acc5,
                 bestObject,
                 best,
-                now);
+                now,
+                null);
         return new Plan(key, entries, metadata, latest, at.checkpointed(epochComplete, best, bestObject));
     }
 
+    /** A checkpoint as stored: its bucket, the {@code latest.json} that names it (with its SHA-256), its size. */
+    public record Stored(String bucket, LatestCheckpoint latest, long bytes) {}
+
     /**
-     * Writes the planned checkpoint with the trainer's state: spooled to a local file, then stored, waiting up to
-     * {@code patience} for disk space to spool it and for S3 to take it ({@code onWait} hears of the waits); throws
-     * when either has not happened by then.
+     * Writes the planned checkpoint with the trainer's state: spooled to a local file (its SHA-256 taken on the
+     * way), then stored, waiting up to {@code patience} for disk space to spool it and for S3 to take it
+     * ({@code onWait} hears of the waits); throws when either has not happened by then.
      */
-    public void write(Trainer trainer, Plan plan, Duration patience, Consumer<String> onWait) throws IOException {
+    public Stored write(Trainer trainer, Plan plan, Duration patience, Consumer<String> onWait) throws IOException {
         Map<String, Object> dict = Checkpoints.toDict(trainer, plan.entries());
         Path dir = Path.of(System.getProperty("java.io.tmpdir"));
         Path file = dir.resolve("kafka-train-" + runId + "-" + UUID.randomUUID() + ".tar");
         try {
+            MessageDigest sha256 = Sha256.digest();
             // A full disk frees up as often as S3 comes back: a partial file is deleted, so it holds no space.
             store.retryPatiently("disk space to spool " + plan.key() + " in " + dir, patience, onWait, () -> {
-                try (OutputStream out = Files.newOutputStream(file)) {
+                sha256.reset();
+                try (OutputStream out = new DigestOutputStream(Files.newOutputStream(file), sha256)) {
                     TorchCheckpointFile.write(dict, out);
                 } catch (IOException e) {
                     Files.deleteIfExists(file);
                     throw e;
                 }
             });
+            String hash = Sha256.hex(sha256);
+            LatestCheckpoint latest = plan.latest().withSha256(hash);
+            Map<String, String> metadata = new LinkedHashMap<>(plan.metadata());
+            metadata.put("sha256", hash);
             long t0 = System.nanoTime();
-            store.commitPatiently(runId, plan.key(), file, plan.metadata(), plan.latest(), patience, onWait);
+            store.commitPatiently(runId, plan.key(), file, metadata, latest, patience, onWait);
+            long bytes = Files.size(file);
             LOG.infof(
                     "run %s checkpoint %s (%d MB) in %.1f s",
-                    runId, plan.key(), Files.size(file) >> 20, (System.nanoTime() - t0) / 1e9);
-            if (plan.latest().epochComplete()) {
-                store.prune(runId, keepLast, plan.latest());
+                    runId, plan.key(), bytes >> 20, (System.nanoTime() - t0) / 1e9);
+            if (latest.epochComplete()) {
+                store.prune(runId, keepLast, latest);
             }
+            return new Stored(store.bucket(), latest, bytes);
         } finally {
             Files.deleteIfExists(file);
         }

@@ -1,5 +1,7 @@
 package org.kafkatrain.trainer.store;
 
+import org.kafkatrain.store.LatestCheckpoint;
+
 import java.util.HashMap;
 import java.util.Map;
 

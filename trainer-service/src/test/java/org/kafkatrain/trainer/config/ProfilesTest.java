@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.smallrye.config.ConfigValidationException;
 import io.smallrye.config.SmallRyeConfig;
 import org.junit.jupiter.api.Test;
+import org.kafkatrain.store.S3Config;
 import org.kafkatrain.testing.ProfileConfig;
 
 import java.util.Map;

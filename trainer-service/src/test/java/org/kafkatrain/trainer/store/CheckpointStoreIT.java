@@ -9,11 +9,13 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.kafkatrain.store.CheckpointStore;
+import org.kafkatrain.store.LatestCheckpoint;
+import org.kafkatrain.store.S3Config;
 import org.kafkatrain.testing.LocalStack;
 import org.kafkatrain.testing.LocalStackExtension;
 import org.kafkatrain.testing.SelfSignedCa;
 import org.kafkatrain.testing.TcpGate;
-import org.kafkatrain.trainer.config.S3Config;
 
 import java.io.IOException;
 import java.net.URI;
@@ -140,7 +142,8 @@ class CheckpointStoreIT {
                 90.0,
                 "runs/" + run + "/" + best + ".tar",
                 50.0,
-                System.currentTimeMillis());
+                System.currentTimeMillis(),
+                null);
     }
 
     @Test

@@ -3,6 +3,8 @@ package org.kafkatrain.trainer.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.kafkatrain.store.LatestCheckpoint;
+import org.kafkatrain.store.Retention;
 
 import java.util.List;
 
@@ -49,6 +51,6 @@ class RetentionTest {
     }
 
     private static LatestCheckpoint latest(String object, String best) {
-        return new LatestCheckpoint(1, "r", object, 0, true, 0, 1.0, 50.0, 90.0, best, 50.0, 0);
+        return new LatestCheckpoint(1, "r", object, 0, true, 0, 1.0, 50.0, 90.0, best, 50.0, 0, null);
     }
 }

@@ -1,6 +1,4 @@
-package org.kafkatrain.ingest.source;
-
-import org.kafkatrain.contracts.ImageFiles;
+package org.kafkatrain.contracts;
 
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;

@@ -1,4 +1,4 @@
-package org.kafkatrain.trainer.store;
+package org.kafkatrain.store;
 
 /**
  * {@code runs/<run-id>/latest.json}: the pointer to the newest complete checkpoint, written only after the object
@@ -7,6 +7,7 @@ package org.kafkatrain.trainer.store;
  * @param object        key of the checkpoint object
  * @param epochComplete whether the checkpoint closes its epoch (false for an every-N-steps checkpoint)
  * @param best          key of the checkpoint with the best validation top-1 so far (kept when older ones are pruned)
+ * @param sha256        SHA-256 of the object's bytes, hex (null in pointers written before it was recorded)
  */
 public record LatestCheckpoint(
         int v,
@@ -20,6 +21,12 @@ public record LatestCheckpoint(
         Double acc5,
         String best,
         Double bestAcc1,
-        long writtenAt) {
+        long writtenAt,
+        String sha256) {
     public static final int VERSION = 1;
+
+    public LatestCheckpoint withSha256(String hex) {
+        return new LatestCheckpoint(
+                v, runId, object, epoch, epochComplete, step, loss, acc1, acc5, best, bestAcc1, writtenAt, hex);
+    }
 }

@@ -1,4 +1,4 @@
-package org.kafkatrain.trainer.store;
+package org.kafkatrain.store;
 
 import java.io.IOException;
 import java.time.Duration;

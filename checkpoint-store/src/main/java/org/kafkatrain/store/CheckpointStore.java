@@ -1,4 +1,4 @@
-package org.kafkatrain.trainer.store;
+package org.kafkatrain.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,8 +20,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import okhttp3.OkHttpClient;
 import org.jboss.logging.Logger;
+import org.kafkatrain.contracts.DatasetManifest;
 import org.kafkatrain.contracts.runs.RunConfig;
-import org.kafkatrain.trainer.config.S3Config;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -125,10 +125,35 @@ public class CheckpointStore {
 
     /** The config a run was started with, from its run.json; empty for a run id never started. */
     public Optional<RunConfig> storedConfig(String runId) throws IOException {
+        return runJsonEntry(runId, "config", RunConfig.class);
+    }
+
+    /** The manifest of the dataset a run trains on (classes, image shape), from its run.json. */
+    public Optional<DatasetManifest> storedDataset(String runId) throws IOException {
+        return runJsonEntry(runId, "dataset", DatasetManifest.class);
+    }
+
+    private <T> Optional<T> runJsonEntry(String runId, String entry, Class<T> type) throws IOException {
         Optional<JsonNode> run = readJson(runPrefix(runId) + "run.json", JsonNode.class);
-        return run.isPresent()
-                ? Optional.of(json.treeToValue(run.get().get("config"), RunConfig.class))
-                : Optional.empty();
+        return run.isPresent() ? Optional.of(json.treeToValue(run.get().get(entry), type)) : Optional.empty();
+    }
+
+    /** The user metadata of an object (a checkpoint's epoch, step, loss, acc1, acc5, sha256); empty when it is gone. */
+    public Optional<Map<String, String>> metadata(String key) throws IOException {
+        return call(() -> {
+            try {
+                return Optional.of(client.statObject(StatObjectArgs.builder()
+                                .bucket(bucket)
+                                .object(key)
+                                .build())
+                        .userMetadata());
+            } catch (ErrorResponseException e) {
+                if ("NoSuchKey".equals(e.errorResponse().code())) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+        });
     }
 
     public Optional<LatestCheckpoint> latest(String runId) throws IOException {

@@ -1,4 +1,4 @@
-package org.kafkatrain.trainer.config;
+package org.kafkatrain.store;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

@@ -1,4 +1,4 @@
-package org.kafkatrain.trainer.store;
+package org.kafkatrain.store;
 
 import java.util.ArrayList;
 import java.util.Comparator;

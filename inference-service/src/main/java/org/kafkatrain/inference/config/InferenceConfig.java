@@ -1,0 +1,69 @@
+package org.kafkatrain.inference.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** {@code inference.*}: which model to serve, on which device, and how requests are batched. */
+@ConfigMapping(prefix = "inference")
+public interface InferenceConfig {
+    /**
+     * A run to load at start ({@code INFERENCE_RUN}); readiness waits for it. Other runs load on their first request.
+     */
+    Optional<String> run();
+
+    /**
+     * Which checkpoint of a run to serve: {@code latest} (what {@code latest.json} names), {@code best} (best val
+     * top-1 so far), or an object name ({@code epoch-0003.tar}) to pin one.
+     */
+    @WithDefault("latest")
+    String checkpoint();
+
+    /**
+     * Move to a run's newer checkpoints as {@code training.checkpoints} announces them (latest: any newer step; best:
+     * a better val top-1). A pinned checkpoint never moves.
+     */
+    @WithDefault("true")
+    boolean follow();
+
+    /** {@code auto} (CUDA when libtorch sees a GPU, else CPU), {@code cpu}, {@code cuda} or {@code cuda:N}. */
+    @WithDefault("auto")
+    String device();
+
+    /** libtorch intra-op threads; 0: one per core. */
+    @WithDefault("0")
+    int threads();
+
+    /** The header of an {@code images.infer} record that names the run to predict with (else {@link #run()}). */
+    @WithDefault("run")
+    String runHeader();
+
+    Batching batching();
+
+    Limits limits();
+
+    /** Micro-batching: requests and records waiting together go through the model as one batch. */
+    interface Batching {
+        /** Most images in one forward pass. */
+        @WithDefault("32")
+        int maxImages();
+
+        /** How long a lone request waits for company before it goes alone. */
+        @WithDefault("PT0.002S")
+        Duration maxWait();
+    }
+
+    /** What the decoder accepts before it refuses an image (400) or dead-letters a record. */
+    interface Limits {
+        @WithDefault("1024")
+        int maxImageSide();
+
+        @WithDefault("4096")
+        int maxImagesPerRecord();
+
+        @WithDefault("2097152")
+        int maxRecordBytes();
+    }
+}

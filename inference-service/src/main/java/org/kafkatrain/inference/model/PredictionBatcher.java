@@ -1,0 +1,153 @@
+package org.kafkatrain.inference.model;
+
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+import org.kafkatrain.contracts.Sample;
+import org.kafkatrain.engine.Batch;
+import org.kafkatrain.inference.config.InferenceConfig;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs every prediction, REST and Kafka alike, on one thread that owns the device: requests that wait together
+ * (up to {@code inference.batching.max-images} images, gathered for at most {@code max-wait}) go through the model
+ * as one batch, which is where a CPU or GPU gets its throughput. Callers block on their own answer only.
+ */
+@ApplicationScoped
+public class PredictionBatcher {
+    private static final Logger LOG = Logger.getLogger(PredictionBatcher.class);
+
+    @Inject
+    ModelRegistry registry;
+
+    @Inject
+    InferenceConfig config;
+
+    /** The images of one request, at the model's input shape. */
+    private record Job(ServedModel model, List<Sample> images, CompletableFuture<float[]> answer) {}
+
+    /** What a request gets: the model that answered and each image's class probabilities, row-major. */
+    public record Answer(ModelInfo model, float[] probabilities) {
+        public int numClasses() {
+            return model.classes().size();
+        }
+    }
+
+    private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    private Thread worker;
+
+    @PostConstruct
+    void start() {
+        worker = new Thread(this::work, "prediction-batcher");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        worker.interrupt();
+    }
+
+    /**
+     * Class probabilities of {@code images} from the run's current model.
+     *
+     * @param images of any size: each is fitted to the model's input ({@link ImageFitting})
+     */
+    public Answer predict(String runId, List<Sample> images) throws IOException {
+        ServedModel model = registry.acquire(runId);
+        try {
+            List<Sample> fitted = new ArrayList<>(images.size());
+            for (Sample s : images) {
+                fitted.add(ImageFitting.fit(s, model.info()));
+            }
+            CompletableFuture<float[]> answer = new CompletableFuture<>();
+            queue.add(new Job(model, fitted, answer));
+            return new Answer(model.info(), answer.get());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for a prediction", e);
+        } catch (ExecutionException e) {
+            throw new IOException("prediction failed: " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            model.release();
+        }
+    }
+
+    private void work() {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                List<Job> jobs = gather();
+                Map<ServedModel, List<Job>> byModel = new LinkedHashMap<>();
+                jobs.forEach(j -> byModel.computeIfAbsent(j.model(), m -> new ArrayList<>())
+                        .add(j));
+                byModel.forEach(this::run);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The next job, and whatever else arrives within max-wait, up to max-images in all. */
+    private List<Job> gather() throws InterruptedException {
+        List<Job> jobs = new ArrayList<>();
+        Job first = queue.take();
+        jobs.add(first);
+        int images = first.images().size();
+        long deadline = System.nanoTime() + config.batching().maxWait().toNanos();
+        while (images < config.batching().maxImages()) {
+            Job next = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (next == null) {
+                break;
+            }
+            jobs.add(next);
+            images += next.images().size();
+        }
+        return jobs;
+    }
+
+    private void run(ServedModel model, List<Job> jobs) {
+        try {
+            List<Sample> all = new ArrayList<>();
+            jobs.forEach(j -> all.addAll(j.images()));
+            float[] probabilities = model.predictor().probabilities(batch(all));
+            int classes = model.info().classes().size();
+            int at = 0;
+            for (Job j : jobs) {
+                int n = j.images().size() * classes;
+                float[] mine = new float[n];
+                System.arraycopy(probabilities, at, mine, 0, n);
+                at += n;
+                j.answer().complete(mine);
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf(
+                    e,
+                    "a batch of %d requests on %s failed",
+                    jobs.size(),
+                    model.info().checkpoint());
+            jobs.forEach(j -> j.answer().completeExceptionally(e));
+        }
+    }
+
+    private static Batch batch(List<Sample> images) {
+        Sample first = images.get(0);
+        int size = first.pixelCount();
+        byte[] pixels = new byte[images.size() * size];
+        long[] labels = new long[images.size()];
+        for (int i = 0; i < images.size(); i++) {
+            System.arraycopy(images.get(i).pixels(), 0, pixels, i * size, size);
+        }
+        return new Batch(pixels, labels, first.height(), first.width(), first.channels(), 0);
+    }
+}
