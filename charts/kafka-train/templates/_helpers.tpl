@@ -121,3 +121,36 @@ securityContext:
   readOnly: true
 {{- end }}
 {{- end -}}
+
+{{/* The checkpoint store's settings: endpoint, bucket, region, credentials from the Secret, the CA of a TLS endpoint. */}}
+{{- define "kafka-train.s3Env" -}}
+- name: S3_ENDPOINT
+  value: {{ required "s3.endpoint is required" .Values.s3.endpoint | quote }}
+- name: S3_BUCKET
+  value: {{ .Values.s3.bucket | quote }}
+- name: S3_REGION
+  value: {{ .Values.s3.region | quote }}
+- name: S3_ACCESS_KEY
+  valueFrom:
+    secretKeyRef: {name: {{ include "kafka-train.secretName" . }}, key: s3-access-key}
+- name: S3_SECRET_KEY
+  valueFrom:
+    secretKeyRef: {name: {{ include "kafka-train.secretName" . }}, key: s3-secret-key}
+{{- if .Values.s3.tls.caSecret }}
+- name: S3_CA_FILE
+  value: /etc/kafka-train/s3-ca/ca.crt
+{{- end }}
+{{- end }}
+
+{{- define "kafka-train.s3CaVolume" -}}
+{{- if .Values.s3.tls.caSecret }}
+- name: s3-ca
+  secret: {secretName: {{ .Values.s3.tls.caSecret }}}
+{{- end }}
+{{- end }}
+
+{{- define "kafka-train.s3CaMount" -}}
+{{- if .Values.s3.tls.caSecret }}
+- {name: s3-ca, mountPath: /etc/kafka-train/s3-ca, readOnly: true}
+{{- end }}
+{{- end }}

@@ -45,6 +45,10 @@ import java.util.function.Consumer;
 @ApplicationScoped
 public class CheckpointStore {
     private static final Logger LOG = Logger.getLogger(CheckpointStore.class);
+    /** A run's newest complete checkpoint, as {@link #checkpointKey} names it. */
+    public static final String LATEST = "latest";
+    /** A run's checkpoint with the best val top-1 so far. */
+    public static final String BEST = "best";
 
     /** The longest pause between two tries while S3 is away. */
     private final S3Config config;
@@ -158,6 +162,27 @@ public class CheckpointStore {
 
     public Optional<LatestCheckpoint> latest(String runId) throws IOException {
         return readJson(runPrefix(runId) + "latest.json", LatestCheckpoint.class);
+    }
+
+    /**
+     * The key of one of a run's checkpoints: {@code latest} (what latest.json names), {@code best} (best val top-1
+     * so far, else latest) or an object name ({@code epoch-0003.tar}, or a full key).
+     *
+     * @throws IllegalArgumentException when the run has no checkpoint, or not that one
+     */
+    public String checkpointKey(String runId, String which) throws IOException {
+        LatestCheckpoint latest = latest(runId)
+                .orElseThrow(
+                        () -> new IllegalArgumentException("run " + runId + " has no checkpoint in bucket " + bucket));
+        String key = switch (which) {
+            case LATEST -> latest.object();
+            case BEST -> latest.best() != null ? latest.best() : latest.object();
+            default -> which.contains("/") ? which : runPrefix(runId) + which;
+        };
+        if (metadata(key).isEmpty()) {
+            throw new IllegalArgumentException("run " + runId + " has no checkpoint " + key);
+        }
+        return key;
     }
 
     public <T> Optional<T> readJson(String key, Class<T> type) throws IOException {

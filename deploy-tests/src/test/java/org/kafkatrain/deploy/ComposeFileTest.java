@@ -29,6 +29,7 @@ class ComposeFileTest {
             "trainer", ServiceConfig.trainer(),
             "trainer-gpu", ServiceConfig.trainer(),
             "metrics", ServiceConfig.metrics(),
+            "inference", ServiceConfig.inference(),
             "ingest", ServiceConfig.ingest());
     private static final Pattern ENV_USE = Pattern.compile("\\$\\{([A-Z_][A-Z0-9_]*)");
 

@@ -30,6 +30,7 @@ class DockerfilesTest {
                 Arguments.of("trainer-service/Dockerfile", ServiceConfig.trainer()),
                 Arguments.of("trainer-service/Dockerfile.cuda", ServiceConfig.trainer()),
                 Arguments.of("metrics-stream/Dockerfile", ServiceConfig.metrics()),
+                Arguments.of("inference-service/Dockerfile", ServiceConfig.inference()),
                 Arguments.of("ingest-service/Dockerfile", ServiceConfig.ingest()));
     }
 

@@ -26,7 +26,8 @@ class NoCredentialsTest {
     private static final Pattern CREDENTIAL =
             Pattern.compile("minioadmin|AKIA[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----");
 
-    private static final List<String> SERVICES = List.of("trainer-service", "metrics-stream", "ingest-service");
+    private static final List<String> SERVICES =
+            List.of("trainer-service", "metrics-stream", "inference-service", "ingest-service");
 
     @Test
     void theRenderedChartHasNone() {

@@ -64,6 +64,13 @@ final class ServiceConfig {
         return new ServiceConfig("metrics-stream", org.kafkatrain.metrics.config.MetricsConfig.class);
     }
 
+    static ServiceConfig inference() {
+        return new ServiceConfig(
+                "inference-service",
+                org.kafkatrain.inference.config.InferenceConfig.class,
+                org.kafkatrain.store.S3Config.class);
+    }
+
     static ServiceConfig ingest() {
         return new ServiceConfig("ingest-service", org.kafkatrain.ingest.config.IngestConfig.class);
     }

@@ -158,7 +158,11 @@ final class TrainedRun {
                 0,
                 3,
                 10_000,
-                0L);
+                0L,
+                null,
+                0,
+                null,
+                null);
     }
 
     private static DatasetManifest manifest() {

@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -25,12 +26,16 @@ import java.util.concurrent.Callable;
         sortOptions = false,
         abbreviateSynopsis = true,
         description = {
-            "The main job on the embedded local stack, on CPU: starts Kafka, S3, trainer-service and metrics-stream; ingests a",
+            "The main job on the embedded local stack, on CPU: starts Kafka, S3, trainer-, metrics- and inference-service; ingests a",
             "class-balanced Fashion-MNIST subset (DEMO_PER_CLASS train images per class, default 300) onto demo.images.train /",
             "demo.images.val; trains ResNet-50 for DEMO_EPOCHS epochs (default 2) with Adam and StepLR; prints the per-epoch",
-            "metrics from training.metrics and the checkpoints in s3://checkpoints. Needs Debian's dataset-fashion-mnist."
+            "metrics from training.metrics and the checkpoints in s3://checkpoints; serves the model on inference-service and",
+            "predicts a test image with it. Needs Debian's dataset-fashion-mnist."
         })
 final class DemoCommand implements Callable<Integer> {
+    /** Fashion-MNIST's class 7. */
+    private static final int SNEAKER = 7;
+
     @Option(names = "--dataset", required = true, description = "the ingested dataset")
     String dataset;
 
@@ -45,6 +50,15 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--kafka", defaultValue = "127.0.0.1:9092", description = "shown in the closing hints")
     String kafka;
+
+    @Option(
+            names = "--sample-image",
+            description =
+                    "where to write a test-set image (a sneaker) for the prediction it shows; needs --dataset-dir")
+    Path sampleImage;
+
+    @Option(names = "--dataset-dir", description = "the Fashion-MNIST IDX files the demo ingested")
+    Path datasetDir;
 
     @Mixin
     Services services;
@@ -74,6 +88,12 @@ final class DemoCommand implements Callable<Integer> {
                         .orElse(List.of())));
         System.err.println("kafka-train: dashboard " + services.metricsUrl + "/?run=" + runId
                 + "   metrics topic: kcat -b " + kafka + " -C -t training.metrics");
+        Path image =
+                sampleImage != null && datasetDir != null ? DemoImage.write(datasetDir, SNEAKER, sampleImage) : null;
+        ServeCommand.show(services.inference(), services.inferenceUrl, runId, image, System.err, System.out);
+        System.err.println("kafka-train: or through Kafka: kcat -b " + kafka + " -P -t images.infer -H run=" + runId
+                + " -H content-type=image/png -k mine " + (image == null ? "image.png" : image)
+                + "   then: kcat -b " + kafka + " -C -t predictions");
         return 0;
     }
 

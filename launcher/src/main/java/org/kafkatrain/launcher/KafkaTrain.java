@@ -12,7 +12,13 @@ import picocli.CommandLine.Command;
         name = "kafka-train",
         mixinStandardHelpOptions = true,
         version = "kafka-train 0.1.0",
-        subcommands = {TrainCommand.class, RunsCommand.class, DemoCommand.class, BenchIngestCommand.class})
+        subcommands = {
+            TrainCommand.class,
+            RunsCommand.class,
+            DemoCommand.class,
+            ServeCommand.class,
+            BenchIngestCommand.class
+        })
 public final class KafkaTrain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

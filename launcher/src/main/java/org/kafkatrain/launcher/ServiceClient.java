@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -51,9 +52,14 @@ public final class ServiceClient {
         } catch (IOException e) {
             throw new LauncherException("cannot write request: " + e.getMessage(), e);
         }
+        return post(path, "application/json", json.getBytes(StandardCharsets.UTF_8), expected, type);
+    }
+
+    /** POSTs {@code body} as {@code contentType} (an image, say) and reads the JSON reply. */
+    public <T> T post(String path, String contentType, byte[] body, int expected, TypeReference<T> type) {
         HttpRequest.Builder request = HttpRequest.newBuilder(resolve(path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json));
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         return read(path, expect(path, send(request), expected), type);
     }
 

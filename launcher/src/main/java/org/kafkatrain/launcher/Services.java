@@ -16,8 +16,18 @@ final class Services {
             description = "metrics-stream (default: ${DEFAULT-VALUE})")
     String metricsUrl;
 
+    @Option(
+            names = "--inference-url",
+            defaultValue = "http://127.0.0.1:${env:INFERENCE_PORT:-8083}",
+            description = "inference-service (default: ${DEFAULT-VALUE})")
+    String inferenceUrl;
+
     ServiceClient trainer() {
         return new ServiceClient("trainer-service", trainerUrl);
+    }
+
+    ServiceClient inference() {
+        return new ServiceClient("inference-service", inferenceUrl);
     }
 
     ServiceClient metrics() {

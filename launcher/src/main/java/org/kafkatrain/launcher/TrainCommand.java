@@ -91,6 +91,22 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--shuffle-buffer")
     Integer shuffleBuffer;
 
+    @Option(
+            names = "--init-weights",
+            description =
+                    "start from these weights: an object key in the checkpoint bucket or file:/path on the trainer;"
+                            + " torchvision's resnet50 state dict (torch.save) or a kafka-train checkpoint")
+    String initWeights;
+
+    @Option(names = "--freeze-epochs", description = "with --init-weights: train only fc for the first N epochs")
+    Integer freezeEpochs;
+
+    @Option(names = "--from-run", description = "fork: start from this run's checkpoint (weights, Adam, offsets)")
+    String fromRun;
+
+    @Option(names = "--from-checkpoint", description = "with --from-run: latest (default), best, or epoch-NNNN.tar")
+    String fromCheckpoint;
+
     @Option(names = "--max-eval-samples")
     Long maxEvalSamples;
 
@@ -150,7 +166,11 @@ final class TrainCommand implements Callable<Integer> {
                 checkpointEvery,
                 keepLast,
                 shuffleBuffer,
-                maxEvalSamples);
+                maxEvalSamples,
+                initWeights,
+                freezeEpochs,
+                fromRun,
+                fromCheckpoint);
     }
 
     static RunStatus start(ServiceClient trainer, RunConfig config, boolean override) {

@@ -66,24 +66,59 @@ public final class Checkpoints {
      */
     @SuppressWarnings("unchecked")
     public static void loadModel(ResNet50 model, Map<String, Object> dict) {
-        Map<String, Object> weights = (Map<String, Object>) require(dict, "model");
+        copyInto(model, (Map<String, Object>) require(dict, "model"), false);
+    }
+
+    /**
+     * A new run's starting weights from a file: torchvision's {@code resnet50().state_dict()} saved with
+     * {@code torch.save} (the ImageNet weights a user downloads), or any kafka-train checkpoint (its {@code model}).
+     * Every tensor is copied except the classifier ({@code fc.weight}, {@code fc.bias}) when its class count differs
+     * from the model's: that layer keeps its fresh initialization, as {@code model.fc = nn.Linear(2048, n)} does in
+     * PyTorch's fine-tuning recipe.
+     *
+     * @return the names left at their initialization (empty, or the classifier's)
+     */
+    @SuppressWarnings("unchecked")
+    public static List<String> initFrom(ResNet50 model, Map<String, Object> file) {
+        Map<String, Object> weights = file.get("model") instanceof Map<?, ?> m ? (Map<String, Object>) m : file;
+        return copyInto(model, weights, true);
+    }
+
+    private static List<String> copyInto(ResNet50 model, Map<String, Object> weights, boolean newClassifier) {
         Map<String, Tensor> own = StateDict.of(model);
         if (!own.keySet().equals(weights.keySet())) {
-            throw new IllegalArgumentException(
-                    "checkpoint model keys differ from ResNet-50's (" + weights.size() + " vs " + own.size() + ")");
+            List<String> missing = own.keySet().stream()
+                    .filter(k -> !weights.containsKey(k))
+                    .limit(5)
+                    .toList();
+            List<String> unexpected = weights.keySet().stream()
+                    .filter(k -> !own.containsKey(k))
+                    .limit(5)
+                    .toList();
+            throw new IllegalArgumentException("weights are not ResNet-50's (torchvision's names): "
+                    + weights.size() + " tensors vs " + own.size() + ", missing " + missing + ", unexpected "
+                    + unexpected);
         }
+        List<String> skipped = new ArrayList<>();
         try (NoGradGuard ignored = new NoGradGuard()) {
             for (var entry : own.entrySet()) {
-                TensorData stored = (TensorData) weights.get(entry.getKey());
+                String name = entry.getKey();
+                if (!(weights.get(name) instanceof TensorData stored)) {
+                    throw new IllegalArgumentException("weights entry " + name + " is not a tensor");
+                }
                 long[] shape = entry.getValue().sizes().vec().get();
                 if (!Arrays.equals(shape, stored.shape())) {
-                    throw new IllegalArgumentException("checkpoint tensor " + entry.getKey() + " has shape "
-                            + Arrays.toString(stored.shape()) + ", the model's is "
-                            + Arrays.toString(shape));
+                    if (newClassifier && name.startsWith("fc.") && stored.shape().length == shape.length) {
+                        skipped.add(name);
+                        continue;
+                    }
+                    throw new IllegalArgumentException("tensor " + name + " has shape "
+                            + Arrays.toString(stored.shape()) + ", the model's is " + Arrays.toString(shape));
                 }
                 entry.getValue().copy_(Tensors.fromData(stored));
             }
         }
+        return skipped;
     }
 
     private static Map<String, Object> optimizerState(AdamOptimizer adam) {

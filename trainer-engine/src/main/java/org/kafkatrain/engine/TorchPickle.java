@@ -310,17 +310,55 @@ final class TorchPickle {
                 case "torch._utils._rebuild_tensor_v2" -> {
                     StorageRef ref = (StorageRef) args.items().get(0);
                     long offset = (Long) args.items().get(1);
-                    long[] shape = ((Tuple) args.items().get(2))
-                            .items().stream().mapToLong(o -> (Long) o).toArray();
-                    long numel = TensorData.numel(shape);
-                    int size = ref.dtype().bytes;
-                    byte[] all = storage.apply(ref.key());
-                    byte[] data = Arrays.copyOfRange(
-                            all, Math.toIntExact(offset * size), Math.toIntExact((offset + numel) * size));
-                    yield new TensorData(ref.dtype(), shape, data);
+                    long[] shape = longs((Tuple) args.items().get(2));
+                    long[] stride = longs((Tuple) args.items().get(3));
+                    yield new TensorData(
+                            ref.dtype(),
+                            shape,
+                            gather(storage.apply(ref.key()), ref.dtype().bytes, offset, shape, stride));
                 }
                 default -> throw new IllegalArgumentException("unsupported pickle global " + global.name());
             };
+        }
+
+        private static long[] longs(Tuple t) {
+            return t.items().stream().mapToLong(o -> (Long) o).toArray();
+        }
+
+        /**
+         * The tensor's elements in row-major order from its storage, as {@code as_strided(size, stride, offset)}
+         * reads them: a contiguous tensor is one slice; a transposed, sliced or expanded one (stride 0) is gathered
+         * element by element.
+         */
+        private static byte[] gather(byte[] all, int size, long offset, long[] shape, long[] stride) {
+            long numel = TensorData.numel(shape);
+            long[] contiguous = new long[shape.length];
+            long s = 1;
+            for (int d = shape.length - 1; d >= 0; d--) {
+                contiguous[d] = s;
+                s *= shape[d];
+            }
+            boolean isContiguous = true;
+            for (int d = 0; d < shape.length; d++) {
+                isContiguous &= shape[d] == 1 || stride[d] == contiguous[d];
+            }
+            if (isContiguous) {
+                return Arrays.copyOfRange(
+                        all, Math.toIntExact(offset * size), Math.toIntExact((offset + numel) * size));
+            }
+            byte[] out = new byte[Math.toIntExact(numel * size)];
+            long[] index = new long[shape.length];
+            for (long i = 0; i < numel; i++) {
+                long at = offset;
+                for (int d = 0; d < shape.length; d++) {
+                    at += index[d] * stride[d];
+                }
+                System.arraycopy(all, Math.toIntExact(at * size), out, Math.toIntExact(i * size), size);
+                for (int d = shape.length - 1; d >= 0 && ++index[d] == shape[d]; d--) {
+                    index[d] = 0;
+                }
+            }
+            return out;
         }
 
         private StorageRef persistent(Tuple id) {

@@ -77,6 +77,19 @@ public final class Trainer {
         schedule.step(optimizer);
     }
 
+    /**
+     * Trains only the classifier ({@code fc}) while {@code frozen}: every other parameter stops requiring a gradient,
+     * so backward skips it and Adam leaves it (and its moments) alone, as {@code requires_grad_(False)} does in
+     * PyTorch's fine-tuning recipe. Batch norm still updates its running statistics in train mode, as there.
+     */
+    public void freezeBackbone(boolean frozen) {
+        StateDict.namedParameters(model).forEach((name, p) -> {
+            if (!name.startsWith("fc.")) {
+                p.requires_grad_(!frozen);
+            }
+        });
+    }
+
     public double lr() {
         return optimizer.lr();
     }

@@ -14,6 +14,14 @@ import java.util.List;
  * @param keepLast        epoch checkpoints kept besides the best-top-1 one
  * @param shuffleBuffer   samples held by the streaming shuffle (at least the epoch size for a full shuffle)
  * @param maxEvalSamples  cap on validation samples per epoch (0: the whole val topic)
+ * @param initWeights     a new run's starting weights instead of random ones: an object key in the checkpoint bucket
+ *                        or a {@code file:} path on the trainer, holding torchvision's ResNet-50 state dict saved by
+ *                        {@code torch.save} or a kafka-train checkpoint; {@code fc} is replaced when the class count
+ *                        differs
+ * @param freezeEpochs    train only {@code fc} for this many first epochs (with initWeights)
+ * @param fromRun         fork: start from this run's checkpoint (weights, Adam, StepLR, offsets), its stored
+ *                        config taking the place of the defaults, this request's fields overriding it
+ * @param fromCheckpoint  the checkpoint of {@code fromRun}: {@code latest}, {@code best} or an object name
  */
 public record RunConfig(
         String runId,
@@ -40,12 +48,16 @@ public record RunConfig(
         Integer checkpointEvery,
         Integer keepLast,
         Integer shuffleBuffer,
-        Long maxEvalSamples) {
+        Long maxEvalSamples,
+        String initWeights,
+        Integer freezeEpochs,
+        String fromRun,
+        String fromCheckpoint) {
 
     /** A request naming only the run and its dataset: everything else takes the trainer's defaults. */
     public static RunConfig of(String runId, String dataset) {
         return new RunConfig(
                 runId, dataset, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -12,7 +12,6 @@ import org.kafkatrain.engine.Predictor;
 import org.kafkatrain.engine.TorchCheckpointFile;
 import org.kafkatrain.inference.config.InferenceConfig;
 import org.kafkatrain.store.CheckpointStore;
-import org.kafkatrain.store.LatestCheckpoint;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,9 +28,6 @@ import java.util.Map;
 public class ModelLoader {
     private static final Logger LOG = Logger.getLogger(ModelLoader.class);
 
-    public static final String LATEST = "latest";
-    public static final String BEST = "best";
-
     @Inject
     CheckpointStore store;
 
@@ -40,19 +36,15 @@ public class ModelLoader {
 
     private volatile Device device;
 
-    /** @param which {@link #LATEST}, {@link #BEST} or an object name of the run ({@code epoch-0003.tar}) */
+    /** @param which {@link CheckpointStore#LATEST}, {@link CheckpointStore#BEST} or an object name of the run ({@code epoch-0003.tar}) */
     public ServedModel load(String runId, String which) throws IOException {
-        LatestCheckpoint latest = store.latest(runId)
-                .orElseThrow(() ->
-                        new UnknownModelException("run " + runId + " has no checkpoint in bucket " + store.bucket()));
-        String object = switch (which) {
-            case LATEST -> latest.object();
-            case BEST -> latest.best() != null ? latest.best() : latest.object();
-            default -> which.contains("/") ? which : CheckpointStore.runPrefix(runId) + which;
-        };
-        Map<String, String> metadata = store.metadata(object)
-                .orElseThrow(() -> new UnknownModelException("run " + runId + " has no checkpoint " + object));
-        return load(runId, object, metadata.get("sha256"));
+        String object;
+        try {
+            object = store.checkpointKey(runId, which);
+        } catch (IllegalArgumentException e) {
+            throw new UnknownModelException(e.getMessage());
+        }
+        return load(runId, object, store.metadata(object).orElse(Map.of()).get("sha256"));
     }
 
     /**

@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import org.kafkatrain.contracts.CheckpointEvent;
 import org.kafkatrain.inference.config.InferenceConfig;
+import org.kafkatrain.store.CheckpointStore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -144,8 +145,8 @@ public class ModelRegistry {
     }
 
     private boolean isFollowing() {
-        return config.checkpoint().equals(ModelLoader.LATEST)
-                || config.checkpoint().equals(ModelLoader.BEST);
+        return config.checkpoint().equals(CheckpointStore.LATEST)
+                || config.checkpoint().equals(CheckpointStore.BEST);
     }
 
     /** Latest: a later step (or the same step's epoch-end checkpoint). Best: a better val top-1. */
@@ -153,7 +154,7 @@ public class ModelRegistry {
         if (event.object().equals(current.checkpoint())) {
             return false;
         }
-        if (config.checkpoint().equals(ModelLoader.BEST)) {
+        if (config.checkpoint().equals(CheckpointStore.BEST)) {
             return event.acc1() != null && (current.acc1() == null || event.acc1() > current.acc1());
         }
         return event.step() > current.step() || (event.step() == current.step() && event.epochComplete());

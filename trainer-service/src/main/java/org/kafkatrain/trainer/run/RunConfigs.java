@@ -3,12 +3,14 @@ package org.kafkatrain.trainer.run;
 import org.kafkatrain.contracts.runs.RunConfig;
 import org.kafkatrain.contracts.runs.RunMode;
 import org.kafkatrain.engine.Hyperparameters;
+import org.kafkatrain.store.CheckpointStore;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -72,7 +74,11 @@ public final class RunConfigs {
                 or(r.checkpointEvery(), 0),
                 or(r.keepLast(), 3),
                 or(r.shuffleBuffer(), 10_000),
-                or(r.maxEvalSamples(), 0L));
+                or(r.maxEvalSamples(), 0L),
+                r.initWeights(),
+                or(r.freezeEpochs(), 0),
+                r.fromRun(),
+                r.fromRun() == null ? null : or(r.fromCheckpoint(), CheckpointStore.LATEST));
         validate(resolved);
         return resolved;
     }
@@ -107,17 +113,47 @@ public final class RunConfigs {
                             + " settings to resume exactly: " + String.join(", ", changes)
                             + "; start a new run id, or resume with override=true (./kafka-train train --override) to change them");
         }
+        RunConfig merged = construct(components, values);
+        validate(merged);
+        return new Resumed(merged, List.copyOf(changes));
+    }
+
+    private static RunConfig construct(RecordComponent[] components, Object[] values) {
         try {
-            RunConfig merged = RunConfig.class
+            return RunConfig.class
                     .getDeclaredConstructor(Arrays.stream(components)
                             .map(RecordComponent::getType)
                             .toArray(Class<?>[]::new))
                     .newInstance(values);
-            validate(merged);
-            return new Resumed(merged, List.copyOf(changes));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A fork of {@code parent}: the parent's stored config with this request's fields over it (any of them may
+     * change: that is what a fork is for), under the request's run id, starting from {@code fromCheckpoint}
+     * ({@code latest} unless named).
+     */
+    public static RunConfig fork(RunConfig requested, RunConfig parent) {
+        RunConfig base = with(parent, Map.of("initWeights", NONE, "freezeEpochs", 0));
+        RunConfig request =
+                with(requested, Map.of("fromCheckpoint", or(requested.fromCheckpoint(), CheckpointStore.LATEST)));
+        return resume(request, base, true).config();
+    }
+
+    /** Marks a field to clear in {@link #with}. */
+    private static final Object NONE = new Object();
+
+    /** {@code config} with some fields replaced ({@link #NONE}: set to null). */
+    private static RunConfig with(RunConfig config, Map<String, Object> changes) {
+        RecordComponent[] components = RunConfig.class.getRecordComponents();
+        Object[] values = new Object[components.length];
+        for (int i = 0; i < components.length; i++) {
+            Object changed = changes.get(components[i].getName());
+            values[i] = changed == NONE ? null : changed != null ? changed : value(components[i], config);
+        }
+        return construct(components, values);
     }
 
     /** The engine's view of a resolved config. */
@@ -144,6 +180,16 @@ public final class RunConfigs {
         }
         if (c.mode() == RunMode.CONTINUOUS && c.epochSamples() <= 0) {
             throw new IllegalArgumentException("continuous mode needs epochSamples > 0");
+        }
+        if (c.freezeEpochs() < 0 || (c.freezeEpochs() > 0 && c.initWeights() == null)) {
+            throw new IllegalArgumentException(
+                    "freezeEpochs must be non-negative, and needs initWeights to start from");
+        }
+        if (c.fromRun() != null && c.initWeights() != null) {
+            throw new IllegalArgumentException("a run starts from fromRun's checkpoint or from initWeights, not both");
+        }
+        if (c.fromRun() != null) {
+            runId(RunConfig.of(c.fromRun(), null)); // checked like any run id
         }
         if (c.evalBatchSize() <= 0
                 || c.keepLast() < 1

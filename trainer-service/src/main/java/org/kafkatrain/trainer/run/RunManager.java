@@ -83,6 +83,11 @@ public class RunManager {
                 LOG.warnf("run %s resumes with overridden settings: %s", runId, resumed.overridden());
             }
             config = resumed.config();
+        } else if (requested.fromRun() != null) {
+            RunConfig parent = store.storedConfig(requested.fromRun())
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "fromRun " + requested.fromRun() + " has no run.json in bucket " + store.bucket()));
+            config = RunConfigs.fork(requested, parent);
         } else {
             config = RunConfigs.resolve(
                     requested,

@@ -20,8 +20,12 @@ import org.kafkatrain.trainer.data.EpochSpan;
 import org.kafkatrain.trainer.data.ImageSource;
 import org.kafkatrain.trainer.store.ResumePoint;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -74,13 +78,38 @@ record RunSetup(
                     position.step(),
                     trainer.lr());
         } else {
-            try (ImageSource source = sources.open(config.runId() + "-offsets", config.trainTopic())) {
-                position = ResumePoint.fresh(source.beginning());
-            }
             Map<String, Object> run = new LinkedHashMap<>();
             run.put("v", 1);
             run.put("config", config);
             run.put("dataset", manifest);
+            if (config.fromRun() != null) {
+                String parent = services.store().checkpointKey(config.fromRun(), config.fromCheckpoint());
+                try (InputStream in = services.store().open(parent)) {
+                    Map<String, Object> checkpoint = TorchCheckpointFile.read(in);
+                    Checkpoints.restore(trainer, checkpoint);
+                    ledger.restore(checkpoint.get("dead_letters"));
+                    position = ResumePoint.forkedFrom(checkpoint);
+                }
+                run.put("forkedFrom", Map.of("run", config.fromRun(), "checkpoint", parent));
+                LOG.infof(
+                        "run %s forks %s at epoch %d (%d samples done), step %d, lr %g",
+                        config.runId(),
+                        parent,
+                        position.epoch(),
+                        position.epochSamples(),
+                        position.step(),
+                        trainer.lr());
+            } else {
+                try (ImageSource source = sources.open(config.runId() + "-offsets", config.trainTopic())) {
+                    position = ResumePoint.fresh(source.beginning());
+                }
+                if (config.initWeights() != null) {
+                    List<String> fresh = Checkpoints.initFrom(trainer.model(), initialWeights(config, services));
+                    LOG.infof(
+                            "run %s starts from the weights in %s%s",
+                            config.runId(), config.initWeights(), fresh.isEmpty() ? "" : "; new " + fresh);
+                }
+            }
             run.put("runStartOffsets", position.runStart());
             run.put("createdAt", System.currentTimeMillis());
             services.store().writeRunJson(config.runId(), run);
@@ -94,6 +123,18 @@ record RunSetup(
                     device.str().getString());
         }
         return new RunSetup(manifest, trainer, ledger, sources, position, latest);
+    }
+
+    /** The file of {@code initWeights}: a {@code file:} path on this machine, else an object key in the bucket. */
+    private static Map<String, Object> initialWeights(RunConfig config, TrainerServices services) throws IOException {
+        String source = config.initWeights();
+        try (InputStream in = source.startsWith("file:")
+                ? Files.newInputStream(Path.of(source.substring("file:".length())))
+                : services.store().open(source)) {
+            return TorchCheckpointFile.read(in);
+        } catch (IOException e) {
+            throw new IOException("cannot read initWeights " + source + ": " + e.getMessage(), e);
+        }
     }
 
     /** Where epoch {@code epoch} starts: the checkpoint's own span when resuming inside it, else fresh offsets. */

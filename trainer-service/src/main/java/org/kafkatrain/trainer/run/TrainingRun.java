@@ -98,6 +98,7 @@ final class TrainingRun implements Runnable {
                 if (epoch == position.epoch() && position.epochComplete()) {
                     continue; // the checkpoint closed this epoch: go on with the next
                 }
+                setup.trainer().freezeBackbone(epoch < config.freezeEpochs());
                 position = setup.epochStart(config, epoch, position);
                 board.epochStarted(epoch, position.epochSamples());
                 AtomicReference<Map<Integer, Long>> reached = new AtomicReference<>(position.epochEnd());

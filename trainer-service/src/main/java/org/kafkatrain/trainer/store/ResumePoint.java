@@ -53,7 +53,7 @@ public record ResumePoint(
         return !epochComplete && epochSamples > 0;
     }
 
-    /** The checkpoint dict's own entries, as {@link CheckpointWriter} writes them. */
+    /** The checkpoint dict's own entries, as {@link CheckpointWriter} writes them; best from {@code latest} (may be null). */
     @SuppressWarnings("unchecked")
     public static ResumePoint of(Map<String, Object> checkpoint, LatestCheckpoint latest) {
         Map<String, Object> offsets = (Map<String, Object>) checkpoint.get("offsets");
@@ -65,8 +65,26 @@ public record ResumePoint(
                 partitions(offsets.get("run_start")),
                 partitions(offsets.get("epoch_start")),
                 partitions(offsets.get("epoch_end")),
-                latest.bestAcc1(),
-                latest.best());
+                latest == null ? null : latest.bestAcc1(),
+                latest == null ? null : latest.best());
+    }
+
+    /**
+     * Where a fork of a run continues: the parent checkpoint's epoch, samples, step and offsets, so the fork sees
+     * exactly the data the parent would have seen next; the best-so-far starts anew, being the fork's own.
+     */
+    public static ResumePoint forkedFrom(Map<String, Object> checkpoint) {
+        ResumePoint parent = of(checkpoint, null);
+        return new ResumePoint(
+                parent.epoch,
+                parent.epochComplete,
+                parent.epochSamples,
+                parent.step,
+                parent.runStart,
+                parent.epochStart,
+                parent.epochEnd,
+                null,
+                null);
     }
 
     /** Offsets as the checkpoint stores them: partition number -> offset. */
