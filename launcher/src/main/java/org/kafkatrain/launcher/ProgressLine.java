@@ -18,7 +18,7 @@ final class ProgressLine {
         return String.format(
                 Locale.ROOT,
                 "%-9s epoch %d/%d [%-" + BAR + "s] %s  step %d  loss %s  lr %.1e  %s img/s  ETA %s  val top-1 %s",
-                s.state(),
+                s.queuePosition() == null ? s.state() : s.state() + " #" + s.queuePosition(),
                 shownEpoch,
                 s.epochs(),
                 "#".repeat(filled),

@@ -9,8 +9,8 @@ import org.kafkatrain.contracts.runs.RunStatus;
 class ProgressLineTest {
     @Test
     void beforeTheFirstStepUnknownsShowAsDashesNotAsZeroOrMinusOne() {
-        String line = ProgressLine.of(
-                new RunStatus("r", RunState.PENDING, 0, 2, 0, 1e-3, null, null, 0, 0, null, null, null, null, 0, ""));
+        String line = ProgressLine.of(new RunStatus(
+                "r", RunState.PENDING, 0, 2, 0, 1e-3, null, null, 0, 0, null, null, null, null, 0, "", null));
         assertThat(line)
                 .startsWith(
                         "PENDING   epoch 1/2 [                    ] -  step 0  loss -  lr 1.0e-03  - img/s  ETA -  val top-1 -");
@@ -35,7 +35,8 @@ class ProgressLineTest {
                 79.16666666666667,
                 99.5,
                 0,
-                ""));
+                "",
+                null));
         assertThat(line)
                 .isEqualTo(
                         "RUNNING   epoch 2/2 [##########          ] 1500/3000  step 95  loss 0.5817  lr 1.0e-03  100 img/s  ETA"
@@ -45,7 +46,7 @@ class ProgressLineTest {
     @Test
     void finishedRunShowsItsLastEpochNotOnePastIt() {
         String line = ProgressLine.of(new RunStatus(
-                "r", RunState.FINISHED, 2, 2, 188, 1e-3, 0.6, 245.0, 3000, 3000, 0L, "k", 79.2, 99.7, 0, ""));
+                "r", RunState.FINISHED, 2, 2, 188, 1e-3, 0.6, 245.0, 3000, 3000, 0L, "k", 79.2, 99.7, 0, "", null));
         assertThat(line).startsWith("FINISHED  epoch 2/2 [####################] 3000/3000");
     }
 
@@ -55,5 +56,12 @@ class ProgressLineTest {
         assertThat(ProgressLine.duration(42L)).isEqualTo("42s");
         assertThat(ProgressLine.duration(75L)).isEqualTo("1m15s");
         assertThat(ProgressLine.duration(3700L)).isEqualTo("1h01m");
+    }
+
+    @Test
+    void aQueuedRunShowsItsPlace() {
+        String line = ProgressLine.of(
+                new RunStatus("r", RunState.QUEUED, 0, 2, 0, 1e-3, null, null, 0, 0, null, null, null, null, 0, "", 2));
+        assertThat(line).startsWith("QUEUED #2 epoch 1/2 [");
     }
 }

@@ -1,5 +1,6 @@
 package org.kafkatrain.trainer;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -8,10 +9,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.kafkatrain.contracts.DatasetManifest;
 import org.kafkatrain.contracts.EventJson;
 import org.kafkatrain.contracts.ImageRecordCodec;
+import org.kafkatrain.contracts.InvalidRecordException;
 import org.kafkatrain.contracts.Sample;
 import org.kafkatrain.contracts.Topics;
+import org.kafkatrain.contracts.TrainingStep;
 import org.kafkatrain.contracts.proto.PixelEncoding;
 import org.kafkatrain.testing.FashionMnist;
+import org.kafkatrain.testing.TopicContents;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /** Puts a class-balanced Fashion-MNIST subset on fresh topics, with its manifest, as ingest would. */
 final class TrainingData {
@@ -107,5 +112,24 @@ final class TrainingData {
             s += v;
         }
         return s;
+    }
+
+    /** Fresh dataset, topic and run names for one test. */
+    record Names(String dataset, String trainTopic, String valTopic, String run) {
+        static Names of(String prefix) {
+            String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+            return new Names("fmnist-" + id, id + ".train", id + ".val", id);
+        }
+    }
+
+    /** The run's events on training.steps, in order. */
+    static List<TrainingStep> steps(String bootstrap, String run) throws InvalidRecordException {
+        List<TrainingStep> out = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : TopicContents.readAll(bootstrap, Topics.TRAINING_STEPS)) {
+            if (run.equals(r.key())) {
+                out.add(EventJson.readStep(r.value()));
+            }
+        }
+        return out;
     }
 }

@@ -36,7 +36,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * A real run through the service on the local stack: Fashion-MNIST from Kafka, ResNet-50 on CPU, step events on
@@ -62,7 +61,7 @@ class TrainingEndToEndTest {
 
     @Test
     void shortRunLearnsEmitsStepsDeadLettersBadRecordsAndCheckpoints() throws Exception {
-        Names n = Names.of("e2e");
+        TrainingData.Names n = TrainingData.Names.of("e2e");
         String dataset = n.dataset();
         String trainTopic = n.trainTopic();
         String valTopic = n.valTopic();
@@ -110,11 +109,26 @@ class TrainingEndToEndTest {
                 .post("/runs")
                 .then()
                 .statusCode(201);
+        // A second run waits for the slot (trainer.max-concurrent-runs=1), and a queued run can be cancelled.
+        String queued = run + "-queued";
         given().contentType(ContentType.JSON)
-                .body(Map.of("runId", "other", "dataset", dataset, "epochs", 1))
+                .body(Map.of("runId", queued, "dataset", dataset, "epochs", 1))
                 .post("/runs")
                 .then()
-                .statusCode(409);
+                .statusCode(201)
+                .body("state", org.hamcrest.Matchers.is("QUEUED"))
+                .body("queuePosition", org.hamcrest.Matchers.is(1));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("runId", queued, "dataset", dataset, "epochs", 1))
+                .post("/runs")
+                .then()
+                .statusCode(409)
+                .body("error", containsString("QUEUED already"));
+        given().post("/runs/" + queued + "/stop")
+                .then()
+                .statusCode(200)
+                .body("state", org.hamcrest.Matchers.is("STOPPED"))
+                .body("message", containsString("cancelled"));
 
         await().atMost(Duration.ofMinutes(6))
                 .pollInterval(Duration.ofSeconds(2))
@@ -225,7 +239,7 @@ class TrainingEndToEndTest {
 
     @Test
     void stopFinishesTheStepWritesACheckpointAndTheRunResumesFromItWithItsStoredConfig() throws Exception {
-        Names n = Names.of("stop");
+        TrainingData.Names n = TrainingData.Names.of("stop");
         String dataset = n.dataset();
         String trainTopic = n.trainTopic();
         String valTopic = n.valTopic();
@@ -290,7 +304,7 @@ class TrainingEndToEndTest {
 
     @Test
     void continuousModeFollowsTheTopicAsNewDataArrives() throws Exception {
-        Names n = Names.of("live");
+        TrainingData.Names n = TrainingData.Names.of("live");
         String dataset = n.dataset();
         String trainTopic = n.trainTopic();
         String valTopic = n.valTopic();
@@ -339,21 +353,8 @@ class TrainingEndToEndTest {
     }
 
     /** Fresh names per test, so that tests never see each other's data. */
-    private record Names(String dataset, String trainTopic, String valTopic, String run) {
-        static Names of(String prefix) {
-            String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-            return new Names("fmnist-" + id, id + ".train", id + ".val", id);
-        }
-    }
-
     private List<TrainingStep> stepsOf(String run) throws Exception {
-        List<TrainingStep> out = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : readAll(Topics.TRAINING_STEPS)) {
-            if (run.equals(r.key())) {
-                out.add(EventJson.readStep(r.value()));
-            }
-        }
-        return out;
+        return TrainingData.steps(bootstrap, run);
     }
 
     private Map<String, String> deadLettersFrom(String topic) {

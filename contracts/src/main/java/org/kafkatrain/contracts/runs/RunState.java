@@ -2,6 +2,8 @@ package org.kafkatrain.contracts.runs;
 
 /** Where a run is in its life, as {@code GET /runs/{id}} reports it. */
 public enum RunState {
+    /** Waiting for a free slot ({@code trainer.max-concurrent-runs}); its place is the status's queuePosition. */
+    QUEUED,
     PENDING,
     RUNNING,
     /** A stop was requested: the current step finishes and a checkpoint is written. */
@@ -15,6 +17,11 @@ public enum RunState {
     /** Still holds the device: a second run must wait. */
     public boolean active() {
         return this == PENDING || this == RUNNING || this == STOPPING;
+    }
+
+    /** Started here and not ended yet: queued, or holding a slot. */
+    public boolean live() {
+        return this == QUEUED || active();
     }
 
     /** Will not change any more in this trainer. */

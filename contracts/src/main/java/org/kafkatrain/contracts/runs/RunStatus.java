@@ -6,6 +6,7 @@ package org.kafkatrain.contracts.runs;
  * @param etaSeconds     estimated seconds until the last epoch ends (null while unknown)
  * @param lastCheckpoint object key of the newest complete checkpoint
  * @param lastValTop1    val top-1 % of the last evaluated epoch (null before the first evaluation)
+ * @param queuePosition  1 for the next run to start, while {@link RunState#QUEUED}; else null
  */
 public record RunStatus(
         String runId,
@@ -23,7 +24,8 @@ public record RunStatus(
         Double lastValTop1,
         Double lastValTop5,
         long rejected,
-        String message) {
+        String message,
+        Integer queuePosition) {
 
     public RunStatus withState(RunState newState) {
         return new RunStatus(
@@ -42,6 +44,29 @@ public record RunStatus(
                 lastValTop1,
                 lastValTop5,
                 rejected,
-                message);
+                message,
+                queuePosition);
+    }
+
+    /** This status as a queued run's, at {@code position}. */
+    public RunStatus queuedAt(int position) {
+        return new RunStatus(
+                runId,
+                RunState.QUEUED,
+                epoch,
+                epochs,
+                step,
+                lr,
+                loss,
+                imagesPerSec,
+                epochSamplesDone,
+                epochSamplesTotal,
+                etaSeconds,
+                lastCheckpoint,
+                lastValTop1,
+                lastValTop5,
+                rejected,
+                "waiting for a free slot: " + (position - 1) + " queued before it",
+                position);
     }
 }

@@ -32,6 +32,13 @@ public interface TrainerConfig {
     @WithDefault("FUSED")
     AdamOptimizer.Kernel adamKernel();
 
+    /**
+     * Runs that train at once; more wait QUEUED. 1 suits one device: a ResNet-50 run keeps a CPU's cores or a GPU
+     * busy. With several GPUs, each run takes its own.
+     */
+    @WithDefault("1")
+    int maxConcurrentRuns();
+
     /** libtorch intra-op threads; 0: one per core. */
     @WithDefault("0")
     int threads();

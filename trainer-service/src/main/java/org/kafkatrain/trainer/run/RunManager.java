@@ -17,13 +17,20 @@ import org.kafkatrain.trainer.config.TrainerConfig;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Starts, lists and stops runs; one run trains at a time, since it takes the whole device. */
+/**
+ * Starts, lists and stops runs. At most {@code trainer.max-concurrent-runs} train at once (1 by default: a run takes
+ * the whole device); a run started while all slots are taken is QUEUED and starts, in order, when one frees up.
+ * Several runs at once share the CPU's threads, or each gets its own GPU when there are several.
+ */
 @ApplicationScoped
 public class RunManager {
     private static final Logger LOG = Logger.getLogger(RunManager.class);
@@ -42,6 +49,8 @@ public class RunManager {
 
     private final Map<String, TrainingRun> runs = new ConcurrentHashMap<>();
     private final Map<String, Thread> threadsByRun = new ConcurrentHashMap<>();
+    /** Runs waiting for a slot, first to start first; guarded by this. */
+    private final Deque<TrainingRun> queue = new ArrayDeque<>();
 
     void onStart(@Observes StartupEvent event) {
         int n = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
@@ -50,7 +59,12 @@ public class RunManager {
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        // A shutdown (SIGTERM, Ctrl-C) stops runs gracefully: each finishes its step and writes a checkpoint.
+        // A shutdown (SIGTERM, Ctrl-C) stops runs gracefully: each finishes its step and writes a checkpoint; queued
+        // runs never start.
+        synchronized (this) {
+            queue.forEach(TrainingRun::cancel);
+            queue.clear();
+        }
         runs.values().stream().filter(r -> r.status().state().active()).forEach(TrainingRun::requestStop);
         long deadline = System.nanoTime() + SHUTDOWN_PATIENCE.toNanos();
         for (Thread t : threadsByRun.values()) {
@@ -67,11 +81,10 @@ public class RunManager {
     /** @param override apply changes to a resumed run's data or model settings (recorded in its run.json) */
     public synchronized RunStatus start(RunConfig requested, boolean override) throws IOException {
         String runId = RunConfigs.runId(requested);
-        Optional<TrainingRun> active =
-                runs.values().stream().filter(r -> r.status().state().active()).findFirst();
-        if (active.isPresent()) {
-            throw new RunConflictException("run " + active.get().config().runId() + " is "
-                    + active.get().status().state() + "; one run trains at a time");
+        TrainingRun same = runs.get(runId);
+        if (same != null && status(same).state().live()) {
+            throw new RunConflictException(
+                    "run " + runId + " is " + status(same).state() + " already");
         }
         threadsByRun.values().removeIf(t -> !t.isAlive()); // only threads of runs still going are kept
         Optional<RunConfig> stored = store.storedConfig(runId);
@@ -93,11 +106,46 @@ public class RunManager {
                     requested,
                     new RunConfigs.Defaults(this.config.trainTopic(), this.config.valTopic(), this.config.device()));
         }
-        TrainingRun run = new TrainingRun(config, services);
+        TrainingRun run = new TrainingRun(config, services, this::startQueued);
         runs.put(runId, run);
-        Thread thread = new Thread(run, "run-" + runId);
-        threadsByRun.put(runId, thread);
-        thread.start();
+        queue.add(run);
+        startQueued();
+        return status(run);
+    }
+
+    /** Starts queued runs while slots are free; runs call it as they end. */
+    private synchronized void startQueued() {
+        while (!queue.isEmpty() && slotsTaken() < config.maxConcurrentRuns()) {
+            TrainingRun run = queue.poll();
+            Thread thread = new Thread(run, "run-" + run.config().runId());
+            threadsByRun.put(run.config().runId(), thread);
+            run.startOn(RunDevices.pick(run.config().device(), devicesInUse()));
+            thread.start();
+        }
+    }
+
+    private long slotsTaken() {
+        return runs.values().stream()
+                .filter(r -> !queue.contains(r) && r.status().state().active())
+                .count();
+    }
+
+    private List<String> devicesInUse() {
+        return runs.values().stream()
+                .filter(r -> !queue.contains(r) && r.status().state().active())
+                .map(TrainingRun::device)
+                .toList();
+    }
+
+    /** A run's status, with its place in the queue while it waits. */
+    private synchronized RunStatus status(TrainingRun run) {
+        int position = 1;
+        for (TrainingRun queued : queue) {
+            if (queued == run) {
+                return run.status().queuedAt(position);
+            }
+            position++;
+        }
         return run.status();
     }
 
@@ -105,7 +153,7 @@ public class RunManager {
     public Optional<RunStatus> status(String runId) throws IOException {
         TrainingRun run = runs.get(runId);
         if (run != null) {
-            return Optional.of(run.status());
+            return Optional.of(status(run));
         }
         return store.latest(runId).map(RunManager::resumable);
     }
@@ -116,14 +164,19 @@ public class RunManager {
         for (String id : store.runIds()) {
             store.latest(id).ifPresent(latest -> all.put(id, resumable(latest)));
         }
-        runs.values().forEach(r -> all.put(r.config().runId(), r.status()));
+        runs.values().forEach(r -> all.put(r.config().runId(), status(r)));
         return all.values();
     }
 
-    public Optional<RunStatus> stop(String runId) {
+    /** A graceful stop of a training run; a queued run is taken off the queue (cancelled) and ends STOPPED. */
+    public synchronized Optional<RunStatus> stop(String runId) {
         TrainingRun run = runs.get(runId);
         if (run == null) {
             return Optional.empty();
+        }
+        if (queue.remove(run)) {
+            run.cancel();
+            return Optional.of(run.status());
         }
         run.requestStop();
         return Optional.of(run.status());
@@ -146,6 +199,7 @@ public class RunManager {
                 latest.acc1(),
                 latest.acc5(),
                 0,
-                "");
+                "",
+                null);
     }
 }

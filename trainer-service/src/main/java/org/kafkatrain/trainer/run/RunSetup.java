@@ -44,17 +44,22 @@ record RunSetup(
         Optional<LatestCheckpoint> resumedFrom) {
     private static final Logger LOG = Logger.getLogger(RunSetup.class);
 
-    /** @param onWait hears when the run waits for Kafka */
-    static RunSetup prepare(RunConfig config, TrainerServices services, Consumer<String> onWait) throws Exception {
+    /**
+     * @param device where to train ({@code auto}, {@code cpu}, {@code cuda:N}): the config's, or the GPU the manager
+     *               gave the run
+     * @param onWait hears when the run waits for Kafka
+     */
+    static RunSetup prepare(RunConfig config, String device, TrainerServices services, Consumer<String> onWait)
+            throws Exception {
         DatasetManifest manifest = services.catalog()
                 .find(config.dataset())
                 .orElseThrow(() -> new IllegalStateException("no manifest for dataset '" + config.dataset()
                         + "' on the datasets topic: ingest the dataset first"));
-        Device device = DeviceChoice.select(config.device());
+        Device chosen = DeviceChoice.select(device);
         Trainer trainer = new Trainer(
                 manifest.classes().size(),
                 RunConfigs.hyperparameters(config, manifest.height()),
-                device,
+                chosen,
                 services.config().adamKernel());
         DeadLetterLedger ledger = new DeadLetterLedger();
         ImageSource.Factory sources = services.imageSources(manifest, ledger, onWait);
@@ -120,7 +125,7 @@ record RunSetup(
                     manifest.height(),
                     manifest.width(),
                     manifest.channels(),
-                    device.str().getString());
+                    chosen.str().getString());
         }
         return new RunSetup(manifest, trainer, ledger, sources, position, latest);
     }

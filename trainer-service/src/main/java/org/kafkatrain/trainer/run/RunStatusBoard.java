@@ -152,6 +152,7 @@ final class RunStatusBoard implements TrainingListener {
                 top1,
                 top5,
                 rejected.getAsLong(),
-                message);
+                message,
+                null);
     }
 }

@@ -28,12 +28,17 @@ final class TrainingRun implements Runnable {
     private final RunConfig config;
     private final TrainerServices services;
     private final RunStatusBoard board;
+    private final Runnable onEnd;
     private volatile boolean stopRequested;
     private volatile RunSetup setup;
+    private volatile String device;
 
-    TrainingRun(RunConfig config, TrainerServices services) {
+    /** @param onEnd called on the run's thread once it has ended, whichever way */
+    TrainingRun(RunConfig config, TrainerServices services, Runnable onEnd) {
         this.config = config;
         this.services = services;
+        this.onEnd = onEnd;
+        this.device = config.device();
         this.board = new RunStatusBoard(
                 config.runId(),
                 config.epochs(),
@@ -50,6 +55,22 @@ final class TrainingRun implements Runnable {
         return stopRequested && s.state().active() ? s.withState(RunState.STOPPING) : s;
     }
 
+    /** The device the run trains on: its config's, or the GPU the manager gave it among several. */
+    String device() {
+        return device;
+    }
+
+    /** Called before the run's thread starts. */
+    void startOn(String chosenDevice) {
+        this.device = chosenDevice;
+    }
+
+    /** A queued run that will not start: it ends STOPPED without having trained. */
+    void cancel() {
+        board.problem("cancelled while queued");
+        board.ended(RunState.STOPPED);
+    }
+
     /** Graceful stop: the current step finishes, a checkpoint is written, the run ends STOPPED. */
     void requestStop() {
         stopRequested = true;
@@ -58,7 +79,7 @@ final class TrainingRun implements Runnable {
     @Override
     public void run() {
         try {
-            setup = RunSetup.prepare(config, services, waiting -> {
+            setup = RunSetup.prepare(config, device, services, waiting -> {
                 LOG.warnf("run %s: %s", config.runId(), waiting);
                 board.problem(waiting);
             });
@@ -142,6 +163,8 @@ final class TrainingRun implements Runnable {
         } catch (Throwable t) {
             LOG.errorf(t, "run %s failed", config.runId());
             board.failed(t.getClass().getSimpleName() + ": " + t.getMessage());
+        } finally {
+            onEnd.run();
         }
     }
 }

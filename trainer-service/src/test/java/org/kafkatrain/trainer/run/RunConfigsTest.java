@@ -119,6 +119,30 @@ class RunConfigsTest {
     }
 
     @Test
+    void aForkIsItsParentsConfigWithTheRequestOverItUnderItsOwnId() {
+        RunConfig parent = RunConfigs.resolve(
+                read("{\"runId\":\"p\",\"dataset\":\"d\",\"epochs\":2,\"batchSize\":16,\"seed\":7,"
+                        + "\"initWeights\":\"weights/w.pt\",\"freezeEpochs\":1}"),
+                DEFAULTS);
+        RunConfig fork =
+                RunConfigs.fork(read("{\"runId\":\"f\",\"fromRun\":\"p\",\"lr\":0.0001,\"epochs\":4}"), parent);
+        assertThat(fork.runId()).isEqualTo("f");
+        assertThat(fork.dataset()).isEqualTo("d");
+        assertThat(fork.batchSize()).isEqualTo(16);
+        assertThat(fork.seed()).isEqualTo(7L); // the same shuffle: the same samples in the same order
+        assertThat(fork.lr()).isEqualTo(1e-4);
+        assertThat(fork.epochs()).isEqualTo(4);
+        assertThat(fork.fromRun()).isEqualTo("p");
+        assertThat(fork.fromCheckpoint()).isEqualTo("latest");
+        assertThat(fork.initWeights()).isNull(); // the weights come from the parent's checkpoint
+        assertThat(fork.freezeEpochs()).isZero();
+        assertThatThrownBy(() ->
+                        RunConfigs.resolve(read("{\"runId\":\"r\",\"dataset\":\"d\",\"freezeEpochs\":2}"), DEFAULTS))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("needs initWeights");
+    }
+
+    @Test
     void storedConfigSurvivesItsJsonRoundTrip() throws Exception {
         RunConfig stored =
                 RunConfigs.resolve(read("{\"runId\":\"r\",\"dataset\":\"d\",\"mean\":[0.5,0.5,0.5]}"), DEFAULTS);
