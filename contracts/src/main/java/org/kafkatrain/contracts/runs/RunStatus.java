@@ -28,6 +28,15 @@ public record RunStatus(
         Integer queuePosition) {
 
     public RunStatus withState(RunState newState) {
+        return with(newState, message, queuePosition);
+    }
+
+    /** This status as a queued run's, at {@code position}. */
+    public RunStatus queuedAt(int position) {
+        return with(RunState.QUEUED, "waiting for a free slot: " + (position - 1) + " queued before it", position);
+    }
+
+    private RunStatus with(RunState newState, String newMessage, Integer newPosition) {
         return new RunStatus(
                 runId,
                 newState,
@@ -44,29 +53,7 @@ public record RunStatus(
                 lastValTop1,
                 lastValTop5,
                 rejected,
-                message,
-                queuePosition);
-    }
-
-    /** This status as a queued run's, at {@code position}. */
-    public RunStatus queuedAt(int position) {
-        return new RunStatus(
-                runId,
-                RunState.QUEUED,
-                epoch,
-                epochs,
-                step,
-                lr,
-                loss,
-                imagesPerSec,
-                epochSamplesDone,
-                epochSamplesTotal,
-                etaSeconds,
-                lastCheckpoint,
-                lastValTop1,
-                lastValTop5,
-                rejected,
-                "waiting for a free slot: " + (position - 1) + " queued before it",
-                position);
+                newMessage,
+                newPosition);
     }
 }

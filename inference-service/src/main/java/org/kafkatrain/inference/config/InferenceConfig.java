@@ -2,6 +2,7 @@ package org.kafkatrain.inference.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import org.kafkatrain.contracts.DecoderLimits;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -42,7 +43,7 @@ public interface InferenceConfig {
 
     Batching batching();
 
-    Limits limits();
+    DecoderLimits limits();
 
     /** Micro-batching: requests and records waiting together go through the model as one batch. */
     interface Batching {
@@ -53,17 +54,5 @@ public interface InferenceConfig {
         /** How long a lone request waits for company before it goes alone. */
         @WithDefault("PT0.002S")
         Duration maxWait();
-    }
-
-    /** What the decoder accepts before it refuses an image (400) or dead-letters a record. */
-    interface Limits {
-        @WithDefault("1024")
-        int maxImageSide();
-
-        @WithDefault("4096")
-        int maxImagesPerRecord();
-
-        @WithDefault("2097152")
-        int maxRecordBytes();
     }
 }

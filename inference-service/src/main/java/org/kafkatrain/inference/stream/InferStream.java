@@ -2,6 +2,7 @@ package org.kafkatrain.inference.stream;
 
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.Record;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -12,7 +13,6 @@ import org.kafkatrain.contracts.DecodedRecord;
 import org.kafkatrain.contracts.ImageRecordCodec;
 import org.kafkatrain.contracts.InvalidRecordException;
 import org.kafkatrain.contracts.Prediction;
-import org.kafkatrain.contracts.RecordLimits;
 import org.kafkatrain.contracts.Sample;
 import org.kafkatrain.contracts.TopClass;
 import org.kafkatrain.contracts.Topics;
@@ -44,6 +44,11 @@ public class InferStream {
 
     private ImageRecordCodec codec;
 
+    @PostConstruct
+    void codec() {
+        codec = ImageRecordCodec.labelsOptional(config.limits().recordLimits(0));
+    }
+
     @Incoming("images-infer")
     @Outgoing("predictions")
     @Blocking(value = "inference", ordered = false)
@@ -57,12 +62,12 @@ public class InferStream {
                             + config.runHeader() + "' header or inference.run"));
         }
         String id = record.topic() + "-" + record.partition() + "@" + record.offset();
-        DecodedRecord decoded = codec().decode(
-                        header(record, Topics.HEADER_CONTENT_TYPE),
-                        header(record, Topics.HEADER_LABEL),
-                        header(record, Topics.HEADER_DATASET),
-                        id,
-                        record.value());
+        DecodedRecord decoded = codec.decode(
+                header(record, Topics.HEADER_CONTENT_TYPE),
+                header(record, Topics.HEADER_LABEL),
+                header(record, Topics.HEADER_DATASET),
+                id,
+                record.value());
         PredictionBatcher.Answer answer = batcher.predict(run, decoded.samples());
         List<Prediction.ImagePrediction> images = new ArrayList<>();
         for (int i = 0; i < decoded.samples().size(); i++) {
@@ -89,15 +94,6 @@ public class InferStream {
                 (System.nanoTime() - arrived) / 1e6,
                 System.currentTimeMillis());
         return Record.of(record.key(), prediction);
-    }
-
-    private ImageRecordCodec codec() {
-        if (codec == null) {
-            InferenceConfig.Limits l = config.limits();
-            codec = ImageRecordCodec.labelsOptional(
-                    new RecordLimits(l.maxImageSide(), l.maxImagesPerRecord(), l.maxRecordBytes(), 0));
-        }
-        return codec;
     }
 
     private static String header(ConsumerRecord<?, ?> record, String name) {

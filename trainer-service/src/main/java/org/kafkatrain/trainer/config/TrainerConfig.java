@@ -2,6 +2,7 @@ package org.kafkatrain.trainer.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import org.kafkatrain.contracts.DecoderLimits;
 import org.kafkatrain.contracts.Topics;
 import org.kafkatrain.engine.AdamOptimizer;
 
@@ -57,21 +58,9 @@ public interface TrainerConfig {
     @WithDefault("PT5M")
     Duration kafkaPatience();
 
-    Limits limits();
+    DecoderLimits limits();
 
     Consumer consumer();
-
-    /** What the record decoder accepts before it dead-letters a record. */
-    interface Limits {
-        @WithDefault("1024")
-        int maxImageSide();
-
-        @WithDefault("4096")
-        int maxImagesPerRecord();
-
-        @WithDefault("2097152")
-        int maxRecordBytes();
-    }
 
     interface Consumer {
         @WithDefault("64")

@@ -6,7 +6,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.kafkatrain.contracts.DatasetManifest;
 import org.kafkatrain.contracts.ImageRecordCodec;
-import org.kafkatrain.contracts.RecordLimits;
 import org.kafkatrain.store.CheckpointStore;
 import org.kafkatrain.trainer.config.TrainerConfig;
 import org.kafkatrain.trainer.data.DatasetCatalog;
@@ -83,10 +82,8 @@ public class TrainerServices {
      */
     ImageSource.Factory imageSources(DatasetManifest manifest, DeadLetterLedger ledger, Consumer<String> onWait) {
         KafkaPatience patience = new KafkaPatience(config.kafkaPatience(), onWait);
-        TrainerConfig.Limits l = config.limits();
-        ImageRecordCodec codec =
-                new ImageRecordCodec(new RecordLimits(l.maxImageSide(), l.maxImagesPerRecord(), l.maxRecordBytes(), 0)
-                        .withNumClasses(manifest.classes().size()));
+        ImageRecordCodec codec = new ImageRecordCodec(
+                config.limits().recordLimits(manifest.classes().size()));
         return (clientId, topic) -> new KafkaImageSource(
                 kafka,
                 clientId,
