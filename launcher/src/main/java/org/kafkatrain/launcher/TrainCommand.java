@@ -175,7 +175,11 @@ final class TrainCommand implements Callable<Integer> {
 
     static RunStatus start(ServiceClient trainer, RunConfig config, boolean override) {
         RunStatus status = trainer.post(override ? "/runs?override=true" : "/runs", config, 201, STATUS);
-        System.err.println("kafka-train: run " + status.runId() + " started (status: GET /runs/" + status.runId()
+        String how = status.queuePosition() == null
+                ? "started"
+                : "queued at position " + status.queuePosition() + " (POST /runs/" + status.runId()
+                        + "/stop cancels it)";
+        System.err.println("kafka-train: run " + status.runId() + " " + how + " (status: GET /runs/" + status.runId()
                 + " on " + trainer.name() + ")");
         return status;
     }

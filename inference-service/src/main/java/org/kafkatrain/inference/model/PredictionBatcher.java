@@ -11,6 +11,7 @@ import org.kafkatrain.engine.Batch;
 import org.kafkatrain.inference.config.InferenceConfig;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs every prediction, REST and Kafka alike, on one thread that owns the device: requests that wait together
@@ -28,6 +30,8 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class PredictionBatcher {
     private static final Logger LOG = Logger.getLogger(PredictionBatcher.class);
+    /** A request never waits forever, even for a device stuck or shutting down: it gets 503 instead. */
+    private static final Duration ANSWER_PATIENCE = Duration.ofMinutes(1);
 
     @Inject
     ModelRegistry registry;
@@ -73,7 +77,9 @@ public class PredictionBatcher {
             }
             CompletableFuture<float[]> answer = new CompletableFuture<>();
             queue.add(new Job(model, fitted, answer));
-            return new Answer(model.info(), answer.get());
+            return new Answer(model.info(), answer.get(ANSWER_PATIENCE.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (TimeoutException e) {
+            throw new IOException("no prediction within " + ANSWER_PATIENCE + " (the device is busy or stopping)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for a prediction", e);
