@@ -115,25 +115,21 @@ public class RunManager {
 
     /** Starts queued runs while slots are free; runs call it as they end. */
     private synchronized void startQueued() {
-        while (!queue.isEmpty() && slotsTaken() < config.maxConcurrentRuns()) {
+        while (!queue.isEmpty() && holdingSlots().size() < config.maxConcurrentRuns()) {
             TrainingRun run = queue.poll();
             Thread thread = new Thread(run, "run-" + run.config().runId());
             threadsByRun.put(run.config().runId(), thread);
-            run.startOn(RunDevices.pick(run.config().device(), devicesInUse()));
+            run.startOn(RunDevices.pick(
+                    run.config().device(),
+                    holdingSlots().stream().map(TrainingRun::device).toList()));
             thread.start();
         }
     }
 
-    private long slotsTaken() {
+    /** Runs that hold a slot: started and not ended (a queued run's board also says PENDING). */
+    private List<TrainingRun> holdingSlots() {
         return runs.values().stream()
                 .filter(r -> !queue.contains(r) && r.status().state().active())
-                .count();
-    }
-
-    private List<String> devicesInUse() {
-        return runs.values().stream()
-                .filter(r -> !queue.contains(r) && r.status().state().active())
-                .map(TrainingRun::device)
                 .toList();
     }
 
