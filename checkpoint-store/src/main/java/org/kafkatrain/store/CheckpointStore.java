@@ -49,6 +49,11 @@ public class CheckpointStore {
     public static final String LATEST = "latest";
     /** A run's checkpoint with the best val top-1 so far. */
     public static final String BEST = "best";
+    /**
+     * Checkpoints go up as multipart uploads of this part size: the SDK reads one part at a time from the spooled
+     * file, so the memory an upload holds is bounded whatever the checkpoint's size (283 MB for ResNet-50 + Adam).
+     */
+    static final long UPLOAD_PART_BYTES = 16L << 20;
 
     /** The longest pause between two tries while S3 is away. */
     private final S3Config config;
@@ -233,7 +238,7 @@ public class CheckpointStore {
             call(() -> client.uploadObject(UploadObjectArgs.builder()
                     .bucket(bucket)
                     .object(key)
-                    .filename(file.toString())
+                    .filename(file.toString(), UPLOAD_PART_BYTES)
                     .contentType("application/x-tar")
                     .userMetadata(metadata)
                     .build()));

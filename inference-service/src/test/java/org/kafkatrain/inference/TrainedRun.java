@@ -162,7 +162,10 @@ final class TrainedRun {
                 null,
                 0,
                 null,
-                null);
+                null,
+                "fp32",
+                false,
+                "fused");
     }
 
     private static DatasetManifest manifest() {

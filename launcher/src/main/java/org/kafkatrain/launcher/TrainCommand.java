@@ -76,6 +76,22 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--device", description = "auto, cpu, cuda or cuda:N")
     String device;
 
+    @Option(
+            names = "--precision",
+            description = "fp32 (default), tf32 (TF32 matmuls on CUDA; fp32 on the CPU) or bf16 (bfloat16 autocast)")
+    String precision;
+
+    @Option(
+            names = "--channels-last",
+            negatable = true,
+            description = "weights and inputs in NHWC memory layout (faster convolutions with bf16 and on GPUs)")
+    Boolean channelsLast;
+
+    @Option(
+            names = "--adam",
+            description = "Adam's kernel: fused (ATen's _fused_adam_, default) or for-loop (reference)")
+    String adam;
+
     @Option(names = "--mode", description = "epochs or continuous")
     RunMode mode;
 
@@ -170,7 +186,10 @@ final class TrainCommand implements Callable<Integer> {
                 initWeights,
                 freezeEpochs,
                 fromRun,
-                fromCheckpoint);
+                fromCheckpoint,
+                precision,
+                channelsLast,
+                adam);
     }
 
     static RunStatus start(ServiceClient trainer, RunConfig config, boolean override) {

@@ -34,7 +34,22 @@ public final class AdamOptimizer {
     /** How a step is computed; both keep the same state. */
     public enum Kernel {
         FUSED,
-        FOR_LOOP
+        FOR_LOOP;
+
+        /** A run config's spelling: {@code fused}, {@code for-loop} (or {@code FOR_LOOP}). */
+        public static Kernel parse(String value) {
+            for (Kernel k : values()) {
+                if (k.name().equalsIgnoreCase(value.replace('-', '_'))) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("adam must be fused or for-loop: " + value);
+        }
+
+        /** As a run config writes it. */
+        public String json() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
     }
 
     private static final String FUSED_OP = "aten::_fused_adam_";

@@ -2,12 +2,15 @@ package org.kafkatrain.engine;
 
 import static org.bytedeco.pytorch.global.torch.cross_entropy;
 import static org.bytedeco.pytorch.global.torch.manual_seed;
+import static org.bytedeco.pytorch.global.torch.stack;
 
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.T_TensorTensor_T;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch.MemoryFormat;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import java.nio.ByteBuffer;
@@ -29,31 +32,49 @@ public final class Trainer {
     private final Hyperparameters hyperparameters;
     private final InputTransform input;
     private final int topK;
+    private final ComputeOptions compute;
+    private final boolean bf16;
 
     public Trainer(int numClasses, Hyperparameters hp, Device device) {
-        this(numClasses, hp, device, AdamOptimizer.Kernel.FUSED);
+        this(numClasses, hp, device, ComputeOptions.defaults());
     }
 
-    /** @param adam how the optimizer step is computed: ATen's fused Adam, or the Java loop it is tested against */
-    public Trainer(int numClasses, Hyperparameters hp, Device device, AdamOptimizer.Kernel adam) {
+    /** @param compute arithmetic, memory layout and Adam kernel; the weights are initialized alike whatever they are */
+    public Trainer(int numClasses, Hyperparameters hp, Device device, ComputeOptions compute) {
         this.hyperparameters = hp;
         this.device = device;
+        this.compute = compute;
+        this.bf16 = compute.precision() == Precision.BF16;
         manual_seed(hp.seed());
         model = new ResNet50(numClasses);
         model.to(device, false);
+        if (compute.channelsLast()) {
+            toChannelsLast(model);
+        }
+        CudaMath.apply(compute.precision(), device);
         List<Tensor> params = new ArrayList<>(StateDict.namedParameters(model).values());
-        optimizer = new AdamOptimizer(params, hp.lr(), hp.beta1(), hp.beta2(), hp.eps(), hp.weightDecay(), adam);
+        optimizer =
+                new AdamOptimizer(params, hp.lr(), hp.beta1(), hp.beta2(), hp.eps(), hp.weightDecay(), compute.adam());
         schedule = new StepLrSchedule(hp.lr(), hp.stepSize(), hp.gamma());
         input = new InputTransform(hp.mean(), hp.std(), device);
         topK = Math.min(5, numClasses);
     }
 
+    /** One step, waiting for its loss and hits. */
     public BatchResult trainStep(Batch batch) {
+        return issueTrainStep(batch).read();
+    }
+
+    /**
+     * One step, issued to the device: its results stay there until read, so the host can go on to the next step
+     * while the device works (on a GPU; a CPU step has finished when this returns).
+     */
+    public PendingResult issueTrainStep(Batch batch) {
         try (PointerScope ignored = new PointerScope()) {
             model.train(true);
-            Tensor x = input.apply(batch);
+            Tensor x = input(batch);
             Tensor y = labels(batch);
-            Tensor logits = model.forward(x);
+            Tensor logits = forward(x);
             Tensor loss = cross_entropy(logits, y);
             optimizer.zeroGrad();
             loss.backward();
@@ -63,11 +84,16 @@ public final class Trainer {
     }
 
     public BatchResult evalBatch(Batch batch) {
+        return issueEvalBatch(batch).read();
+    }
+
+    /** One evaluation batch, its results left on the device as {@link #issueTrainStep} leaves them. */
+    public PendingResult issueEvalBatch(Batch batch) {
         try (PointerScope ignored = new PointerScope();
                 NoGradGuard noGrad = new NoGradGuard()) {
             model.eval();
             Tensor y = labels(batch);
-            Tensor logits = model.forward(input.apply(batch));
+            Tensor logits = forward(input(batch));
             return measure(logits, y, cross_entropy(logits, y));
         }
     }
@@ -114,6 +140,41 @@ public final class Trainer {
         return hyperparameters;
     }
 
+    public ComputeOptions compute() {
+        return compute;
+    }
+
+    /**
+     * The model's logits in float32: under bf16 autocast the forward runs in bf16 and its output is cast back, so
+     * the loss and the top-k are taken in float32 as PyTorch's AMP recipe does.
+     */
+    private Tensor forward(Tensor x) {
+        try (Autocast ignored = Autocast.bf16(device.type(), bf16)) {
+            Tensor logits = model.forward(x);
+            return bf16 ? logits.to(ScalarType.Float) : logits;
+        }
+    }
+
+    private Tensor input(Batch batch) {
+        Tensor x = input.apply(batch);
+        return compute.channelsLast() ? x.contiguous(MemoryFormat.ChannelsLast) : x;
+    }
+
+    /**
+     * Every 4-D weight (the convolutions') to NHWC strides, in place, before the optimizer takes the parameters:
+     * {@code model.to(memory_format=torch.channels_last)}. Adam's moments are then made alike ({@code zeros_like}
+     * keeps the layout), and a checkpoint still stores contiguous NCHW tensors.
+     */
+    private static void toChannelsLast(ResNet50 model) {
+        try (NoGradGuard ignored = new NoGradGuard()) {
+            for (Tensor p : StateDict.namedParameters(model).values()) {
+                if (p.dim() == 4) {
+                    p.set_data(p.contiguous(MemoryFormat.ChannelsLast));
+                }
+            }
+        }
+    }
+
     private Tensor labels(Batch batch) {
         ByteBuffer bytes = ByteBuffer.allocate(batch.size() * 8).order(ByteOrder.LITTLE_ENDIAN);
         for (long label : batch.labels()) {
@@ -123,13 +184,18 @@ public final class Trainer {
                 .to(device, ScalarType.Long);
     }
 
-    /** Top-1/top-k hits as PyTorch's reference: {@code pred = out.topk(k, 1, True, True)[1].t(); pred.eq(target)}. */
-    private BatchResult measure(Tensor logits, Tensor target, Tensor loss) {
+    /**
+     * Top-1/top-k hits as PyTorch's reference: {@code pred = out.topk(k, 1, True, True)[1].t(); pred.eq(target)};
+     * loss and hits stay on the device, in one float64 tensor (exact for the float32 loss and any count).
+     */
+    private PendingResult measure(Tensor logits, Tensor target, Tensor loss) {
         T_TensorTensor_T top = logits.topk(topK, 1, true, true);
         Tensor pred = top.get1().t();
         Tensor correct = pred.eq(target.view(1, -1).expand_as(pred));
-        long correct1 = correct.narrow(0, 0, 1).sum().item_long();
-        long correctK = correct.narrow(0, 0, topK).sum().item_long();
-        return new BatchResult((int) logits.size(0), loss.item_double(), correct1, correctK);
+        Tensor stats = stack(new TensorVector(
+                loss.detach().to(ScalarType.Double),
+                correct.narrow(0, 0, 1).sum().to(ScalarType.Double),
+                correct.narrow(0, 0, topK).sum().to(ScalarType.Double)));
+        return PendingResult.onDevice((int) logits.size(0), stats);
     }
 }

@@ -22,6 +22,10 @@ import java.util.List;
  * @param fromRun         fork: start from this run's checkpoint (weights, Adam, StepLR, offsets), its stored
  *                        config taking the place of the defaults, this request's fields overriding it
  * @param fromCheckpoint  the checkpoint of {@code fromRun}: {@code latest}, {@code best} or an object name
+ * @param precision       {@code fp32}, {@code tf32} (TF32 matmuls on CUDA) or {@code bf16} (bfloat16 autocast);
+ *                        weights and checkpoints stay float32
+ * @param channelsLast    weights and inputs in NHWC memory layout
+ * @param adam            Adam's kernel: {@code fused} (ATen's {@code _fused_adam_}) or {@code for-loop}
  */
 public record RunConfig(
         String runId,
@@ -52,12 +56,15 @@ public record RunConfig(
         String initWeights,
         Integer freezeEpochs,
         String fromRun,
-        String fromCheckpoint) {
+        String fromCheckpoint,
+        String precision,
+        Boolean channelsLast,
+        String adam) {
 
     /** A request naming only the run and its dataset: everything else takes the trainer's defaults. */
     public static RunConfig of(String runId, String dataset) {
         return new RunConfig(
                 runId, dataset, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

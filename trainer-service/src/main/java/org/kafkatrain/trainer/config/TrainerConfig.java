@@ -34,6 +34,14 @@ public interface TrainerConfig {
     AdamOptimizer.Kernel adamKernel();
 
     /**
+     * Training steps issued before the host reads their loss and hits back, in one copy: reading makes the host wait
+     * for the device, so reading every step leaves a GPU idle while the next step is prepared. Step events are sent
+     * at each read, one per step with its own values; a stop takes effect at the next read.
+     */
+    @WithDefault("8")
+    int syncEvery();
+
+    /**
      * Runs that train at once; more wait QUEUED. 1 suits one device: a ResNet-50 run keeps a CPU's cores or a GPU
      * busy. With several GPUs, each run takes its own.
      */

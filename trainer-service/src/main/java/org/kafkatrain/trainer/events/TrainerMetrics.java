@@ -8,12 +8,16 @@ import org.kafkatrain.engine.BatchResult;
 import org.kafkatrain.trainer.loop.BatchEvent;
 import org.kafkatrain.trainer.loop.TrainingListener;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
-/** Prometheus metrics per run: steps, samples, loss, images/s, prefetch queue depth, rejected records, failed checkpoints. */
+/**
+ * Prometheus metrics per run: steps, samples, loss, images/s, prefetch queue depth, rejected records; checkpoint
+ * stalls, uploads and failures.
+ */
 @ApplicationScoped
 public class TrainerMetrics {
     @Inject
@@ -43,8 +47,22 @@ public class TrainerMetrics {
         values[3] = rejected;
     }
 
+    /** How long a checkpoint held the training thread (the copy of the state); the upload runs behind it. */
+    public void checkpointStall(String runId, double seconds) {
+        time("trainer.checkpoint.stall", runId, seconds);
+    }
+
+    /** How long a checkpoint took to serialize and store, in the background. */
+    public void checkpointUpload(String runId, double seconds) {
+        time("trainer.checkpoint.upload", runId, seconds);
+    }
+
     public void checkpointFailed(String runId) {
         registry.counter("trainer.checkpoint.failures", Tags.of("run", runId)).increment();
+    }
+
+    private void time(String timer, String runId, double seconds) {
+        registry.timer(timer, Tags.of("run", runId)).record(Duration.ofNanos((long) (seconds * 1e9)));
     }
 
     private AtomicReference<double[]> register(String runId, Tags tags) {

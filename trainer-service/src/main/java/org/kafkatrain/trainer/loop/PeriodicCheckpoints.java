@@ -25,10 +25,15 @@ public final class PeriodicCheckpoints implements TrainingListener {
         this.saver = saver;
     }
 
+    /** Whether the step numbered {@code step} may take a checkpoint: the loop reads its results at once then. */
+    public boolean due(long step) {
+        return every > 0 && step % every == 0;
+    }
+
     @Override
     public void onTrainingBatch(BatchEvent event) {
         ResumePoint at = event.position();
-        if (every > 0 && at.step() % every == 0 && at.epochEnd() != null && !stopRequested.getAsBoolean()) {
+        if (due(at.step()) && at.epochEnd() != null && !stopRequested.getAsBoolean()) {
             saver.save(at, event.meter());
         }
     }

@@ -2,36 +2,55 @@ package org.kafkatrain.trainer.loop;
 
 import org.kafkatrain.engine.Batch;
 import org.kafkatrain.engine.BatchResult;
+import org.kafkatrain.engine.PendingResult;
 import org.kafkatrain.trainer.data.BatchStream;
 import org.kafkatrain.trainer.store.ResumePoint;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
+import java.util.function.LongPredicate;
 
 /**
  * The tutorial's {@code train_one_epoch} and {@code evaluate}: take a batch, run the step, meter it, tell the
- * listeners. A stop request ends a training pass after the step in flight.
+ * listeners. Steps are issued without waiting for their results; those are read back every {@code syncEvery} steps
+ * in one copy (so a GPU always has the next step queued), and at a step where {@code syncAt} says a listener acts on
+ * the model (a periodic checkpoint), so what it sees is the model of that step. Listeners hear of every step, in
+ * order, with its own loss and hits. A stop request ends a training pass at the next read.
  */
 public final class TrainingLoop {
-    private final Function<Batch, BatchResult> trainStep;
-    private final Function<Batch, BatchResult> evalStep;
+    private final Function<Batch, PendingResult> trainStep;
+    private final Function<Batch, PendingResult> evalStep;
     private final DoubleSupplier lr;
     private final List<TrainingListener> listeners;
     private final BooleanSupplier stopRequested;
+    private final int syncEvery;
+    private final LongPredicate syncAt;
 
+    /**
+     * @param syncEvery steps issued before their results are read (1: every step)
+     * @param syncAt    steps (by their number after the step) whose results are read at once
+     */
     public TrainingLoop(
-            Function<Batch, BatchResult> trainStep,
-            Function<Batch, BatchResult> evalStep,
+            Function<Batch, PendingResult> trainStep,
+            Function<Batch, PendingResult> evalStep,
             DoubleSupplier lr,
             List<TrainingListener> listeners,
-            BooleanSupplier stopRequested) {
+            BooleanSupplier stopRequested,
+            int syncEvery,
+            LongPredicate syncAt) {
+        if (syncEvery < 1) {
+            throw new IllegalArgumentException("syncEvery must be at least 1: " + syncEvery);
+        }
         this.trainStep = trainStep;
         this.evalStep = evalStep;
         this.lr = lr;
         this.listeners = List.copyOf(listeners);
         this.stopRequested = stopRequested;
+        this.syncEvery = syncEvery;
+        this.syncAt = syncAt;
     }
 
     /**
@@ -41,58 +60,110 @@ public final class TrainingLoop {
     public record TrainResult(ResumePoint position, EpochMeter meter, boolean stopped) {}
 
     public TrainResult train(ResumePoint position, BatchStream batches) throws InterruptedException {
-        EpochMeter meter = new EpochMeter();
-        int index = 0;
+        Window window = new Window(Split.TRAIN, new EpochMeter());
         for (Batch batch = batches.take(); batch != null; batch = batches.take()) {
-            BatchEvent event = step(Split.TRAIN, trainStep, batch, index++, meter, position, batches);
-            position = event.position();
-            listeners.forEach(l -> l.onTrainingBatch(event));
-            if (stopRequested.getAsBoolean()) {
-                return new TrainResult(position, meter, true);
+            long t0 = System.nanoTime();
+            PendingResult r = trainStep.apply(batch);
+            window.busyNanos += System.nanoTime() - t0;
+            position = position.advanced(position.epochSamples() + r.samples(), position.step() + 1);
+            window.issued(r, batch, position, batches.depth());
+            if (window.size() >= syncEvery || syncAt.test(position.step())) {
+                window.deliver();
+                if (stopRequested.getAsBoolean()) {
+                    return new TrainResult(position, window.meter, true);
+                }
             }
         }
-        endOfPass(Split.TRAIN, position.epochSamples(), meter, position);
-        return new TrainResult(position, meter, false);
+        if (window.deliver() && stopRequested.getAsBoolean()) {
+            // a stop heard at the last read ends the pass as one heard after any step: with its own checkpoint
+            return new TrainResult(position, window.meter, true);
+        }
+        endOfPass(Split.TRAIN, position.epochSamples(), window.meter, position);
+        return new TrainResult(position, window.meter, false);
     }
 
     /** @param position the run's position after the epoch's training (evaluation does not move it) */
     public EpochMeter evaluate(ResumePoint position, BatchStream batches) throws InterruptedException {
-        EpochMeter meter = new EpochMeter();
-        int index = 0;
+        Window window = new Window(Split.VAL, new EpochMeter());
         for (Batch batch = batches.take(); batch != null; batch = batches.take()) {
-            BatchEvent event = step(Split.VAL, evalStep, batch, index++, meter, position, batches);
-            listeners.forEach(l -> l.onValidationBatch(event));
+            long t0 = System.nanoTime();
+            PendingResult r = evalStep.apply(batch);
+            window.busyNanos += System.nanoTime() - t0;
+            window.issued(r, batch, position, batches.depth());
+            if (window.size() >= syncEvery) {
+                window.deliver();
+            }
         }
-        endOfPass(Split.VAL, meter.samples(), meter, position);
-        return meter;
+        window.deliver();
+        endOfPass(Split.VAL, window.meter.samples(), window.meter, position);
+        return window.meter;
     }
 
-    /** One batch through {@code step}, timed and metered; a training step also moves the position on by one step. */
-    private BatchEvent step(
-            Split split,
-            Function<Batch, BatchResult> step,
-            Batch batch,
-            int index,
-            EpochMeter meter,
-            ResumePoint before,
-            BatchStream batches) {
-        long t0 = System.nanoTime();
-        BatchResult r = step.apply(batch);
-        double imagesPerSec = r.samples() / ((System.nanoTime() - t0) / 1e9);
-        meter.add(r);
-        ResumePoint after =
-                split == Split.TRAIN ? before.advanced(before.epochSamples() + r.samples(), before.step() + 1) : before;
-        return new BatchEvent(
-                split,
-                after.epoch(),
-                index,
-                r,
-                imagesPerSec,
-                lr.getAsDouble(),
-                meter,
-                after,
-                batches.depth(),
-                batch.sampleDigest());
+    /** A step issued and not yet read: what its event will say besides the results. */
+    private record Issued(int index, PendingResult result, ResumePoint position, int queued, long sampleDigest) {}
+
+    /**
+     * The steps of one pass issued since the last read. Images/s of each is that of its window: the time spent
+     * issuing the steps and reading them back, which on a GPU is the time the device took.
+     */
+    private final class Window {
+        private final Split split;
+        private final EpochMeter meter;
+        private final List<Issued> pending = new ArrayList<>();
+        private long busyNanos;
+        private int delivered;
+
+        Window(Split split, EpochMeter meter) {
+            this.split = split;
+            this.meter = meter;
+        }
+
+        int size() {
+            return pending.size();
+        }
+
+        void issued(PendingResult result, Batch batch, ResumePoint after, int queued) {
+            pending.add(new Issued(delivered + pending.size(), result, after, queued, batch.sampleDigest()));
+        }
+
+        /** Reads the window's results and tells the listeners of each step, in order; false when it was empty. */
+        boolean deliver() {
+            if (pending.isEmpty()) {
+                return false;
+            }
+            long t0 = System.nanoTime();
+            List<BatchResult> results =
+                    PendingResult.readAll(pending.stream().map(Issued::result).toList());
+            busyNanos += System.nanoTime() - t0;
+            long samples = results.stream().mapToLong(BatchResult::samples).sum();
+            double imagesPerSec = samples / (busyNanos / 1e9);
+            double currentLr = lr.getAsDouble();
+            for (int i = 0; i < pending.size(); i++) {
+                Issued step = pending.get(i);
+                BatchResult r = results.get(i);
+                meter.add(r);
+                BatchEvent event = new BatchEvent(
+                        split,
+                        step.position().epoch(),
+                        step.index(),
+                        r,
+                        imagesPerSec,
+                        currentLr,
+                        meter,
+                        step.position(),
+                        step.queued(),
+                        step.sampleDigest());
+                if (split == Split.TRAIN) {
+                    listeners.forEach(l -> l.onTrainingBatch(event));
+                } else {
+                    listeners.forEach(l -> l.onValidationBatch(event));
+                }
+            }
+            delivered += pending.size();
+            pending.clear();
+            busyNanos = 0;
+            return true;
+        }
     }
 
     private void endOfPass(Split split, long samples, EpochMeter meter, ResumePoint position) {

@@ -6,6 +6,7 @@ import org.kafkatrain.contracts.DatasetManifest;
 import org.kafkatrain.store.LatestCheckpoint;
 import org.kafkatrain.trainer.events.TrainerMetrics;
 import org.kafkatrain.trainer.loop.EpochMeter;
+import org.kafkatrain.trainer.store.CheckpointUploads;
 import org.kafkatrain.trainer.store.CheckpointWriter;
 import org.kafkatrain.trainer.store.ResumePoint;
 
@@ -14,11 +15,13 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * A run's checkpoints as its loop takes them: planned and written by the {@link CheckpointWriter}, reported on the
- * status board. An S3 failure is reported and counted and training goes on; {@code latest.json} then still names the
- * previous checkpoint.
+ * A run's checkpoints as its loop takes them: planned by the {@link CheckpointWriter}, the trainer's state copied on
+ * the training thread, then serialized and uploaded in the background ({@link CheckpointUploads}) while training goes
+ * on; reported on the status board and announced once stored. A mid-epoch checkpoint that S3 does not take is
+ * reported and counted and training goes on ({@code latest.json} then still names the previous checkpoint); an
+ * epoch's or a stop's fails the run, at the next checkpoint or at the run's end, which waits for it.
  */
-final class RunCheckpoints {
+final class RunCheckpoints implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RunCheckpoints.class);
 
     private final String runId;
@@ -28,6 +31,7 @@ final class RunCheckpoints {
     private final TrainerMetrics metrics;
     private final Duration patience;
     private final Consumer<CheckpointEvent> announce;
+    private final CheckpointUploads uploads;
 
     /**
      * @param patience how long an epoch checkpoint waits for S3 before the run fails
@@ -48,17 +52,22 @@ final class RunCheckpoints {
         this.setup = setup;
         this.board = board;
         this.metrics = metrics;
+        this.uploads = new CheckpointUploads(runId);
     }
 
     /**
+     * Takes a checkpoint of {@code at}: waits for the previous upload, copies the trainer's state, and leaves the
+     * rest to the upload thread.
+     *
      * @param train the epoch's train sums in this process (the loss stored is their mean)
      * @param val   the epoch's evaluation, for an epoch checkpoint; null mid-epoch
      * @param wait  whether the run waits for S3 (an epoch's end, a stop) rather than going on without it
-     * @return the position as stored, or {@code at} unchanged when a checkpoint that does not wait could not be stored
-     * @throws IllegalStateException when a waiting checkpoint could not be stored within the patience: the run must
-     *     not go on (or report FINISHED, or STOPPED) without it
+     * @return the position as it will be stored
+     * @throws IllegalStateException when an earlier checkpoint that waits for S3 could not be stored within the
+     *     patience: the run must not go on (or report FINISHED, or STOPPED) without it
      */
     ResumePoint save(ResumePoint at, boolean epochComplete, EpochMeter train, EpochMeter val, boolean wait) {
+        awaitStored();
         Double lastLoss = board.current().loss();
         double meanLoss = train.samples() > 0 ? train.meanLoss() : lastLoss == null ? 0 : lastLoss;
         CheckpointWriter.Plan plan = writer.plan(
@@ -69,15 +78,55 @@ final class RunCheckpoints {
                 val == null ? null : val.top5(),
                 setup.ledger().toCheckpoint(),
                 System.currentTimeMillis());
+        long t0 = System.nanoTime();
+        CheckpointWriter.Snapshot snapshot = writer.snapshot(setup.trainer(), plan);
+        double stall = (System.nanoTime() - t0) / 1e9;
+        metrics.checkpointStall(runId, stall);
         try {
-            CheckpointWriter.Stored stored =
-                    writer.write(setup.trainer(), plan, wait ? patience : Duration.ZERO, waiting -> {
-                        LOG.warnf("run %s: %s", runId, waiting);
-                        board.problem(waiting);
-                    });
+            uploads.submit(() -> upload(snapshot, wait, stall));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted before checkpoint " + plan.key() + " was stored", e);
+        }
+        return plan.stored();
+    }
+
+    /**
+     * Returns once the checkpoint in flight, if any, is stored.
+     *
+     * @throws IllegalStateException when it was one that waits for S3 and S3 did not take it
+     */
+    void awaitStored() {
+        try {
+            uploads.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a checkpoint was being stored", e);
+        }
+    }
+
+    /** Waits for the checkpoint in flight: a run that fails for another reason still stores what it had. */
+    @Override
+    public void close() throws InterruptedException {
+        uploads.close();
+    }
+
+    /** On the upload thread. */
+    private Void upload(CheckpointWriter.Snapshot snapshot, boolean wait, double stall) {
+        CheckpointWriter.Plan plan = snapshot.plan();
+        long t0 = System.nanoTime();
+        try {
+            CheckpointWriter.Stored stored = writer.write(snapshot, wait ? patience : Duration.ZERO, waiting -> {
+                LOG.warnf("run %s: %s", runId, waiting);
+                board.problem(waiting);
+            });
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            metrics.checkpointUpload(runId, seconds);
+            LOG.infof(
+                    "run %s checkpoint %s: %.2f s on the training thread, %.1f s to write and upload behind it",
+                    runId, plan.key(), stall, seconds);
             board.checkpointed(plan.key());
             announce.accept(event(stored));
-            return plan.stored();
         } catch (IOException e) {
             metrics.checkpointFailed(runId);
             if (wait) {
@@ -95,8 +144,8 @@ final class RunCheckpoints {
                     runId,
                     message,
                     board.current().lastCheckpoint());
-            return at;
         }
+        return null;
     }
 
     private CheckpointEvent event(CheckpointWriter.Stored stored) {

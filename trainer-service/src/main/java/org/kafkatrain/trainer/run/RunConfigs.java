@@ -2,7 +2,10 @@ package org.kafkatrain.trainer.run;
 
 import org.kafkatrain.contracts.runs.RunConfig;
 import org.kafkatrain.contracts.runs.RunMode;
+import org.kafkatrain.engine.AdamOptimizer;
+import org.kafkatrain.engine.ComputeOptions;
 import org.kafkatrain.engine.Hyperparameters;
+import org.kafkatrain.engine.Precision;
 import org.kafkatrain.store.CheckpointStore;
 
 import java.lang.reflect.InvocationTargetException;
@@ -23,12 +26,23 @@ import java.util.regex.Pattern;
  */
 public final class RunConfigs {
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    /** What a resumed run may change: none of it touches the trained samples, their order or the optimizer. */
-    static final Set<String> ADJUSTABLE_ON_RESUME =
-            Set.of("epochs", "device", "checkpointEvery", "keepLast", "maxEvalSamples", "evalBatchSize");
+    /**
+     * What a resumed run may change: none of it touches the trained samples, their order or the optimizer's state.
+     * How the steps are computed (device, precision, layout, Adam kernel) changes the float rounding, not the run.
+     */
+    static final Set<String> ADJUSTABLE_ON_RESUME = Set.of(
+            "epochs",
+            "device",
+            "checkpointEvery",
+            "keepLast",
+            "maxEvalSamples",
+            "evalBatchSize",
+            "precision",
+            "channelsLast",
+            "adam");
 
     /** What a new run takes when the request leaves it out, besides the tutorial's hyperparameters. */
-    public record Defaults(String trainTopic, String valTopic, String device) {}
+    public record Defaults(String trainTopic, String valTopic, String device, AdamOptimizer.Kernel adam) {}
 
     private RunConfigs() {}
 
@@ -44,6 +58,7 @@ public final class RunConfigs {
     /** A new run: every field filled in. */
     public static RunConfig resolve(RunConfig r, Defaults defaults) {
         Hyperparameters d = Hyperparameters.defaults();
+        ComputeOptions compute = ComputeOptions.defaults();
         if (r.dataset() == null || r.dataset().isBlank()) {
             throw new IllegalArgumentException(
                     "dataset is required: the id of a manifest on the datasets topic (ingest publishes one)");
@@ -78,7 +93,14 @@ public final class RunConfigs {
                 r.initWeights(),
                 or(r.freezeEpochs(), 0),
                 r.fromRun(),
-                r.fromRun() == null ? null : or(r.fromCheckpoint(), CheckpointStore.LATEST));
+                r.fromRun() == null ? null : or(r.fromCheckpoint(), CheckpointStore.LATEST),
+                r.precision() == null
+                        ? compute.precision().json()
+                        : Precision.parse(r.precision()).json(),
+                or(r.channelsLast(), compute.channelsLast()),
+                r.adam() == null
+                        ? defaults.adam().json()
+                        : AdamOptimizer.Kernel.parse(r.adam()).json());
         validate(resolved);
         return resolved;
     }
@@ -174,6 +196,17 @@ public final class RunConfigs {
                 c.augment());
     }
 
+    /**
+     * How a resolved config computes. A config stored before these settings existed has none of them: it trains as
+     * runs did then, in fp32, NCHW, with the trainer's configured kernel.
+     */
+    public static ComputeOptions compute(RunConfig c, AdamOptimizer.Kernel adamDefault) {
+        return new ComputeOptions(
+                c.precision() == null ? Precision.FP32 : Precision.parse(c.precision()),
+                Boolean.TRUE.equals(c.channelsLast()),
+                c.adam() == null ? adamDefault : AdamOptimizer.Kernel.parse(c.adam()));
+    }
+
     private static void validate(RunConfig c) {
         if (c.epochs() <= 0) {
             throw new IllegalArgumentException("epochs must be positive: " + c.epochs());
@@ -200,6 +233,7 @@ public final class RunConfigs {
                     "evalBatchSize, shuffleBuffer and keepLast must be positive, checkpointEvery and maxEvalSamples non-negative");
         }
         hyperparameters(c, 1); // the engine checks its own numbers
+        compute(c, AdamOptimizer.Kernel.FUSED); // and its own names
     }
 
     private static Object value(RecordComponent component, RunConfig config) {

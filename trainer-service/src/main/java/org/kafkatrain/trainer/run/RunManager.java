@@ -104,7 +104,11 @@ public class RunManager {
         } else {
             config = RunConfigs.resolve(
                     requested,
-                    new RunConfigs.Defaults(this.config.trainTopic(), this.config.valTopic(), this.config.device()));
+                    new RunConfigs.Defaults(
+                            this.config.trainTopic(),
+                            this.config.valTopic(),
+                            this.config.device(),
+                            this.config.adamKernel()));
         }
         TrainingRun run = new TrainingRun(config, services, this::startQueued);
         runs.put(runId, run);

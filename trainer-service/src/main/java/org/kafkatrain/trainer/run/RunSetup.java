@@ -60,7 +60,7 @@ record RunSetup(
                 manifest.classes().size(),
                 RunConfigs.hyperparameters(config, manifest.height()),
                 chosen,
-                services.config().adamKernel());
+                RunConfigs.compute(config, services.config().adamKernel()));
         DeadLetterLedger ledger = new DeadLetterLedger();
         ImageSource.Factory sources = services.imageSources(manifest, ledger, onWait);
         services.store().ensureBucket();

@@ -13,8 +13,9 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
- * The run's status as {@code GET /runs/{id}} shows it. Only the training thread writes here; every change publishes
- * a new immutable {@link RunStatus} through one volatile field, which other threads read and never write.
+ * The run's status as {@code GET /runs/{id}} shows it. The training thread and the run's checkpoint upload thread
+ * write here, one at a time (the board's lock); every change publishes a new immutable {@link RunStatus} through
+ * one volatile field, which readers take without the lock.
  */
 final class RunStatusBoard implements TrainingListener {
     private final String runId;
@@ -50,7 +51,8 @@ final class RunStatusBoard implements TrainingListener {
     }
 
     /** Training begins at {@code at}, from the checkpoint {@code resumedFrom} when there is one. */
-    void running(ResumePoint at, long samplesPerEpoch, double currentLr, Optional<LatestCheckpoint> resumedFrom) {
+    synchronized void running(
+            ResumePoint at, long samplesPerEpoch, double currentLr, Optional<LatestCheckpoint> resumedFrom) {
         state = RunState.RUNNING;
         epoch = at.epoch();
         step = at.step();
@@ -66,24 +68,24 @@ final class RunStatusBoard implements TrainingListener {
         publish();
     }
 
-    void epochStarted(int e, long samplesDone) {
+    synchronized void epochStarted(int e, long samplesDone) {
         epoch = e;
         epochSamples = samplesDone;
         publish();
     }
 
-    void checkpointed(String key) {
+    synchronized void checkpointed(String key) {
         lastCheckpoint = key;
         message = "";
         publish();
     }
 
-    void problem(String text) {
+    synchronized void problem(String text) {
         message = text;
         publish();
     }
 
-    void ended(RunState end) {
+    synchronized void ended(RunState end) {
         state = end;
         if (end == RunState.FINISHED) {
             epoch = epochs;
@@ -91,13 +93,13 @@ final class RunStatusBoard implements TrainingListener {
         publish();
     }
 
-    void failed(String text) {
+    synchronized void failed(String text) {
         message = text;
         ended(RunState.FAILED);
     }
 
     @Override
-    public void onTrainingBatch(BatchEvent e) {
+    public synchronized void onTrainingBatch(BatchEvent e) {
         step = e.position().step();
         epochSamples = e.position().epochSamples();
         loss = e.result().loss();
@@ -108,13 +110,13 @@ final class RunStatusBoard implements TrainingListener {
     }
 
     @Override
-    public void onValidationBatch(BatchEvent e) {
+    public synchronized void onValidationBatch(BatchEvent e) {
         imagesPerSec = e.imagesPerSec();
         publish();
     }
 
     @Override
-    public void onEpochEnd(EpochEvent e) {
+    public synchronized void onEpochEnd(EpochEvent e) {
         if (e.split() == Split.VAL) {
             top1 = e.meter().top1();
             top5 = e.meter().top5();

@@ -88,7 +88,7 @@ final class TrainingRun implements Runnable {
                     setup.samplesPerEpoch(config),
                     setup.trainer().lr(),
                     setup.resumedFrom());
-            RunCheckpoints checkpoints = new RunCheckpoints(
+            try (RunCheckpoints checkpoints = new RunCheckpoints(
                     config.runId(),
                     new CheckpointWriter(
                             services.store(),
@@ -100,71 +100,79 @@ final class TrainingRun implements Runnable {
                     board,
                     services.metrics(),
                     services.config().checkpointPatience(),
-                    services.checkpointEvents()::publish);
-            TrainingLoop loop = new TrainingLoop(
-                    setup.trainer()::trainStep,
-                    setup.trainer()::evalBatch,
-                    setup.trainer()::lr,
-                    List.of(
-                            board,
-                            new StepEventListener(config.runId(), setup.ledger()::rejected, services.steps()::publish),
-                            services.metrics().listener(config.runId(), setup.ledger()::rejected),
-                            new PeriodicCheckpoints(
-                                    config.checkpointEvery(),
-                                    () -> stopRequested,
-                                    (at, meter) -> checkpoints.save(at, false, meter, null, false))),
-                    () -> stopRequested);
-            ResumePoint position = setup.position();
-            for (int epoch = position.epoch(); epoch < config.epochs(); epoch++) {
-                if (epoch == position.epoch() && position.epochComplete()) {
-                    continue; // the checkpoint closed this epoch: go on with the next
-                }
-                setup.trainer().freezeBackbone(epoch < config.freezeEpochs());
-                position = setup.epochStart(config, epoch, position);
-                board.epochStarted(epoch, position.epochSamples());
-                AtomicReference<Map<Integer, Long>> reached = new AtomicReference<>(position.epochEnd());
-                TrainingLoop.TrainResult trained;
-                try (BatchFeed feed = setup.trainFeed(config, position, reached::set)) {
-                    trained = loop.train(position, feed);
-                    LOG.infof(
-                            "run %s epoch %d: %d samples, loss %.4f, waited %.1f s for data",
-                            config.runId(),
-                            epoch,
-                            trained.position().epochSamples(),
-                            trained.meter().meanLoss(),
-                            feed.waitSeconds());
-                }
-                position = trained.position().endedAt(reached.get());
-                if (trained.stopped()) {
-                    checkpoints.save(position, false, trained.meter(), null, true); // a stop waits for S3 too
-                    board.ended(RunState.STOPPED);
-                    return;
-                }
-                EpochMeter val;
-                try (BatchFeed feed = setup.evalFeed(config)) {
-                    val = loop.evaluate(position, feed);
-                }
-                LOG.infof(
-                        "run %s epoch %d val: %d samples, loss %.4f, top-1 %.2f%%",
-                        config.runId(),
-                        epoch,
-                        val.samples(),
-                        val.meanLoss(),
-                        Objects.requireNonNullElse(val.top1(), 0.0));
-                setup.trainer().endEpoch();
-                position = checkpoints.save(position, true, trained.meter(), val, true);
-                if (stopRequested) {
-                    board.ended(RunState.STOPPED);
-                    return;
-                }
+                    services.checkpointEvents()::publish)) {
+                train(checkpoints);
             }
-            board.ended(RunState.FINISHED);
-            LOG.infof("run %s finished after %d epochs, step %d", config.runId(), config.epochs(), position.step());
         } catch (Throwable t) {
             LOG.errorf(t, "run %s failed", config.runId());
             board.failed(t.getClass().getSimpleName() + ": " + t.getMessage());
         } finally {
             onEnd.run();
         }
+    }
+
+    /** The epochs, from where the setup left the run; ends the board when they are done or a stop came. */
+    private void train(RunCheckpoints checkpoints) throws InterruptedException {
+        PeriodicCheckpoints periodic = new PeriodicCheckpoints(
+                config.checkpointEvery(),
+                () -> stopRequested,
+                (at, meter) -> checkpoints.save(at, false, meter, null, false));
+        TrainingLoop loop = new TrainingLoop(
+                setup.trainer()::issueTrainStep,
+                setup.trainer()::issueEvalBatch,
+                setup.trainer()::lr,
+                List.of(
+                        board,
+                        new StepEventListener(config.runId(), setup.ledger()::rejected, services.steps()::publish),
+                        services.metrics().listener(config.runId(), setup.ledger()::rejected),
+                        periodic),
+                () -> stopRequested,
+                services.config().syncEvery(),
+                periodic::due);
+        ResumePoint position = setup.position();
+        for (int epoch = position.epoch(); epoch < config.epochs(); epoch++) {
+            if (epoch == position.epoch() && position.epochComplete()) {
+                continue; // the checkpoint closed this epoch: go on with the next
+            }
+            setup.trainer().freezeBackbone(epoch < config.freezeEpochs());
+            position = setup.epochStart(config, epoch, position);
+            board.epochStarted(epoch, position.epochSamples());
+            AtomicReference<Map<Integer, Long>> reached = new AtomicReference<>(position.epochEnd());
+            TrainingLoop.TrainResult trained;
+            try (BatchFeed feed = setup.trainFeed(config, position, reached::set)) {
+                trained = loop.train(position, feed);
+                LOG.infof(
+                        "run %s epoch %d: %d samples, loss %.4f, waited %.1f s for data",
+                        config.runId(),
+                        epoch,
+                        trained.position().epochSamples(),
+                        trained.meter().meanLoss(),
+                        feed.waitSeconds());
+            }
+            position = trained.position().endedAt(reached.get());
+            if (trained.stopped()) {
+                checkpoints.save(position, false, trained.meter(), null, true);
+                checkpoints.awaitStored(); // a stop waits for S3 too
+                board.ended(RunState.STOPPED);
+                return;
+            }
+            EpochMeter val;
+            try (BatchFeed feed = setup.evalFeed(config)) {
+                val = loop.evaluate(position, feed);
+            }
+            LOG.infof(
+                    "run %s epoch %d val: %d samples, loss %.4f, top-1 %.2f%%",
+                    config.runId(), epoch, val.samples(), val.meanLoss(), Objects.requireNonNullElse(val.top1(), 0.0));
+            setup.trainer().endEpoch();
+            position = checkpoints.save(position, true, trained.meter(), val, true);
+            if (stopRequested) {
+                checkpoints.awaitStored();
+                board.ended(RunState.STOPPED);
+                return;
+            }
+        }
+        checkpoints.awaitStored(); // FINISHED only once the last checkpoint is stored
+        board.ended(RunState.FINISHED);
+        LOG.infof("run %s finished after %d epochs, step %d", config.runId(), config.epochs(), position.step());
     }
 }

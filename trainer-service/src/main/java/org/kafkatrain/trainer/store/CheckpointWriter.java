@@ -121,12 +121,28 @@ public final class CheckpointWriter {
     public record Stored(String bucket, LatestCheckpoint latest, long bytes) {}
 
     /**
-     * Writes the planned checkpoint with the trainer's state: spooled to a local file (its SHA-256 taken on the
-     * way), then stored, waiting up to {@code patience} for disk space to spool it and for S3 to take it
-     * ({@code onWait} hears of the waits); throws when either has not happened by then.
+     * A planned checkpoint with a copy of the trainer's state in host memory: what the training thread hands over,
+     * so that training goes on while the copy is serialized and uploaded.
      */
-    public Stored write(Trainer trainer, Plan plan, Duration patience, Consumer<String> onWait) throws IOException {
-        Map<String, Object> dict = Checkpoints.toDict(trainer, plan.entries());
+    public record Snapshot(Plan plan, Map<String, Object> dict) {}
+
+    /**
+     * Copies the trainer's tensors (weights, buffers, Adam's moments; from the device when it is a GPU) into a
+     * snapshot of {@code plan}. This is the only part of a checkpoint that must run on the training thread: the
+     * tensors change at the next optimizer step.
+     */
+    public Snapshot snapshot(Trainer trainer, Plan plan) {
+        return new Snapshot(plan, Checkpoints.toDict(trainer, plan.entries()));
+    }
+
+    /**
+     * Writes a snapshot: spooled to a local file (its SHA-256 taken on the way), then stored, waiting up to
+     * {@code patience} for disk space to spool it and for S3 to take it ({@code onWait} hears of the waits); throws
+     * when either has not happened by then.
+     */
+    public Stored write(Snapshot snapshot, Duration patience, Consumer<String> onWait) throws IOException {
+        Plan plan = snapshot.plan();
+        Map<String, Object> dict = snapshot.dict();
         Path dir = Path.of(System.getProperty("java.io.tmpdir"));
         Path file = dir.resolve("kafka-train-" + runId + "-" + UUID.randomUUID() + ".tar");
         try {

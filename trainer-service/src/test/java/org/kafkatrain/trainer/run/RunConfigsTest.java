@@ -7,11 +7,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.kafkatrain.contracts.runs.RunConfig;
 import org.kafkatrain.contracts.runs.RunMode;
+import org.kafkatrain.engine.AdamOptimizer;
+import org.kafkatrain.engine.ComputeOptions;
+import org.kafkatrain.engine.Precision;
 
 import java.util.List;
 
 class RunConfigsTest {
-    private static final RunConfigs.Defaults DEFAULTS = new RunConfigs.Defaults("images.train", "images.val", "cpu");
+    private static final RunConfigs.Defaults DEFAULTS =
+            new RunConfigs.Defaults("images.train", "images.val", "cpu", AdamOptimizer.Kernel.FUSED);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
@@ -39,6 +43,43 @@ class RunConfigsTest {
         assertThat(r.evalBatchSize()).isEqualTo(16);
         assertThat(r.device()).isEqualTo("cuda:1");
         assertThat(r.epochs()).isEqualTo(4);
+    }
+
+    @Test
+    void computeSettingsDefaultToFp32NchwAndTheTrainersKernelAndAreParsedCaseInsensitively() throws Exception {
+        RunConfig plain = RunConfigs.resolve(RunConfig.of("c1", "d"), DEFAULTS);
+        assertThat(List.of(plain.precision(), plain.channelsLast(), plain.adam()))
+                .containsExactly("fp32", false, "fused");
+        RunConfig loop = RunConfigs.resolve(
+                RunConfig.of("c2", "d"),
+                new RunConfigs.Defaults("images.train", "images.val", "cpu", AdamOptimizer.Kernel.FOR_LOOP));
+        assertThat(loop.adam()).as("trainer.adam-kernel is the default").isEqualTo("for-loop");
+        RunConfig fast = RunConfigs.resolve(
+                read(
+                        "{\"runId\":\"c3\",\"dataset\":\"d\",\"precision\":\"BF16\",\"channelsLast\":true,\"adam\":\"FOR_LOOP\"}"),
+                DEFAULTS);
+        assertThat(List.of(fast.precision(), fast.channelsLast(), fast.adam()))
+                .containsExactly("bf16", true, "for-loop");
+        assertThat(RunConfigs.compute(fast, AdamOptimizer.Kernel.FUSED))
+                .isEqualTo(new ComputeOptions(Precision.BF16, true, AdamOptimizer.Kernel.FOR_LOOP));
+        assertThatThrownBy(() -> RunConfigs.resolve(
+                        read("{\"runId\":\"r\",\"dataset\":\"d\",\"precision\":\"fp16\"}"), DEFAULTS))
+                .hasMessageContaining("precision must be fp32, tf32 or bf16: fp16");
+        assertThatThrownBy(() ->
+                        RunConfigs.resolve(read("{\"runId\":\"r\",\"dataset\":\"d\",\"adam\":\"sgd\"}"), DEFAULTS))
+                .hasMessageContaining("adam must be fused or for-loop");
+    }
+
+    @Test
+    void aResumedRunMayChangeHowItComputesButNotWhatItLearns() {
+        RunConfig stored = RunConfigs.resolve(RunConfig.of("c4", "d"), DEFAULTS);
+        RunConfig request = read("{\"runId\":\"c4\",\"dataset\":\"d\",\"precision\":\"bf16\",\"channelsLast\":true}");
+        RunConfigs.Resumed resumed = RunConfigs.resume(request, stored, false);
+        assertThat(resumed.overridden()).isEmpty();
+        assertThat(resumed.config().precision()).isEqualTo("bf16");
+        assertThat(RunConfigs.compute(RunConfig.of("c4", "d"), AdamOptimizer.Kernel.FOR_LOOP))
+                .as("a config stored before the settings existed")
+                .isEqualTo(new ComputeOptions(Precision.FP32, false, AdamOptimizer.Kernel.FOR_LOOP));
     }
 
     @Test
