@@ -52,20 +52,7 @@ public final class TrainerBench {
         String dataset = "bench-" + id;
         String topic = "bench." + id + ".train";
         TrainingData.publish(bootstrap, dataset, topic, "bench." + id + ".val", 600, 1);
-        Hyperparameters hp = new Hyperparameters(
-                1e-3,
-                0.9,
-                0.999,
-                1e-8,
-                0,
-                20,
-                0.1,
-                batch,
-                28,
-                List.of(0.485, 0.456, 0.406),
-                List.of(0.229, 0.224, 0.225),
-                1L,
-                false);
+        Hyperparameters hp = TrainingData.hyperparameters(batch);
         Trainer trainer = new Trainer(10, hp, device);
 
         // In-memory source: the first 64 batches of the same data, assembled once.

@@ -14,6 +14,7 @@ import org.kafkatrain.contracts.Sample;
 import org.kafkatrain.contracts.Topics;
 import org.kafkatrain.contracts.TrainingStep;
 import org.kafkatrain.contracts.proto.PixelEncoding;
+import org.kafkatrain.engine.Hyperparameters;
 import org.kafkatrain.testing.FashionMnist;
 import org.kafkatrain.testing.TopicContents;
 
@@ -52,6 +53,25 @@ final class TrainingData {
             producer.send(new ProducerRecord<>(Topics.DATASETS, dataset, EventJson.write(manifest)));
             producer.flush();
         }
+    }
+
+    /** The tutorial's hyperparameters at Fashion-MNIST's 28 px, batch {@code batch}, seed 1: what the benches train. */
+    static Hyperparameters hyperparameters(int batch) {
+        Hyperparameters d = Hyperparameters.defaults();
+        return new Hyperparameters(
+                d.lr(),
+                d.beta1(),
+                d.beta2(),
+                d.eps(),
+                d.weightDecay(),
+                d.stepSize(),
+                d.gamma(),
+                batch,
+                28,
+                d.mean(),
+                d.std(),
+                1L,
+                false);
     }
 
     static KafkaProducer<String, byte[]> producer(String bootstrap) {
