@@ -44,21 +44,7 @@ final class TrainedRun {
 
     TrainedRun(String runId) throws IOException {
         this.runId = runId;
-        Hyperparameters d = Hyperparameters.defaults();
-        Hyperparameters hp = new Hyperparameters(
-                d.lr(),
-                d.beta1(),
-                d.beta2(),
-                d.eps(),
-                d.weightDecay(),
-                d.stepSize(),
-                d.gamma(),
-                BATCH,
-                FashionMnist.SIDE,
-                d.mean(),
-                d.std(),
-                d.seed(),
-                false);
+        Hyperparameters hp = Hyperparameters.defaults().withBatch(BATCH, FashionMnist.SIDE);
         trainer = new Trainer(CLASSES.size(), hp, new Device(DeviceType.CPU));
         train = FashionMnist.load("train");
         val = FashionMnist.load("t10k");

@@ -47,4 +47,34 @@ public record Hyperparameters(
         mean = List.copyOf(mean);
         std = List.copyOf(std);
     }
+
+    /** These settings with another batch size and image side. */
+    public Hyperparameters withBatch(int newBatchSize, int newImageSize) {
+        return new Hyperparameters(
+                lr,
+                beta1,
+                beta2,
+                eps,
+                weightDecay,
+                stepSize,
+                gamma,
+                newBatchSize,
+                newImageSize,
+                mean,
+                std,
+                seed,
+                augment);
+    }
+
+    /** These settings with another learning rate. */
+    public Hyperparameters withLr(double newLr) {
+        return new Hyperparameters(
+                newLr, beta1, beta2, eps, weightDecay, stepSize, gamma, batchSize, imageSize, mean, std, seed, augment);
+    }
+
+    /** These settings with another seed. */
+    public Hyperparameters withSeed(long newSeed) {
+        return new Hyperparameters(
+                lr, beta1, beta2, eps, weightDecay, stepSize, gamma, batchSize, imageSize, mean, std, newSeed, augment);
+    }
 }

@@ -8,6 +8,9 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
 /** Copies between libtorch tensors and Java arrays. */
 public final class Tensors {
     private Tensors() {}
@@ -36,6 +39,15 @@ public final class Tensors {
         Tensor t = empty(shape, new TensorOptions(ScalarType.Float), new MemoryFormatOptional());
         t.data_ptr_float().put(values);
         return t;
+    }
+
+    /** A new 1-D int64 CPU tensor holding {@code values} (class labels, as cross-entropy takes them). */
+    public static Tensor longs(long... values) {
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (long v : values) {
+            bytes.putLong(v);
+        }
+        return fromData(new TensorData(TensorData.DType.INT64, new long[] {values.length}, bytes.array()));
     }
 
     public static float[] toFloats(Tensor tensor) {

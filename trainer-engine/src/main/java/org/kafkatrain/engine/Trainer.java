@@ -13,8 +13,6 @@ import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch.MemoryFormat;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,7 +49,7 @@ public final class Trainer {
         if (compute.channelsLast()) {
             toChannelsLast(model);
         }
-        CudaMath.apply(compute.precision(), device);
+        PrecisionSwitches.apply(compute.precision(), device);
         List<Tensor> params = new ArrayList<>(StateDict.namedParameters(model).values());
         optimizer =
                 new AdamOptimizer(params, hp.lr(), hp.beta1(), hp.beta2(), hp.eps(), hp.weightDecay(), compute.adam());
@@ -176,12 +174,7 @@ public final class Trainer {
     }
 
     private Tensor labels(Batch batch) {
-        ByteBuffer bytes = ByteBuffer.allocate(batch.size() * 8).order(ByteOrder.LITTLE_ENDIAN);
-        for (long label : batch.labels()) {
-            bytes.putLong(label);
-        }
-        return Tensors.fromData(new TensorData(TensorData.DType.INT64, new long[] {batch.size()}, bytes.array()))
-                .to(device, ScalarType.Long);
+        return Tensors.longs(batch.labels()).to(device, ScalarType.Long);
     }
 
     /**

@@ -42,23 +42,7 @@ class CheckpointRoundTripTest {
         assertThat(read.get("loss")).isEqualTo(1.5);
         assertThat(read.get("offsets")).isEqualTo(Map.of("images.train-0", 42L));
 
-        Trainer restored = new Trainer(
-                10,
-                new Hyperparameters(
-                        hp.lr(),
-                        hp.beta1(),
-                        hp.beta2(),
-                        hp.eps(),
-                        hp.weightDecay(),
-                        hp.stepSize(),
-                        hp.gamma(),
-                        hp.batchSize(),
-                        hp.imageSize(),
-                        hp.mean(),
-                        hp.std(),
-                        7L,
-                        false),
-                CPU);
+        Trainer restored = new Trainer(10, hp.withSeed(7L), CPU);
         Checkpoints.restore(restored, read);
 
         assertSameState(original, restored);

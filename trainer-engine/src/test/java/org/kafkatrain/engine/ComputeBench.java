@@ -32,21 +32,7 @@ public final class ComputeBench {
         List<String> variants = List.of((args.length > 4 ? args[4] : "fp32+loop,fp32,bf16,fp32+cl,bf16+cl").split(","));
         set_num_threads(Runtime.getRuntime().availableProcessors());
         Device device = DeviceChoice.select(System.getenv().getOrDefault("BENCH_DEVICE", "auto"));
-        Hyperparameters defaults = Hyperparameters.defaults();
-        Hyperparameters hp = new Hyperparameters(
-                defaults.lr(),
-                defaults.beta1(),
-                defaults.beta2(),
-                defaults.eps(),
-                defaults.weightDecay(),
-                defaults.stepSize(),
-                defaults.gamma(),
-                batch,
-                size,
-                defaults.mean(),
-                defaults.std(),
-                defaults.seed(),
-                false);
+        Hyperparameters hp = Hyperparameters.defaults().withBatch(batch, size);
         List<Batch> batches = new ArrayList<>();
         Random random = new Random(1);
         BatchAssembler assembler = new BatchAssembler(batch, size, size, 1, null, batches::add);

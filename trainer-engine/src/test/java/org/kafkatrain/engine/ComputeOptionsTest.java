@@ -15,8 +15,6 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -138,18 +136,9 @@ class ComputeOptionsTest {
         if (trainer.compute().channelsLast()) {
             x = x.contiguous(MemoryFormat.ChannelsLast);
         }
-        Tensor y =
-                Tensors.fromData(new TensorData(TensorData.DType.INT64, new long[] {batch.size()}, le(batch.labels())));
+        Tensor y = Tensors.longs(batch.labels());
         trainer.model().train(train);
         cross_entropy(trainer.model().forward(x), y).backward();
-    }
-
-    private static byte[] le(long[] values) {
-        ByteBuffer bytes = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-        for (long v : values) {
-            bytes.putLong(v);
-        }
-        return bytes.array();
     }
 
     /** Means of consecutive windows of four steps. */
@@ -179,21 +168,7 @@ class ComputeOptionsTest {
      * by a factor, and those jumps magnify any rounding difference into another trajectory.
      */
     private static Trainer trainer(ComputeOptions compute) {
-        Hyperparameters d = Hyperparameters.defaults();
-        Hyperparameters hp = new Hyperparameters(
-                1e-4,
-                d.beta1(),
-                d.beta2(),
-                d.eps(),
-                d.weightDecay(),
-                d.stepSize(),
-                d.gamma(),
-                16,
-                32,
-                d.mean(),
-                d.std(),
-                d.seed(),
-                false);
+        Hyperparameters hp = Hyperparameters.defaults().withLr(1e-4).withBatch(16, 64);
         return new Trainer(10, hp, CPU, compute);
     }
 

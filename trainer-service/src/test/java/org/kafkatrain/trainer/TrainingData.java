@@ -57,21 +57,7 @@ final class TrainingData {
 
     /** The tutorial's hyperparameters at Fashion-MNIST's 28 px, batch {@code batch}, seed 1: what the benches train. */
     static Hyperparameters hyperparameters(int batch) {
-        Hyperparameters d = Hyperparameters.defaults();
-        return new Hyperparameters(
-                d.lr(),
-                d.beta1(),
-                d.beta2(),
-                d.eps(),
-                d.weightDecay(),
-                d.stepSize(),
-                d.gamma(),
-                batch,
-                28,
-                d.mean(),
-                d.std(),
-                1L,
-                false);
+        return Hyperparameters.defaults().withBatch(batch, 28).withSeed(1);
     }
 
     static KafkaProducer<String, byte[]> producer(String bootstrap) {
