@@ -18,9 +18,10 @@ import java.util.UUID;
 /**
  * Faults cost time, never data (issue 12), on real processes: the packaged trainer trains while the Kafka broker is
  * stopped for 15 s in epoch 0 (the epoch's evaluation has to wait for it), and while S3 is unreachable, for longer
- * than the upload's own retries, across epoch 0's checkpoint. The run pauses there, shows the wait, goes on only
- * once the checkpoint is stored, and ends exactly as an undisturbed run on the same data: same steps, weights and
- * Adam moments bit for bit.
+ * than the upload's own retries, across epoch 0's checkpoint. That checkpoint's upload waits for S3 and shows the wait
+ * while training goes on behind it, but no further than the next epoch's checkpoint, which waits for it; the run
+ * reports no checkpoint until S3 has one, and ends exactly as an undisturbed run on the same data: same steps,
+ * weights and Adam moments bit for bit.
  */
 @ExtendWith(LocalStackExtension.class)
 class OutagesCostTimeNotDataIT {
@@ -64,8 +65,8 @@ class OutagesCostTimeNotDataIT {
                 JsonPath during = TrainerProcess.status(run);
                 assertThat(during.getString("state")).isEqualTo("RUNNING");
                 assertThat(during.getInt("epoch"))
-                        .as("waits at the end of epoch 0")
-                        .isZero();
+                        .as("training goes on behind epoch 0's upload, up to epoch 1's checkpoint, which waits for it")
+                        .isBetween(0, 1);
                 assertThat(during.getString("lastCheckpoint")).isNull();
                 s3.open(true);
                 System.out.printf("[outage] S3 open again after %.0f s%n", (System.nanoTime() - stopped) / 1e9);
