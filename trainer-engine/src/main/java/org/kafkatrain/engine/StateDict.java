@@ -5,7 +5,9 @@ import org.bytedeco.pytorch.StringSharedModuleDict;
 import org.bytedeco.pytorch.StringTensorDict;
 import org.bytedeco.pytorch.Tensor;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Names of a module's tensors in PyTorch's {@code state_dict()} order: per module, its parameters then its buffers. */
@@ -31,6 +33,19 @@ public final class StateDict {
             state.putAll(copy(m.named_buffers(false), prefix));
         }
         return state;
+    }
+
+    /** The submodules whose C++ type name contains {@code type} ({@code "BatchNorm"}), in registration order. */
+    public static List<Module> modules(Module module, String type) {
+        List<Module> found = new ArrayList<>();
+        StringSharedModuleDict modules = module.named_modules();
+        for (long i = 0; i < modules.size(); i++) {
+            Module m = modules.get(i).value();
+            if (m.name().getString().contains(type)) {
+                found.add(m);
+            }
+        }
+        return found;
     }
 
     private static Map<String, Tensor> copy(StringTensorDict dict, String prefix) {

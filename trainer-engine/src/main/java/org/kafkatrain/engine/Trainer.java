@@ -3,9 +3,11 @@ package org.kafkatrain.engine;
 import static org.bytedeco.pytorch.global.torch.cross_entropy;
 import static org.bytedeco.pytorch.global.torch.manual_seed;
 import static org.bytedeco.pytorch.global.torch.stack;
+import static org.bytedeco.pytorch.global.torch.zeros;
 
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.T_TensorTensor_T;
 import org.bytedeco.pytorch.Tensor;
@@ -32,6 +34,8 @@ public final class Trainer {
     private final int topK;
     private final ComputeOptions compute;
     private final boolean bf16;
+    private final List<Module> batchNorms;
+    private boolean batchNormFrozen;
 
     public Trainer(int numClasses, Hyperparameters hp, Device device) {
         this(numClasses, hp, device, ComputeOptions.defaults());
@@ -56,6 +60,7 @@ public final class Trainer {
         schedule = new StepLrSchedule(hp.lr(), hp.stepSize(), hp.gamma());
         input = new InputTransform(hp.mean(), hp.std(), device);
         topK = Math.min(5, numClasses);
+        batchNorms = StateDict.modules(model, "BatchNorm");
     }
 
     /** One step, waiting for its loss and hits. */
@@ -68,16 +73,34 @@ public final class Trainer {
      * while the device works (on a GPU; a CPU step has finished when this returns).
      */
     public PendingResult issueTrainStep(Batch batch) {
+        return issueTrainStep(batch, StepReduction.LOCAL);
+    }
+
+    /**
+     * One step of a replica: local forward and backward, then {@code reduction} turns the local gradients and
+     * results into the group's before the optimizer steps. A replica with no samples in this step still takes
+     * part (its gradients count as zero) and steps with the others.
+     */
+    public PendingResult issueTrainStep(Batch batch, StepReduction reduction) {
         try (PointerScope ignored = new PointerScope()) {
             model.train(true);
-            Tensor x = input(batch);
-            Tensor y = labels(batch);
-            Tensor logits = forward(x);
-            Tensor loss = cross_entropy(logits, y);
+            if (batchNormFrozen) {
+                batchNorms.forEach(Module::eval);
+            }
             optimizer.zeroGrad();
-            loss.backward();
+            Tensor stats;
+            if (batch.size() > 0) {
+                Tensor y = labels(batch);
+                Tensor logits = forward(input(batch));
+                Tensor loss = cross_entropy(logits, y);
+                loss.backward();
+                stats = hits(logits.detach(), y, loss);
+            } else {
+                stats = noSamples();
+            }
+            PendingResult result = reduction.reduce(optimizer.params(), batch.size(), stats);
             optimizer.step();
-            return measure(logits.detach(), y, loss);
+            return result;
         }
     }
 
@@ -87,13 +110,33 @@ public final class Trainer {
 
     /** One evaluation batch, its results left on the device as {@link #issueTrainStep} leaves them. */
     public PendingResult issueEvalBatch(Batch batch) {
+        return issueEvalBatch(batch, StepReduction.LOCAL);
+    }
+
+    /** One evaluation batch of a replica: {@code reduction} sums the results over the group. */
+    public PendingResult issueEvalBatch(Batch batch, StepReduction reduction) {
         try (PointerScope ignored = new PointerScope();
                 NoGradGuard noGrad = new NoGradGuard()) {
             model.eval();
-            Tensor y = labels(batch);
-            Tensor logits = forward(input(batch));
-            return measure(logits, y, cross_entropy(logits, y));
+            Tensor stats;
+            if (batch.size() > 0) {
+                Tensor y = labels(batch);
+                Tensor logits = forward(input(batch));
+                stats = hits(logits, y, cross_entropy(logits, y));
+            } else {
+                stats = noSamples();
+            }
+            return reduction.reduce(List.of(), batch.size(), stats);
         }
+    }
+
+    /**
+     * Batch norm in eval mode during training too: running statistics frozen and used in place of the batch's, as
+     * torchvision's {@code FrozenBatchNorm2d} does when fine-tuning; a step then no longer depends on how the
+     * batch is split, which is what makes replicas comparable with one trainer sample for sample.
+     */
+    public void freezeBatchNorm(boolean frozen) {
+        batchNormFrozen = frozen;
     }
 
     /** End of an epoch: StepLR moves to the next epoch's learning rate. */
@@ -178,17 +221,20 @@ public final class Trainer {
     }
 
     /**
-     * Top-1/top-k hits as PyTorch's reference: {@code pred = out.topk(k, 1, True, True)[1].t(); pred.eq(target)};
-     * loss and hits stay on the device, in one float64 tensor (exact for the float32 loss and any count).
+     * Loss and top-1/top-k hits as PyTorch's reference: {@code pred = out.topk(k, 1, True, True)[1].t();
+     * pred.eq(target)}; they stay on the device, in one float64 tensor (exact for the float32 loss and any count).
      */
-    private PendingResult measure(Tensor logits, Tensor target, Tensor loss) {
+    private Tensor hits(Tensor logits, Tensor target, Tensor loss) {
         T_TensorTensor_T top = logits.topk(topK, 1, true, true);
         Tensor pred = top.get1().t();
         Tensor correct = pred.eq(target.view(1, -1).expand_as(pred));
-        Tensor stats = stack(new TensorVector(
+        return stack(new TensorVector(
                 loss.detach().to(ScalarType.Double),
                 correct.narrow(0, 0, 1).sum().to(ScalarType.Double),
                 correct.narrow(0, 0, topK).sum().to(ScalarType.Double)));
-        return PendingResult.onDevice((int) logits.size(0), stats);
+    }
+
+    private Tensor noSamples() {
+        return zeros(3).to(device, ScalarType.Double);
     }
 }
