@@ -151,7 +151,8 @@ final class TrainedRun {
                 null,
                 "fp32",
                 false,
-                "fused");
+                "fused",
+                1);
     }
 
     private static DatasetManifest manifest() {

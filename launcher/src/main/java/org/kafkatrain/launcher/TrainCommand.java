@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -123,6 +124,19 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--from-checkpoint", description = "with --from-run: latest (default), best, or epoch-NNNN.tar")
     String fromCheckpoint;
 
+    @Option(
+            names = "--replicas",
+            description = "train data-parallel on N trainer processes (./kafka-train starts ranks 1..N-1 beside the"
+                    + " trainer; the global batch is N x batch size)")
+    Integer replicas;
+
+    @Option(
+            names = "--replica-urls",
+            split = ",",
+            defaultValue = "${env:KT_REPLICA_URLS}",
+            description = "REST addresses of ranks 1..N-1, which get the same request (default: $KT_REPLICA_URLS)")
+    List<String> replicaUrls;
+
     @Option(names = "--max-eval-samples")
     Long maxEvalSamples;
 
@@ -143,7 +157,18 @@ final class TrainCommand implements Callable<Integer> {
         String id = runId != null
                 ? runId
                 : "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        RunStatus started = start(trainer, request(id, trainer), override);
+        RunConfig request = request(id, trainer);
+        List<String> ranks = replicaUrls == null ? List.of() : replicaUrls;
+        if (replicas != null && replicas > 1 && ranks.size() != replicas - 1) {
+            throw new IllegalArgumentException("--replicas " + replicas + " needs the REST addresses of ranks 1.."
+                    + (replicas - 1) + " (--replica-urls or KT_REPLICA_URLS): got " + ranks);
+        }
+        RunStatus started = start(trainer, request, override);
+        if (replicas != null && replicas > 1) {
+            for (int r = 1; r < replicas; r++) {
+                start(new ServiceClient("trainer-service rank " + r, ranks.get(r - 1)), request, override);
+            }
+        }
         if (noFollow) {
             return 0;
         }
@@ -189,7 +214,8 @@ final class TrainCommand implements Callable<Integer> {
                 fromCheckpoint,
                 precision,
                 channelsLast,
-                adam);
+                adam,
+                replicas);
     }
 
     static RunStatus start(ServiceClient trainer, RunConfig config, boolean override) {

@@ -10,7 +10,7 @@ class ProgressLineTest {
     @Test
     void beforeTheFirstStepUnknownsShowAsDashesNotAsZeroOrMinusOne() {
         String line = ProgressLine.of(new RunStatus(
-                "r", RunState.PENDING, 0, 2, 0, 1e-3, null, null, 0, 0, null, null, null, null, 0, "", null));
+                "r", RunState.PENDING, 0, 2, 0, 1e-3, null, null, 0, 0, null, null, null, null, 0, "", null, null));
         assertThat(line)
                 .startsWith(
                         "PENDING   epoch 1/2 [                    ] -  step 0  loss -  lr 1.0e-03  - img/s  ETA -  val top-1 -");
@@ -36,6 +36,7 @@ class ProgressLineTest {
                 99.5,
                 0,
                 "",
+                null,
                 null));
         assertThat(line)
                 .isEqualTo(
@@ -46,7 +47,24 @@ class ProgressLineTest {
     @Test
     void finishedRunShowsItsLastEpochNotOnePastIt() {
         String line = ProgressLine.of(new RunStatus(
-                "r", RunState.FINISHED, 2, 2, 188, 1e-3, 0.6, 245.0, 3000, 3000, 0L, "k", 79.2, 99.7, 0, "", null));
+                "r",
+                RunState.FINISHED,
+                2,
+                2,
+                188,
+                1e-3,
+                0.6,
+                245.0,
+                3000,
+                3000,
+                0L,
+                "k",
+                79.2,
+                99.7,
+                0,
+                "",
+                null,
+                null));
         assertThat(line).startsWith("FINISHED  epoch 2/2 [####################] 3000/3000");
     }
 
@@ -60,8 +78,8 @@ class ProgressLineTest {
 
     @Test
     void aQueuedRunShowsItsPlace() {
-        String line = ProgressLine.of(
-                new RunStatus("r", RunState.QUEUED, 0, 2, 0, 1e-3, null, null, 0, 0, null, null, null, null, 0, "", 2));
+        String line = ProgressLine.of(new RunStatus(
+                "r", RunState.QUEUED, 0, 2, 0, 1e-3, null, null, 0, 0, null, null, null, null, 0, "", 2, null));
         assertThat(line).startsWith("QUEUED #2 epoch 1/2 [");
     }
 }

@@ -34,7 +34,8 @@ public final class DataParallel {
     public void broadcastModel() {
         try (PointerScope ignored = new PointerScope();
                 NoGradGuard noGrad = new NoGradGuard()) {
-            group.broadcastFromLeader(new ArrayList<>(StateDict.of(trainer.model()).values()));
+            group.broadcastFromLeader(
+                    new ArrayList<>(StateDict.of(trainer.model()).values()));
         }
     }
 

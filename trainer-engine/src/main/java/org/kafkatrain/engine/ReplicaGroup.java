@@ -1,10 +1,12 @@
 package org.kafkatrain.engine;
 
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.javacpp.chrono.Milliseconds;
 import org.bytedeco.pytorch.AllreduceOptions;
 import org.bytedeco.pytorch.Backend;
 import org.bytedeco.pytorch.BroadcastOptions;
 import org.bytedeco.pytorch.ByteVector;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.PrefixStore;
 import org.bytedeco.pytorch.ProcessGroupGloo;
 import org.bytedeco.pytorch.Store;
@@ -14,7 +16,7 @@ import org.bytedeco.pytorch.TCPStoreOptions;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.Work;
-import org.bytedeco.pytorch.global.torch.DeviceType;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.bytedeco.pytorch.nccl.ProcessGroupNCCL;
 
 import java.nio.charset.StandardCharsets;
@@ -38,8 +40,11 @@ public final class ReplicaGroup implements AutoCloseable {
     private final Store runStore;
     private final Backend backend;
     private final Duration timeout;
+    private final Device device;
 
-    private ReplicaGroup(int rank, int size, TCPStore store, Store runStore, Backend backend, Duration timeout) {
+    private ReplicaGroup(
+            int rank, int size, TCPStore store, Store runStore, Backend backend, Duration timeout, Device device) {
+        this.device = device;
         this.rank = rank;
         this.size = size;
         this.store = store;
@@ -55,7 +60,7 @@ public final class ReplicaGroup implements AutoCloseable {
      * @param device  where the gradients live: CUDA selects NCCL, anything else Gloo
      */
     public static ReplicaGroup join(
-            String host, int port, String prefix, int rank, int size, DeviceType device, Duration timeout) {
+            String host, int port, String prefix, int rank, int size, Device device, Duration timeout) {
         if (size < 2 || rank < 0 || rank >= size) {
             throw new IllegalArgumentException("rank " + rank + " of " + size + " replicas");
         }
@@ -68,7 +73,7 @@ public final class ReplicaGroup implements AutoCloseable {
         TCPStore store = new TCPStore(host, options);
         Store runStore = new PrefixStore(prefix, store);
         Backend backend;
-        if (device == DeviceType.CUDA) {
+        if (device.is_cuda()) {
             ProcessGroupNCCL.Options nccl = ProcessGroupNCCL.Options.create();
             nccl.timeout(ms);
             backend = new ProcessGroupNCCL(runStore, rank, size, nccl);
@@ -77,7 +82,7 @@ public final class ReplicaGroup implements AutoCloseable {
             gloo.devices().push_back(ProcessGroupGloo.createDeviceForHostname(host));
             backend = new ProcessGroupGloo(runStore, rank, size, gloo);
         }
-        return new ReplicaGroup(rank, size, store, runStore, backend, timeout);
+        return new ReplicaGroup(rank, size, store, runStore, backend, timeout, device);
     }
 
     public int rank() {
@@ -99,6 +104,17 @@ public final class ReplicaGroup implements AutoCloseable {
             works.add(backend.allreduce(new TensorVector(t), new AllreduceOptions()));
         }
         works.forEach(this::await);
+    }
+
+    /** Sums counts over the ranks, through an int64 tensor on the group's device. */
+    public long[] sum(long... values) {
+        long[] out = new long[values.length];
+        try (PointerScope ignored = new PointerScope()) {
+            Tensor t = Tensors.longs(values).to(device, ScalarType.Long);
+            allReduceSum(List.of(t));
+            t.cpu().contiguous().data_ptr_long().get(out);
+        }
+        return out;
     }
 
     /** Rank 0's values into every rank's tensors, in place. */
@@ -131,8 +147,10 @@ public final class ReplicaGroup implements AutoCloseable {
             throw new ReplicaLostException("rank " + rank + " of " + size + " lost its group: " + e.getMessage(), e);
         }
         if (!done) {
-            throw new ReplicaLostException("rank " + rank + " of " + size + ": a collective did not complete within "
-                    + timeout.toSeconds() + " s", null);
+            throw new ReplicaLostException(
+                    "rank " + rank + " of " + size + ": a collective did not complete within " + timeout.toSeconds()
+                            + " s",
+                    null);
         }
     }
 

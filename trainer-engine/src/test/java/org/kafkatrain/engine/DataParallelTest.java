@@ -8,7 +8,6 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.DeviceType;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -99,9 +98,7 @@ class DataParallelTest {
                         + " exp_avg %.2e (%.2e)%n",
                 B, 2 * B, rank0.losses, singleLosses, weights, 2 * B, weightsFloor, moments, momentsFloor);
         assertThat(weights).as("weights apart, relative to the update").isLessThan(Math.max(4 * weightsFloor, 1e-4));
-        assertThat(moments)
-                .as("Adam's first moments apart, relative")
-                .isLessThan(Math.max(4 * momentsFloor, 1e-5));
+        assertThat(moments).as("Adam's first moments apart, relative").isLessThan(Math.max(4 * momentsFloor, 1e-5));
     }
 
     /** One replica of the test's group; its main is the second process. */
@@ -122,8 +119,8 @@ class DataParallelTest {
         static Replica run(int rank, int port) throws Exception {
             Replica r = new Replica(trainer());
             List<Batch> samples = samples(2 * B * STEPS + 1);
-            try (ReplicaGroup group = ReplicaGroup.join(
-                    "127.0.0.1", port, "test", rank, 2, DeviceType.CPU, Duration.ofSeconds(60))) {
+            try (ReplicaGroup group =
+                    ReplicaGroup.join("127.0.0.1", port, "test", rank, 2, CPU, Duration.ofSeconds(60))) {
                 DataParallel dp = new DataParallel(r.trainer, group);
                 dp.broadcastModel();
                 for (int first = 0; first < samples.size(); first += 2 * B) {

@@ -20,6 +20,7 @@ import org.kafkatrain.trainer.data.ImageSource;
 import org.kafkatrain.trainer.data.KafkaClients;
 import org.kafkatrain.trainer.data.KafkaImageSource;
 import org.kafkatrain.trainer.data.KafkaPatience;
+import org.kafkatrain.trainer.data.Stripe;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,7 +96,16 @@ public final class TrainerBench {
             long t0 = System.nanoTime();
             // The run's own data path: reader, decoder, seeded shuffle, batch assembly on the prefetch thread.
             try (BatchFeed feed = EpochBatches.train(
-                    sources, "bench", topic, span, new BatchShape(batch, 28, 28, 1), 10_000, 5, false, r -> {})) {
+                    sources,
+                    "bench",
+                    topic,
+                    span,
+                    Stripe.ALL,
+                    new BatchShape(batch, 28, 28, 1),
+                    10_000,
+                    5,
+                    false,
+                    r -> {})) {
                 for (int i = 0; i < perRound; i++) {
                     Batch b = feed.take();
                     samples += trainer.trainStep(b).samples();

@@ -34,10 +34,20 @@ final class TrainerProcess {
 
     /** Starts the trainer against the stack's Kafka and {@code s3Endpoint}; returns once it is ready. */
     static Process start(LocalStack stack, String s3Endpoint) throws Exception {
-        int port;
+        int port = freePort();
+        Process p = start(stack, s3Endpoint, port, Map.of());
+        RestAssured.port = port;
+        return p;
+    }
+
+    static int freePort() throws Exception {
         try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
+            return socket.getLocalPort();
         }
+    }
+
+    /** A trainer on {@code port} with {@code env} besides the stack's; returns once it is ready. */
+    static Process start(LocalStack stack, String s3Endpoint, int port, Map<String, String> env) throws Exception {
         Path log = Files.createTempFile("trainer-it-", ".log");
         ProcessBuilder pb = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -51,13 +61,13 @@ final class TrainerProcess {
         pb.environment().put("S3_ENDPOINT", s3Endpoint);
         pb.environment().put("S3_ACCESS_KEY", stack.s3AccessKey());
         pb.environment().put("S3_SECRET_KEY", stack.s3SecretKey());
+        pb.environment().putAll(env);
         Process p = pb.start();
-        RestAssured.port = port;
         System.out.printf("[trainer] trainer-service pid %d on port %d, log %s%n", p.pid(), port, log);
         await().atMost(Duration.ofMinutes(2))
                 .pollInterval(Duration.ofMillis(500))
                 .ignoreExceptions()
-                .until(() -> given().get("/q/health/ready").statusCode() == 200);
+                .until(() -> given().port(port).get("/q/health/ready").statusCode() == 200);
         return p;
     }
 

@@ -26,6 +26,8 @@ import java.util.List;
  *                        weights and checkpoints stay float32
  * @param channelsLast    weights and inputs in NHWC memory layout
  * @param adam            Adam's kernel: {@code fused} (ATen's {@code _fused_adam_}) or {@code for-loop}
+ * @param replicas        trainer processes training the run data-parallel (each gets this request, and its rank
+ *                        from its own config); the global batch is {@code replicas * batchSize}
  */
 public record RunConfig(
         String runId,
@@ -59,12 +61,18 @@ public record RunConfig(
         String fromCheckpoint,
         String precision,
         Boolean channelsLast,
-        String adam) {
+        String adam,
+        Integer replicas) {
+
+    /** Replicas of the run; 1 when the request or an older stored config does not say. */
+    public int replicaCount() {
+        return replicas == null ? 1 : replicas;
+    }
 
     /** A request naming only the run and its dataset: everything else takes the trainer's defaults. */
     public static RunConfig of(String runId, String dataset) {
         return new RunConfig(
                 runId, dataset, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -1,5 +1,7 @@
 package org.kafkatrain.contracts.runs;
 
+import java.util.List;
+
 /**
  * A run as {@code GET /runs/{id}} shows it.
  *
@@ -7,6 +9,7 @@ package org.kafkatrain.contracts.runs;
  * @param lastCheckpoint object key of the newest complete checkpoint
  * @param lastValTop1    val top-1 % of the last evaluated epoch (null before the first evaluation)
  * @param queuePosition  1 for the next run to start, while {@link RunState#QUEUED}; else null
+ * @param replicas       every rank of a data-parallel run, as rank 0 last heard from it; null for one process
  */
 public record RunStatus(
         String runId,
@@ -25,7 +28,30 @@ public record RunStatus(
         Double lastValTop5,
         long rejected,
         String message,
-        Integer queuePosition) {
+        Integer queuePosition,
+        List<ReplicaStatus> replicas) {
+
+    public RunStatus withReplicas(List<ReplicaStatus> ranks) {
+        return new RunStatus(
+                runId,
+                state,
+                epoch,
+                epochs,
+                step,
+                lr,
+                loss,
+                imagesPerSec,
+                epochSamplesDone,
+                epochSamplesTotal,
+                etaSeconds,
+                lastCheckpoint,
+                lastValTop1,
+                lastValTop5,
+                rejected,
+                message,
+                queuePosition,
+                ranks);
+    }
 
     public RunStatus withState(RunState newState) {
         return with(newState, message, queuePosition);
@@ -54,6 +80,7 @@ public record RunStatus(
                 lastValTop5,
                 rejected,
                 newMessage,
-                newPosition);
+                newPosition,
+                replicas);
     }
 }

@@ -68,6 +68,30 @@ public interface TrainerConfig {
 
     DecoderLimits limits();
 
+    Replicas replicas();
+
+    /** This process's place in data-parallel runs ({@code replicas > 1} in the run's request). */
+    interface Replicas {
+        /**
+         * This trainer's rank, 0 to replicas - 1: in Kubernetes a StatefulSet pod's ordinal (the chart sets it from
+         * the {@code apps.kubernetes.io/pod-index} label), locally the launcher's numbering.
+         */
+        @WithDefault("0")
+        int rank();
+
+        /** host:port of the TCPStore that rank 0 hosts and every rank connects to. */
+        @WithDefault("127.0.0.1:29400")
+        String rendezvous();
+
+        /**
+         * How long a rank waits for the group to form, and for any collective: a replica that died or hangs makes
+         * the others fail within it instead of hanging them. It must exceed the longest pause of one rank, such as a
+         * checkpoint on rank 0 waiting for S3.
+         */
+        @WithDefault("PT2M")
+        Duration timeout();
+    }
+
     Consumer consumer();
 
     interface Consumer {

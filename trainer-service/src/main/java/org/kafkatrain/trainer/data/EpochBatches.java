@@ -19,7 +19,8 @@ public final class EpochBatches {
     private EpochBatches() {}
 
     /**
-     * A training epoch: the span's samples in the seeded shuffle order, the first {@code span.skip()} passed over.
+     * A training epoch: the span's samples in the seeded shuffle order, the first {@code span.skip()} passed over,
+     * the rest taken where {@code stripe} says.
      *
      * @param seed       the epoch's shuffle seed; also seeds augmentation when {@code augment} is set
      * @param reachedEnd receives, in continuous mode, the offsets after the last record used (the next epoch's start)
@@ -29,6 +30,7 @@ public final class EpochBatches {
             String clientId,
             String topic,
             EpochSpan span,
+            Stripe stripe,
             BatchShape shape,
             int shuffleBuffer,
             long seed,
@@ -41,7 +43,7 @@ public final class EpochBatches {
                 long[] index = {0};
                 ShuffleBuffer<Sample> shuffle = new ShuffleBuffer<>(shuffleBuffer, seed, s -> {
                     long i = index[0]++;
-                    if (i >= span.skip()) {
+                    if (i >= span.skip() && stripe.takes(i)) {
                         batches.add(s.pixels(), s.label(), i, SampleDigest.of(s.id()));
                     }
                 });
@@ -56,9 +58,9 @@ public final class EpochBatches {
         });
     }
 
-    /** An evaluation pass: the whole topic as it is now, in log order, at most {@code limit} samples. */
+    /** An evaluation pass: the whole topic as it is now, in log order, at most {@code limit} samples, striped. */
     public static BatchFeed eval(
-            ImageSource.Factory sources, String clientId, String topic, BatchShape shape, long limit) {
+            ImageSource.Factory sources, String clientId, String topic, Stripe stripe, BatchShape shape, long limit) {
         return new BatchFeed("eval-" + clientId, DEPTH, (out, cancelled) -> {
             try (ImageSource source = sources.open(clientId, topic)) {
                 BatchAssembler batches = new BatchAssembler(
@@ -68,8 +70,9 @@ public final class EpochBatches {
                         source.beginning(),
                         source.end(),
                         s -> {
-                            if (index[0] < limit) {
-                                batches.add(s.pixels(), s.label(), index[0]++, SampleDigest.of(s.id()));
+                            long i = index[0]++;
+                            if (i < limit && stripe.takes(i)) {
+                                batches.add(s.pixels(), s.label(), i, SampleDigest.of(s.id()));
                             }
                         },
                         cancelled);

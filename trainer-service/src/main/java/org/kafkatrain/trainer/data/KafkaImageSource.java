@@ -40,7 +40,9 @@ public final class KafkaImageSource implements ImageSource {
     private final int height;
     private final int width;
     private final int channels;
+    /** Null on a replica other than rank 0, which reads the same records: rank 0 dead-letters them. */
     private final DeadLetterPublisher deadLetters;
+
     private final DeadLetterLedger ledger;
     private final KafkaPatience patience;
 
@@ -184,6 +186,9 @@ public final class KafkaImageSource implements ImageSource {
     private void deadLetter(ConsumerRecord<String, byte[]> record, InvalidRecordException e) {
         ledger.rejectedOne();
         LOG.warnf("rejected %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), e.getMessage());
+        if (deadLetters == null) {
+            return; // another replica of the run reads the same record and dead-letters it
+        }
         try {
             // Wait for the broker's ack: a rejected record is never dropped silently.
             deadLetters

@@ -32,10 +32,12 @@ final class RunCheckpoints implements AutoCloseable {
     private final Duration patience;
     private final Consumer<CheckpointEvent> announce;
     private final CheckpointUploads uploads;
+    private final boolean writes;
 
     /**
      * @param patience how long an epoch checkpoint waits for S3 before the run fails
      * @param announce hears of each checkpoint once it is stored and {@code latest.json} names it
+     * @param writes   false on a replica other than rank 0: its state is rank 0's, which stores it
      */
     RunCheckpoints(
             String runId,
@@ -44,7 +46,9 @@ final class RunCheckpoints implements AutoCloseable {
             RunStatusBoard board,
             TrainerMetrics metrics,
             Duration patience,
-            Consumer<CheckpointEvent> announce) {
+            Consumer<CheckpointEvent> announce,
+            boolean writes) {
+        this.writes = writes;
         this.patience = patience;
         this.announce = announce;
         this.runId = runId;
@@ -78,6 +82,9 @@ final class RunCheckpoints implements AutoCloseable {
                 val == null ? null : val.top5(),
                 setup.ledger().toCheckpoint(),
                 System.currentTimeMillis());
+        if (!writes) {
+            return plan.stored();
+        }
         long t0 = System.nanoTime();
         CheckpointWriter.Snapshot snapshot = writer.snapshot(setup.trainer(), plan);
         double stall = (System.nanoTime() - t0) / 1e9;

@@ -100,7 +100,8 @@ public final class RunConfigs {
                 or(r.channelsLast(), compute.channelsLast()),
                 r.adam() == null
                         ? defaults.adam().json()
-                        : AdamOptimizer.Kernel.parse(r.adam()).json());
+                        : AdamOptimizer.Kernel.parse(r.adam()).json(),
+                or(r.replicas(), 1));
         validate(resolved);
         return resolved;
     }
@@ -213,6 +214,15 @@ public final class RunConfigs {
         }
         if (c.mode() == RunMode.CONTINUOUS && c.epochSamples() <= 0) {
             throw new IllegalArgumentException("continuous mode needs epochSamples > 0");
+        }
+        if (c.replicaCount() < 1) {
+            throw new IllegalArgumentException("replicas must be positive: " + c.replicas());
+        }
+        if (c.replicaCount() > 1 && c.mode() == RunMode.CONTINUOUS) {
+            // Each replica reads the epoch itself: a continuous epoch ends where records had arrived when its
+            // reader got there, which two replicas would see differently.
+            throw new IllegalArgumentException("replicas > 1 need mode EPOCHS: a continuous epoch's end depends on"
+                    + " when each replica reads it");
         }
         if (c.freezeEpochs() < 0 || (c.freezeEpochs() > 0 && c.initWeights() == null)) {
             throw new IllegalArgumentException(

@@ -200,6 +200,7 @@ public class RunManager {
                 latest.acc5(),
                 0,
                 "",
+                null,
                 null);
     }
 }

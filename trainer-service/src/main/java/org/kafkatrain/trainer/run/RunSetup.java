@@ -18,6 +18,7 @@ import org.kafkatrain.trainer.data.DeadLetterLedger;
 import org.kafkatrain.trainer.data.EpochBatches;
 import org.kafkatrain.trainer.data.EpochSpan;
 import org.kafkatrain.trainer.data.ImageSource;
+import org.kafkatrain.trainer.data.Stripe;
 import org.kafkatrain.trainer.store.ResumePoint;
 
 import java.io.IOException;
@@ -41,16 +42,21 @@ record RunSetup(
         DeadLetterLedger ledger,
         ImageSource.Factory sources,
         ResumePoint position,
-        Optional<LatestCheckpoint> resumedFrom) {
+        Optional<LatestCheckpoint> resumedFrom,
+        Stripe stripe) {
     private static final Logger LOG = Logger.getLogger(RunSetup.class);
 
     /**
      * @param device where to train ({@code auto}, {@code cpu}, {@code cuda:N}): the config's, or the GPU the manager
      *               gave the run
+     * @param stripe this process's samples of each pass: all of them, or one replica's; only the first replica
+     *               (rank 0) writes {@code run.json} and dead letters
      * @param onWait hears when the run waits for Kafka
      */
-    static RunSetup prepare(RunConfig config, String device, TrainerServices services, Consumer<String> onWait)
+    static RunSetup prepare(
+            RunConfig config, String device, TrainerServices services, Stripe stripe, Consumer<String> onWait)
             throws Exception {
+        boolean leader = stripe.rank() == 0;
         DatasetManifest manifest = services.catalog()
                 .find(config.dataset())
                 .orElseThrow(() -> new IllegalStateException("no manifest for dataset '" + config.dataset()
@@ -62,7 +68,7 @@ record RunSetup(
                 chosen,
                 RunConfigs.compute(config, services.config().adamKernel()));
         DeadLetterLedger ledger = new DeadLetterLedger();
-        ImageSource.Factory sources = services.imageSources(manifest, ledger, onWait);
+        ImageSource.Factory sources = services.imageSources(manifest, ledger, onWait, leader);
         services.store().ensureBucket();
         Optional<LatestCheckpoint> latest = services.store().latest(config.runId());
         ResumePoint position;
@@ -117,7 +123,9 @@ record RunSetup(
             }
             run.put("runStartOffsets", position.runStart());
             run.put("createdAt", System.currentTimeMillis());
-            services.store().writeRunJson(config.runId(), run);
+            if (leader) {
+                services.store().writeRunJson(config.runId(), run);
+            }
             LOG.infof(
                     "run %s starts: %d classes, %dx%dx%d images, device %s",
                     config.runId(),
@@ -127,7 +135,7 @@ record RunSetup(
                     manifest.channels(),
                     chosen.str().getString());
         }
-        return new RunSetup(manifest, trainer, ledger, sources, position, latest);
+        return new RunSetup(manifest, trainer, ledger, sources, position, latest, stripe);
     }
 
     /** The file of {@code initWeights}: a {@code file:} path on this machine, else an object key in the bucket. */
@@ -164,6 +172,7 @@ record RunSetup(
                 config.runId() + "-train",
                 config.trainTopic(),
                 span,
+                stripe,
                 shape(config.batchSize()),
                 config.shuffleBuffer(),
                 ShuffleBuffer.epochSeed(config.seed(), position.epoch()),
@@ -176,11 +185,12 @@ record RunSetup(
                 sources,
                 config.runId() + "-val",
                 config.valTopic(),
+                stripe,
                 shape(config.evalBatchSize()),
                 config.maxEvalSamples() > 0 ? config.maxEvalSamples() : Long.MAX_VALUE);
     }
 
-    private BatchShape shape(int batchSize) {
+    BatchShape shape(int batchSize) {
         return new BatchShape(batchSize, manifest.height(), manifest.width(), manifest.channels());
     }
 

@@ -155,6 +155,7 @@ final class RunStatusBoard implements TrainingListener {
                 top5,
                 rejected.getAsLong(),
                 message,
+                null,
                 null);
     }
 }

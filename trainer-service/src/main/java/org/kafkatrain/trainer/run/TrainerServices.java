@@ -80,7 +80,9 @@ public class TrainerServices {
      * Kafka image sources for a run: records decoded for its classes and shape, rejects dead-lettered once, a broker
      * that is away waited for up to {@code trainer.kafka-patience} ({@code onWait} hears of it).
      */
-    ImageSource.Factory imageSources(DatasetManifest manifest, DeadLetterLedger ledger, Consumer<String> onWait) {
+    /** @param deadLetter whether this process publishes the dead letters (one replica of a run does) */
+    ImageSource.Factory imageSources(
+            DatasetManifest manifest, DeadLetterLedger ledger, Consumer<String> onWait, boolean deadLetter) {
         KafkaPatience patience = new KafkaPatience(config.kafkaPatience(), onWait);
         ImageRecordCodec codec = new ImageRecordCodec(
                 config.limits().recordLimits(manifest.classes().size()));
@@ -92,7 +94,7 @@ public class TrainerServices {
                 manifest.height(),
                 manifest.width(),
                 manifest.channels(),
-                deadLetters,
+                deadLetter ? deadLetters : null,
                 ledger,
                 patience);
     }

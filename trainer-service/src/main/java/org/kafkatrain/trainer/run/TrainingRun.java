@@ -4,18 +4,23 @@ import org.jboss.logging.Logger;
 import org.kafkatrain.contracts.runs.RunConfig;
 import org.kafkatrain.contracts.runs.RunState;
 import org.kafkatrain.contracts.runs.RunStatus;
+import org.kafkatrain.engine.ReplicaGroup;
 import org.kafkatrain.trainer.data.BatchFeed;
 import org.kafkatrain.trainer.events.StepEventListener;
 import org.kafkatrain.trainer.loop.EpochMeter;
 import org.kafkatrain.trainer.loop.PeriodicCheckpoints;
+import org.kafkatrain.trainer.loop.ReplicaLockstep;
+import org.kafkatrain.trainer.loop.TrainingListener;
 import org.kafkatrain.trainer.loop.TrainingLoop;
 import org.kafkatrain.trainer.store.CheckpointWriter;
 import org.kafkatrain.trainer.store.ResumePoint;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 /**
  * One training run on its own thread: the tutorial's epoch loop (train, evaluate, StepLR step, checkpoint) fed from
@@ -32,6 +37,7 @@ final class TrainingRun implements Runnable {
     private volatile boolean stopRequested;
     private volatile RunSetup setup;
     private volatile String device;
+    private volatile ReplicaReports replicaReports;
 
     /** @param onEnd called on the run's thread once it has ended, whichever way */
     TrainingRun(RunConfig config, TrainerServices services, Runnable onEnd) {
@@ -52,6 +58,9 @@ final class TrainingRun implements Runnable {
 
     RunStatus status() {
         RunStatus s = board.current();
+        if (replicaReports != null) {
+            s = s.withReplicas(replicaReports.current());
+        }
         return stopRequested && s.state().active() ? s.withState(RunState.STOPPING) : s;
     }
 
@@ -78,8 +87,10 @@ final class TrainingRun implements Runnable {
 
     @Override
     public void run() {
+        ReplicaGroup group = null;
         try {
-            setup = RunSetup.prepare(config, device, services, waiting -> {
+            Replicas replicas = Replicas.of(config, services.config().replicas());
+            setup = RunSetup.prepare(config, device, services, replicas.stripe(), waiting -> {
                 LOG.warnf("run %s: %s", config.runId(), waiting);
                 board.problem(waiting);
             });
@@ -88,6 +99,14 @@ final class TrainingRun implements Runnable {
                     setup.samplesPerEpoch(config),
                     setup.trainer().lr(),
                     setup.resumedFrom());
+            ReplicaLockstep lockstep = null;
+            if (replicas.count() > 1) {
+                board.problem("waiting for " + replicas.count() + " replicas at " + replicas.rendezvous());
+                group = replicas.join(config.runId(), setup.trainer().device());
+                lockstep = replicas.start(setup, group, () -> stopRequested);
+                replicaReports = new ReplicaReports(group, lockstep, board::current);
+                board.problem("");
+            }
             try (RunCheckpoints checkpoints = new RunCheckpoints(
                     config.runId(),
                     new CheckpointWriter(
@@ -100,35 +119,59 @@ final class TrainingRun implements Runnable {
                     board,
                     services.metrics(),
                     services.config().checkpointPatience(),
-                    services.checkpointEvents()::publish)) {
-                train(checkpoints);
+                    services.checkpointEvents()::publish,
+                    replicas.stripe().rank() == 0)) {
+                train(checkpoints, lockstep);
             }
         } catch (Throwable t) {
             LOG.errorf(t, "run %s failed", config.runId());
             board.failed(t.getClass().getSimpleName() + ": " + t.getMessage());
         } finally {
+            if (replicaReports != null) {
+                replicaReports.report(true);
+            }
+            if (group != null) {
+                group.close();
+            }
             onEnd.run();
         }
     }
 
-    /** The epochs, from where the setup left the run; ends the board when they are done or a stop came. */
-    private void train(RunCheckpoints checkpoints) throws InterruptedException {
+    /**
+     * The epochs, from where the setup left the run; ends the board when they are done or a stop came. With
+     * {@code lockstep}, this process is one replica of the run: its steps are the group's, and only rank 0 sends
+     * step events and metrics and writes checkpoints.
+     */
+    private void train(RunCheckpoints checkpoints, ReplicaLockstep lockstep) throws InterruptedException {
+        BooleanSupplier stop = lockstep == null ? () -> stopRequested : lockstep::stopAgreed;
         PeriodicCheckpoints periodic = new PeriodicCheckpoints(
-                config.checkpointEvery(),
-                () -> stopRequested,
-                (at, meter) -> checkpoints.save(at, false, meter, null, false));
-        TrainingLoop loop = new TrainingLoop(
-                setup.trainer()::issueTrainStep,
-                setup.trainer()::issueEvalBatch,
-                setup.trainer()::lr,
-                List.of(
-                        board,
-                        new StepEventListener(config.runId(), setup.ledger()::rejected, services.steps()::publish),
-                        services.metrics().listener(config.runId(), setup.ledger()::rejected),
-                        periodic),
-                () -> stopRequested,
-                services.config().syncEvery(),
-                periodic::due);
+                config.checkpointEvery(), stop, (at, meter) -> checkpoints.save(at, false, meter, null, false));
+        List<TrainingListener> listeners = new ArrayList<>(List.of(board));
+        if (lockstep == null || lockstep.rank() == 0) {
+            listeners.add(new StepEventListener(config.runId(), setup.ledger()::rejected, services.steps()::publish));
+            listeners.add(services.metrics().listener(config.runId(), setup.ledger()::rejected));
+            listeners.add(periodic);
+        }
+        if (replicaReports != null) {
+            listeners.add(replicaReports);
+        }
+        TrainingLoop loop = lockstep == null
+                ? new TrainingLoop(
+                        setup.trainer()::issueTrainStep,
+                        setup.trainer()::issueEvalBatch,
+                        setup.trainer()::lr,
+                        listeners,
+                        stop,
+                        services.config().syncEvery(),
+                        periodic::due)
+                : new TrainingLoop(
+                        lockstep::train,
+                        lockstep::eval,
+                        setup.trainer()::lr,
+                        listeners,
+                        stop,
+                        services.config().syncEvery(),
+                        periodic::due);
         ResumePoint position = setup.position();
         for (int epoch = position.epoch(); epoch < config.epochs(); epoch++) {
             if (epoch == position.epoch() && position.epochComplete()) {
@@ -140,7 +183,7 @@ final class TrainingRun implements Runnable {
             AtomicReference<Map<Integer, Long>> reached = new AtomicReference<>(position.epochEnd());
             TrainingLoop.TrainResult trained;
             try (BatchFeed feed = setup.trainFeed(config, position, reached::set)) {
-                trained = loop.train(position, feed);
+                trained = loop.train(position, lockstep == null ? feed : lockstep.over(feed, setup.shape(1)));
                 LOG.infof(
                         "run %s epoch %d: %d samples, loss %.4f, waited %.1f s for data",
                         config.runId(),
@@ -158,14 +201,14 @@ final class TrainingRun implements Runnable {
             }
             EpochMeter val;
             try (BatchFeed feed = setup.evalFeed(config)) {
-                val = loop.evaluate(position, feed);
+                val = loop.evaluate(position, lockstep == null ? feed : lockstep.over(feed, setup.shape(1)));
             }
             LOG.infof(
                     "run %s epoch %d val: %d samples, loss %.4f, top-1 %.2f%%",
                     config.runId(), epoch, val.samples(), val.meanLoss(), Objects.requireNonNullElse(val.top1(), 0.0));
             setup.trainer().endEpoch();
             position = checkpoints.save(position, true, trained.meter(), val, true);
-            if (stopRequested) {
+            if (stop.getAsBoolean()) {
                 checkpoints.awaitStored();
                 board.ended(RunState.STOPPED);
                 return;

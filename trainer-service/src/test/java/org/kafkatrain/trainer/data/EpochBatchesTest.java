@@ -23,7 +23,8 @@ class EpochBatchesTest {
     @Test
     void sameSeedSameOrderAndAResumedEpochSkipsExactlyTheSamplesAlreadyTrained() throws Exception {
         InMemorySource source = new InMemorySource(20);
-        List<Long> full = labels(EpochBatches.train(source, "t", "topic", span(0), SHAPE, 8, 7, false, r -> {}));
+        List<Long> full =
+                labels(EpochBatches.train(source, "t", "topic", span(0), Stripe.ALL, SHAPE, 8, 7, false, r -> {}));
         assertThat(full)
                 .hasSize(20)
                 .containsExactlyInAnyOrderElementsOf(
@@ -31,11 +32,40 @@ class EpochBatchesTest {
         assertThat(full)
                 .as("shuffled")
                 .isNotEqualTo(LongStream.range(0, 20).boxed().toList());
-        assertThat(labels(EpochBatches.train(source, "t", "topic", span(0), SHAPE, 8, 7, false, r -> {})))
+        assertThat(labels(EpochBatches.train(source, "t", "topic", span(0), Stripe.ALL, SHAPE, 8, 7, false, r -> {})))
                 .isEqualTo(full);
 
-        List<Long> resumed = labels(EpochBatches.train(source, "t", "topic", span(6), SHAPE, 8, 7, false, r -> {}));
+        List<Long> resumed =
+                labels(EpochBatches.train(source, "t", "topic", span(6), Stripe.ALL, SHAPE, 8, 7, false, r -> {}));
         assertThat(resumed).isEqualTo(full.subList(6, 20));
+    }
+
+    /**
+     * The audit of one epoch split between two replicas: what rank 0 and rank 1 train together is the epoch, with
+     * no sample on both, also for an odd count and a resumed epoch, and each stripe is the full order's every
+     * other sample (what one trainer with the joint batch would see, in its order).
+     */
+    @Test
+    void twoStripesCoverTheEpochWithoutOverlapFreshAndResumed() throws Exception {
+        InMemorySource source = new InMemorySource(21);
+        EpochSpan odd = new EpochSpan(Map.of(0, 0L), Map.of(0, 21L), 0, 0);
+        List<Long> full =
+                labels(EpochBatches.train(source, "t", "topic", odd, Stripe.ALL, SHAPE, 8, 7, false, r -> {}));
+        for (long skip : new long[] {0, 6}) {
+            EpochSpan span = new EpochSpan(Map.of(0, 0L), Map.of(0, 21L), 0, skip);
+            List<Long> rank0 = labels(
+                    EpochBatches.train(source, "t", "topic", span, new Stripe(0, 2), SHAPE, 8, 7, false, r -> {}));
+            List<Long> rank1 = labels(
+                    EpochBatches.train(source, "t", "topic", span, new Stripe(1, 2), SHAPE, 8, 7, false, r -> {}));
+            List<Long> rest = full.subList((int) skip, 21);
+            assertThat(rank0).as("skip %d", skip).doesNotContainAnyElementsOf(rank1);
+            List<Long> union = new ArrayList<>(rank0);
+            union.addAll(rank1);
+            assertThat(union).containsExactlyInAnyOrderElementsOf(rest);
+            for (int i = 0; i < rest.size(); i++) {
+                assertThat((i % 2 == 0 ? rank0 : rank1).get(i / 2)).isEqualTo(rest.get(i));
+            }
+        }
     }
 
     @Test
@@ -46,6 +76,7 @@ class EpochBatchesTest {
                 "t",
                 "topic",
                 new EpochSpan(Map.of(0, 10L), null, 12, 0),
+                Stripe.ALL,
                 SHAPE,
                 4,
                 1,
@@ -60,14 +91,14 @@ class EpochBatchesTest {
 
     @Test
     void evaluationReadsTheTopicInOrderUpToTheLimit() throws Exception {
-        assertThat(labels(EpochBatches.eval(new InMemorySource(10), "v", "topic", SHAPE, 6)))
+        assertThat(labels(EpochBatches.eval(new InMemorySource(10), "v", "topic", Stripe.ALL, SHAPE, 6)))
                 .containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
     }
 
     @Test
     void eachSourceIsOpenedReadAndClosedOnTheFeedThread() throws Exception {
         InMemorySource source = new InMemorySource(5);
-        labels(EpochBatches.eval(source, "v", "topic", SHAPE, Long.MAX_VALUE));
+        labels(EpochBatches.eval(source, "v", "topic", Stripe.ALL, SHAPE, Long.MAX_VALUE));
         assertThat(source.threads)
                 .hasSize(1)
                 .doesNotContain(Thread.currentThread().getName());
@@ -86,7 +117,7 @@ class EpochBatchesTest {
                 throw new IllegalStateException("broker gone");
             }
         };
-        assertThatThrownBy(() -> labels(EpochBatches.eval(source, "v", "topic", SHAPE, 10)))
+        assertThatThrownBy(() -> labels(EpochBatches.eval(source, "v", "topic", Stripe.ALL, SHAPE, 10)))
                 .hasMessageContaining("broker gone");
         assertThat(source.open).isZero();
     }
@@ -94,7 +125,7 @@ class EpochBatchesTest {
     @Test
     void closingTheFeedMidEpochStopsItsThread() throws Exception {
         InMemorySource endless = new InMemorySource(1_000_000);
-        BatchFeed feed = EpochBatches.eval(endless, "v", "topic", SHAPE, Long.MAX_VALUE);
+        BatchFeed feed = EpochBatches.eval(endless, "v", "topic", Stripe.ALL, SHAPE, Long.MAX_VALUE);
         assertThat(feed.take()).isNotNull();
         long t0 = System.nanoTime();
         feed.close();

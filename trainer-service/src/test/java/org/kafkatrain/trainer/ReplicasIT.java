@@ -1,0 +1,135 @@
+package org.kafkatrain.trainer;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.kafkatrain.testing.LocalStack;
+import org.kafkatrain.testing.LocalStackExtension;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Two packaged trainers as the two replicas of one run (Gloo over a TCPStore on loopback, one libtorch thread
+ * each), on a real broker and S3 server. A calm run finishes on both ranks with every epoch's 200 samples trained
+ * once (rank 0's checkpoint says so, and its status lists both ranks). A second run loses rank 1 to SIGKILL in the
+ * middle of an epoch: rank 0 fails with the reason within the group's timeout instead of hanging; the restarted
+ * group resumes from the last checkpoint and ends with weights and Adam moments bit-identical to the calm run's,
+ * so no sample was trained twice or skipped.
+ */
+@ExtendWith(LocalStackExtension.class)
+class ReplicasIT {
+    private static final Duration GROUP_TIMEOUT = Duration.ofSeconds(20);
+
+    @Test
+    void aKilledReplicaFailsTheGroupInTimeAndTheRestartedGroupEndsAsACalmOne() throws Exception {
+        LocalStack stack = LocalStack.ensureRunning();
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> config = TrainerProcess.twoEpochRun(stack, "replicas");
+        config.put("replicas", 2);
+        config.put("checkpointEvery", 2);
+        int[] ports = {TrainerProcess.freePort(), TrainerProcess.freePort()};
+        String rendezvous = "127.0.0.1:" + TrainerProcess.freePort();
+        Process rank0 = start(stack, ports[0], 0, rendezvous);
+        Process rank1 = start(stack, ports[1], 1, rendezvous);
+        try {
+            config.put("runId", "calm-" + id);
+            post(ports, config);
+            JsonPath calm = awaitEnd(ports[0], "calm-" + id);
+            assertThat(calm.getString("state")).as(calm.prettify()).isEqualTo("FINISHED");
+            assertThat(awaitEnd(ports[1], "calm-" + id).getString("state")).isEqualTo("FINISHED");
+            assertThat(calm.getList("replicas.rank", Integer.class)).containsExactly(0, 1);
+            assertThat(calm.getLong("step"))
+                    .as("200 samples in global batches of 32, twice")
+                    .isEqualTo(14);
+
+            config.put("runId", "killed-" + id);
+            post(ports, config);
+            await().atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        JsonPath s = status(ports[0], "killed-" + id);
+                        return s.getString("lastCheckpoint") != null && s.getLong("step") >= 3;
+                    });
+            long stepAtKill = status(ports[0], "killed-" + id).getLong("step");
+            rank1.destroyForcibly().waitFor();
+            long t0 = System.nanoTime();
+            JsonPath failed = awaitEnd(ports[0], "killed-" + id);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(
+                    "[replicas] rank 1 killed -9 at step %d; rank 0 %s after %.1f s: %s%n",
+                    stepAtKill, failed.getString("state"), seconds, failed.getString("message"));
+            assertThat(failed.getString("state")).isEqualTo("FAILED");
+            assertThat(failed.getString("message")).contains("rank 0 of 2");
+            assertThat(seconds).isLessThan(GROUP_TIMEOUT.toSeconds() + 30);
+
+            rank1 = start(stack, ports[1], 1, rendezvous);
+            post(ports, config);
+            JsonPath resumed = awaitEnd(ports[0], "killed-" + id);
+            assertThat(resumed.getString("state")).as(resumed.prettify()).isEqualTo("FINISHED");
+            assertThat(resumed.getLong("step")).isEqualTo(calm.getLong("step"));
+        } finally {
+            rank1.destroyForcibly().waitFor();
+            rank0.destroyForcibly().waitFor();
+        }
+        Map<String, Object> a = TrainerProcess.lastCheckpoint(stack, "calm-" + id, "epoch-0001.tar");
+        Map<String, Object> b = TrainerProcess.lastCheckpoint(stack, "killed-" + id, "epoch-0001.tar");
+        assertThat(a.get("epoch_samples")).isEqualTo(200L);
+        assertThat(b.get("epoch_samples")).isEqualTo(200L);
+        int tensors = TrainerProcess.assertSameState(a, b);
+        System.out.printf(
+                "[replicas] restarted group equals the calm one: %d model tensors and Adam moments bit-identical%n",
+                tensors);
+    }
+
+    private static Process start(LocalStack stack, int port, int rank, String rendezvous) throws Exception {
+        return TrainerProcess.start(
+                stack,
+                stack.s3Endpoint(),
+                port,
+                Map.of(
+                        "TRAINER_REPLICAS_RANK",
+                        Integer.toString(rank),
+                        "TRAINER_REPLICAS_RENDEZVOUS",
+                        rendezvous,
+                        "TRAINER_REPLICAS_TIMEOUT",
+                        GROUP_TIMEOUT.toString(),
+                        "TRAINER_THREADS",
+                        "1"));
+    }
+
+    private static void post(int[] ports, Map<String, Object> config) {
+        for (int port : ports) {
+            given().port(port)
+                    .contentType(ContentType.JSON)
+                    .body(config)
+                    .post("/runs")
+                    .then()
+                    .statusCode(201);
+        }
+    }
+
+    private static JsonPath status(int port, String run) {
+        return given().port(port)
+                .get("/runs/" + run)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+    }
+
+    private static JsonPath awaitEnd(int port, String run) {
+        await().atMost(Duration.ofMinutes(8))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> !List.of("PENDING", "RUNNING", "STOPPING")
+                        .contains(status(port, run).getString("state")));
+        return status(port, run);
+    }
+}
