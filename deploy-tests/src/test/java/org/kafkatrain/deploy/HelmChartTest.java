@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -162,6 +163,32 @@ class HelmChartTest {
         Ingress ingress = chart.get(Ingress.class, PREFIX + "dashboard");
         assertThat(ingress.getSpec().getRules().get(0).getHost()).isEqualTo("kafka-train.example.com");
         assertThat(ingress.getSpec().getTls().get(0).getSecretName()).isEqualTo("kafka-train-tls");
+    }
+
+    @Test
+    void replicasRenderAStatefulSetWhosePodIndexIsTheRankWithRankZeroAsTheRendezvous() {
+        Chart chart = Chart.render(List.of("ci/minimal-values.yaml"), Map.of("trainer.replicas", "3"));
+        assertThat(chart.find(Deployment.class, PREFIX + "trainer")).isEmpty();
+        StatefulSet set = chart.get(StatefulSet.class, PREFIX + "trainer");
+        assertThat(set.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(set.getSpec().getPodManagementPolicy()).isEqualTo("Parallel");
+        assertThat(set.getSpec().getServiceName()).isEqualTo(PREFIX + "trainer-ranks");
+        Container trainer =
+                set.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Map<String, EnvVar> env = env(trainer);
+        assertThat(env.get("TRAINER_REPLICAS_RANK").getValueFrom().getFieldRef().getFieldPath())
+                .isEqualTo("metadata.labels['apps.kubernetes.io/pod-index']");
+        assertThat(env.get("TRAINER_REPLICAS_RENDEZVOUS").getValue())
+                .startsWith(PREFIX + "trainer-0." + PREFIX + "trainer-ranks.")
+                .endsWith(".svc:29400");
+        assertThat(env.keySet()).allMatch(ServiceConfig.trainer()::reads);
+        Service ranks = chart.get(Service.class, PREFIX + "trainer-ranks");
+        assertThat(ranks.getSpec().getClusterIP()).isEqualTo("None");
+        assertThat(ranks.getSpec().getPorts()).extracting(p -> p.getPort()).contains(29400);
+        assertThat(chart.get(Service.class, PREFIX + "trainer").getSpec().getSelector())
+                .containsEntry("statefulset.kubernetes.io/pod-name", PREFIX + "trainer-0");
+        assertThatThrownBy(() -> Chart.render(List.of("ci/minimal-values.yaml"), Map.of("trainer.replicas", "0")))
+                .hasMessageContaining("replicas");
     }
 
     @Test

@@ -23,6 +23,7 @@ public final class DataParallel {
     private final Trainer trainer;
     private final ReplicaGroup group;
     private final GradientBuckets buckets;
+    private long allReduceNanos;
 
     public DataParallel(Trainer trainer, ReplicaGroup group) {
         this.trainer = trainer;
@@ -43,6 +44,14 @@ public final class DataParallel {
         return group;
     }
 
+    /**
+     * Time spent packing, all-reducing and unpacking gradients so far, as the host saw it: the figure that, set
+     * against the step time, says how far a group can scale.
+     */
+    public double allReduceSeconds() {
+        return allReduceNanos / 1e9;
+    }
+
     /** Gradient buckets a step all-reduces. */
     public int bucketCount() {
         return buckets.bucketCount();
@@ -55,7 +64,9 @@ public final class DataParallel {
      */
     public PendingResult trainStep(Batch batch, int globalSamples) {
         return trainer.issueTrainStep(batch, (params, samples, stats) -> {
+            long t0 = System.nanoTime();
             Tensor sums = buckets.allReduce(group, (double) samples / globalSamples, weighted(stats, samples));
+            allReduceNanos += System.nanoTime() - t0;
             return global(sums, globalSamples);
         });
     }

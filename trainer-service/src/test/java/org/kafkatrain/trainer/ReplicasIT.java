@@ -8,18 +8,21 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.kafkatrain.contracts.TrainingStep;
 import org.kafkatrain.testing.LocalStack;
 import org.kafkatrain.testing.LocalStackExtension;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
  * Two packaged trainers as the two replicas of one run (Gloo over a TCPStore on loopback, one libtorch thread
- * each), on a real broker and S3 server. A calm run finishes on both ranks with every epoch's 200 samples trained
- * once (rank 0's checkpoint says so, and its status lists both ranks). A second run loses rank 1 to SIGKILL in the
+ * each), on a real broker and S3 server. A calm run finishes on both ranks, its status on rank 0 listing both, and
+ * its step events (rank 0's, for the global batch) name step by step the very samples (by their id digest) that
+ * one trainer with the joint batch of 32 trains: each epoch's 200 samples, once. A second run loses rank 1 to SIGKILL in the
  * middle of an epoch: rank 0 fails with the reason within the group's timeout instead of hanging; the restarted
  * group resumes from the last checkpoint and ends with weights and Adam moments bit-identical to the calm run's,
  * so no sample was trained twice or skipped.
@@ -49,6 +52,23 @@ class ReplicasIT {
             assertThat(calm.getLong("step"))
                     .as("200 samples in global batches of 32, twice")
                     .isEqualTo(14);
+
+            Map<String, Object> single = new HashMap<>(config);
+            single.put("runId", "single-" + id);
+            single.put("replicas", 1);
+            single.put("batchSize", 32);
+            given().port(ports[0])
+                    .contentType(ContentType.JSON)
+                    .body(single)
+                    .post("/runs")
+                    .then()
+                    .statusCode(201);
+            assertThat(awaitEnd(ports[0], "single-" + id).getString("state")).isEqualTo("FINISHED");
+            List<String> replicated = audit(stack, "calm-" + id);
+            assertThat(replicated).hasSize(14).isEqualTo(audit(stack, "single-" + id));
+            System.out.printf(
+                    "[replicas] 2 x 16 and 1 x 32 trained the same samples in the same steps: %s ...%n",
+                    replicated.subList(0, 2));
 
             config.put("runId", "killed-" + id);
             post(ports, config);
@@ -87,6 +107,14 @@ class ReplicasIT {
         System.out.printf(
                 "[replicas] restarted group equals the calm one: %d model tensors and Adam moments bit-identical%n",
                 tensors);
+    }
+
+    /** Epoch, step, samples and sample-id digest of each of a run's training steps. */
+    private static List<String> audit(LocalStack stack, String run) throws Exception {
+        return TrainingData.steps(stack.kafkaBootstrapServers(), run).stream()
+                .filter(s -> TrainingStep.STEP.equals(s.type()) && TrainingStep.TRAIN.equals(s.split()))
+                .map(s -> s.epoch() + "/" + s.step() + ": " + s.samples() + " " + s.sampleDigest())
+                .toList();
     }
 
     private static Process start(LocalStack stack, int port, int rank, String rendezvous) throws Exception {
