@@ -1,7 +1,5 @@
 package org.kafkatrain.engine;
 
-import static org.bytedeco.pytorch.global.torch.zeros_like;
-
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
@@ -11,10 +9,13 @@ import java.util.List;
 /**
  * Gradients averaged over a {@link ReplicaGroup} the way DistributedDataParallel does it: parameters in reverse
  * order (the order backward produces their gradients) packed into flat buckets of about 25 MiB, one all-reduce per
- * bucket, all in flight together, instead of one collective per parameter (ResNet-50 has 161). Each rank packs its
- * gradient times its share of the global batch ({@code local / global} samples), so the sum is the gradient of the
- * mean loss over the global batch, exact also when the replicas' batches differ in size (an epoch's last step).
- * The step's loss and hits ride along in the first bucket's tail, so summing them costs no collective of its own.
+ * bucket, all in flight together, instead of one collective per parameter (ResNet-50 has 161). As DDP's
+ * {@code gradient_as_bucket_view}, a contiguous parameter's gradient is a view into its bucket, so backward writes
+ * straight into the buffer the all-reduce sends and nothing is copied in or out; a parameter in another layout
+ * (channels_last weights) is copied. Each rank scales its gradients by its share of the global batch
+ * ({@code local / global} samples), so the sum is the gradient of the mean loss over the global batch, exact also
+ * when the replicas' batches differ in size (an epoch's last step). The step's loss and hits ride along in the first
+ * bucket's tail, so summing them costs no collective of its own.
  */
 final class GradientBuckets {
     /** DDP's {@code bucket_cap_mb} default. */
@@ -22,6 +23,9 @@ final class GradientBuckets {
 
     private final List<List<Tensor>> buckets = new ArrayList<>();
     private final List<Tensor> flats = new ArrayList<>();
+    /** Per bucket, per parameter: whether its gradient is a view into the bucket. */
+    private final List<List<Boolean>> views = new ArrayList<>();
+
     private final int extra;
 
     /** @param extra elements after the first bucket's gradients, for values summed with them */
@@ -44,8 +48,24 @@ final class GradientBuckets {
         }
         for (int b = 0; b < buckets.size(); b++) {
             long n = buckets.get(b).stream().mapToLong(Tensor::numel).sum() + (b == 0 ? extra : 0);
-            Tensor first = buckets.get(b).get(0);
-            flats.add(first.new_zeros(n));
+            Tensor flat = buckets.get(b).get(0).new_zeros(n);
+            flats.add(flat);
+            List<Boolean> bucketViews = new ArrayList<>();
+            long offset = 0;
+            for (Tensor p : buckets.get(b)) {
+                boolean view = p.is_contiguous();
+                if (view) {
+                    Tensor slot = flat.narrow(0, offset, p.numel()).view(p.sizes());
+                    Tensor g = p.grad();
+                    if (g.defined()) {
+                        slot.copy_(g);
+                    }
+                    p.mutable_grad().put(slot);
+                }
+                bucketViews.add(view);
+                offset += p.numel();
+            }
+            views.add(bucketViews);
         }
     }
 
@@ -66,16 +86,20 @@ final class GradientBuckets {
         for (int b = 0; b < buckets.size(); b++) {
             Tensor flat = flats.get(b);
             long offset = 0;
-            for (Tensor p : buckets.get(b)) {
-                Tensor slot = flat.narrow(0, offset, p.numel());
-                Tensor g = p.grad();
-                if (g.defined()) {
-                    slot.copy_(g.reshape(-1)).mul_(scale);
-                } else {
-                    slot.zero_();
+            for (int i = 0; i < buckets.get(b).size(); i++) {
+                Tensor p = buckets.get(b).get(i);
+                if (!views.get(b).get(i)) {
+                    Tensor slot = flat.narrow(0, offset, p.numel());
+                    Tensor g = p.grad();
+                    if (g.defined()) {
+                        slot.copy_(g.reshape(-1));
+                    } else {
+                        slot.zero_();
+                    }
                 }
                 offset += p.numel();
             }
+            flat.mul_(scale);
         }
         Tensor tail = flats.get(0).narrow(0, flats.get(0).numel() - extra, extra);
         tail.copy_(values.to(tail.scalar_type()));
@@ -83,14 +107,18 @@ final class GradientBuckets {
         for (int b = 0; b < buckets.size(); b++) {
             Tensor flat = flats.get(b);
             long offset = 0;
-            for (Tensor p : buckets.get(b)) {
-                if (p.requires_grad()) {
+            for (int i = 0; i < buckets.get(b).size(); i++) {
+                Tensor p = buckets.get(b).get(i);
+                if (!views.get(b).get(i) && p.requires_grad()) {
                     Tensor g = p.grad();
                     if (!g.defined()) {
-                        p.mutable_grad().put(zeros_like(p));
-                        g = p.grad();
+                        p.mutable_grad()
+                                .put(flat.narrow(0, offset, p.numel())
+                                        .view(p.sizes())
+                                        .clone());
+                    } else {
+                        g.copy_(flat.narrow(0, offset, p.numel()).view(p.sizes()));
                     }
-                    g.copy_(flat.narrow(0, offset, p.numel()).view(p.sizes()));
                 }
                 offset += p.numel();
             }
