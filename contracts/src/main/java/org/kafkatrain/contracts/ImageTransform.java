@@ -1,15 +1,19 @@
 package org.kafkatrain.contracts;
 
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
+import java.util.Arrays;
 
 /**
  * Brings an image to the training resolution once, at ingest: torchvision's {@code Resize(size)} (shorter side to
- * {@code size}, bilinear) then {@code CenterCrop(size)}, and the requested channel count (grayscale repeated to RGB,
- * or RGB to luma).
+ * {@code size}, bilinear) then {@code CenterCrop(size)} on a PIL image, and the requested channel count (PIL's
+ * {@code convert("RGB")} of grayscale, or {@code convert("L")} of RGB). The resampling is PIL's own algorithm
+ * (separable triangle filter widened by the scale when shrinking, so it antialiases; 22-bit fixed-point weights;
+ * a horizontal then a vertical pass, each rounded to 8 bits), so the pixels are those torchvision's pipeline gives,
+ * bit for bit ({@code ImageTransformTest}, against {@code tools/make_resize_reference.py}); only the crop window
+ * is computed.
  */
 public final class ImageTransform {
+    private static final int PRECISION_BITS = 32 - 8 - 2;
+
     private final int size;
     private final int channels;
 
@@ -31,35 +35,147 @@ public final class ImageTransform {
         return out;
     }
 
+    /** torchvision's output size (the long side truncated, as its {@code int()}) and crop offsets (Python's round). */
     private RawImage resizeAndCrop(RawImage in) {
-        double scale = (double) size / Math.min(in.height(), in.width());
-        int h = Math.max(size, (int) Math.round(in.height() * scale));
-        int w = Math.max(size, (int) Math.round(in.width() * scale));
-        BufferedImage source = ImageFiles.toImage(in.pixels(), in.height(), in.width(), in.channels());
-        BufferedImage scaled =
-                new BufferedImage(w, h, in.channels() == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = scaled.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-            g.drawImage(source, 0, 0, w, h, null);
-        } finally {
-            g.dispose();
+        int h = in.height();
+        int w = in.width();
+        int c = in.channels();
+        int newH;
+        int newW;
+        if (w <= h) {
+            newW = size;
+            newH = (int) ((double) size * h / w);
+        } else {
+            newH = size;
+            newW = (int) ((double) size * w / h);
         }
-        BufferedImage cropped = scaled.getSubimage((w - size) / 2, (h - size) / 2, size, size);
-        return new RawImage(ImageFiles.toPixels(cropped, in.channels()), size, size, in.channels());
+        int top = (int) Math.rint((newH - size) / 2.0);
+        int left = (int) Math.rint((newW - size) / 2.0);
+        boolean resize = newW != w || newH != h;
+        // Horizontal pass (or the crop's columns as they are): h rows of `size` columns.
+        byte[] rows;
+        if (resize && newW != w) {
+            rows = horizontal(in.pixels(), h, w, c, Coefficients.of(w, newW, left, size));
+        } else {
+            rows = new byte[h * size * c];
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(in.pixels(), (y * w + left) * c, rows, y * size * c, size * c);
+            }
+        }
+        byte[] out;
+        if (resize && newH != h) {
+            out = vertical(rows, size, c, Coefficients.of(h, newH, top, size));
+        } else {
+            out = new byte[size * size * c];
+            System.arraycopy(rows, top * size * c, out, 0, size * size * c);
+        }
+        return new RawImage(out, size, size, c);
     }
 
+    /**
+     * PIL's {@code precompute_coeffs} and {@code normalize_coeffs_8bpc} for the bilinear filter, for the outputs
+     * {@code first .. first + count - 1} of a resize from {@code in} to {@code out} samples.
+     */
+    private record Coefficients(int[] start, int[] taps, int[] weights, int ksize) {
+        static Coefficients of(int in, int out, int first, int count) {
+            double scale = (double) in / out;
+            double filterScale = Math.max(scale, 1.0);
+            double support = filterScale; // the triangle's support, 1, widened when shrinking
+            double ss = 1.0 / filterScale;
+            int ksize = (int) Math.ceil(support) * 2 + 1;
+            int[] start = new int[count];
+            int[] taps = new int[count];
+            int[] weights = new int[count * ksize];
+            double[] k = new double[ksize];
+            for (int j = 0; j < count; j++) {
+                double center = (first + j + 0.5) * scale;
+                int xmin = Math.max(0, (int) (center - support + 0.5));
+                int xmax = Math.min(in, (int) (center + support + 0.5)) - xmin;
+                double sum = 0;
+                for (int x = 0; x < xmax; x++) {
+                    double t = Math.abs((x + xmin - center + 0.5) * ss);
+                    k[x] = t < 1.0 ? 1.0 - t : 0.0;
+                    sum += k[x];
+                }
+                for (int x = 0; x < xmax; x++) {
+                    double v = sum != 0.0 ? k[x] / sum : k[x];
+                    weights[j * ksize + x] =
+                            (int) (v < 0 ? -0.5 + v * (1 << PRECISION_BITS) : 0.5 + v * (1 << PRECISION_BITS));
+                }
+                start[j] = xmin;
+                taps[j] = xmax;
+            }
+            return new Coefficients(start, taps, weights, ksize);
+        }
+    }
+
+    private static byte[] horizontal(byte[] in, int h, int w, int c, Coefficients k) {
+        int[] start = k.start();
+        int[] taps = k.taps();
+        int[] weights = k.weights();
+        int ksize = k.ksize();
+        int cols = start.length;
+        byte[] out = new byte[h * cols * c];
+        for (int y = 0; y < h; y++) {
+            for (int j = 0; j < cols; j++) {
+                int base = (y * w + start[j]) * c;
+                int kbase = j * ksize;
+                int n = taps[j];
+                for (int ch = 0; ch < c; ch++) {
+                    int sum = 1 << (PRECISION_BITS - 1);
+                    for (int t = 0; t < n; t++) {
+                        sum += (in[base + t * c + ch] & 0xff) * weights[kbase + t];
+                    }
+                    out[(y * cols + j) * c + ch] = clip8(sum);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Row by row, so the inner loop runs along a row of the intermediate image: one weight per source row. */
+    private static byte[] vertical(byte[] in, int w, int c, Coefficients k) {
+        int[] start = k.start();
+        int[] taps = k.taps();
+        int[] weights = k.weights();
+        int ksize = k.ksize();
+        int rows = start.length;
+        int stride = w * c;
+        byte[] out = new byte[rows * stride];
+        int[] sums = new int[stride];
+        for (int i = 0; i < rows; i++) {
+            Arrays.fill(sums, 1 << (PRECISION_BITS - 1));
+            for (int t = 0; t < taps[i]; t++) {
+                int weight = weights[i * ksize + t];
+                int base = (start[i] + t) * stride;
+                for (int x = 0; x < stride; x++) {
+                    sums[x] += (in[base + x] & 0xff) * weight;
+                }
+            }
+            int o = i * stride;
+            for (int x = 0; x < stride; x++) {
+                out[o + x] = clip8(sums[x]);
+            }
+        }
+        return out;
+    }
+
+    private static byte clip8(int sum) {
+        return (byte) Math.max(0, Math.min(255, sum >> PRECISION_BITS));
+    }
+
+    /** PIL's {@code convert}: gray repeated to RGB; RGB to luma with ITU-R 601-2 weights in 16-bit fixed point. */
     private static RawImage convert(RawImage in, int channels) {
         int n = in.height() * in.width();
         byte[] out = new byte[n * channels];
         for (int i = 0; i < n; i++) {
-            if (channels == 3) { // gray -> RGB
+            if (channels == 3) {
                 out[3 * i] = out[3 * i + 1] = out[3 * i + 2] = in.pixels()[i];
-            } else { // RGB -> luma, as PIL's convert("L")
+            } else {
                 int r = in.pixels()[3 * i] & 0xff;
                 int g = in.pixels()[3 * i + 1] & 0xff;
                 int b = in.pixels()[3 * i + 2] & 0xff;
-                out[i] = (byte) ((r * 299 + g * 587 + b * 114) / 1000);
+                out[i] = (byte) ((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16);
             }
         }
         return new RawImage(out, in.height(), in.width(), channels);

@@ -12,6 +12,7 @@ import org.kafkatrain.contracts.RawImage;
 import org.kafkatrain.contracts.Sample;
 import org.kafkatrain.contracts.Topics;
 import org.kafkatrain.contracts.proto.PixelEncoding;
+import org.kafkatrain.ingest.config.IngestConfig;
 import org.kafkatrain.ingest.source.CifarDataset;
 import org.kafkatrain.ingest.source.DatasetSource;
 import org.kafkatrain.ingest.source.IdxDataset;
@@ -25,11 +26,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
@@ -42,12 +46,32 @@ public class DatasetIngestion {
     /** Envelope bytes per image beyond its pixels (field tags, lengths, id): a safe over-estimate. */
     private static final int PER_IMAGE_OVERHEAD = 96;
 
-    private static final int CHUNK = 256;
+    /** Images decoded as one task: big enough to amortize the hand-off, small enough to keep several in flight. */
+    private static final int CHUNK = 64;
 
     @Inject
     ImageProducer producer;
 
+    @Inject
+    IngestConfig settings;
+
     IngestReport ingest(IngestOptions o) throws IOException {
+        int threads = settings.decodeThreads() > 0
+                ? settings.decodeThreads()
+                : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        ExecutorService decoders = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "ingest-decode");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            return ingest(o, new ChunkDecoder(decoders, 2 * threads));
+        } finally {
+            decoders.shutdownNow();
+        }
+    }
+
+    private IngestReport ingest(IngestOptions o, ChunkDecoder decoder) throws IOException {
         DatasetSource source = open(o);
         producer.connect();
         producer.ensureTopics(List.of(o.trainTopic(), o.valTopic()), o.datasetsTopic(), o.partitions());
@@ -73,11 +97,14 @@ public class DatasetIngestion {
             long pendingBytes = 0;
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             long done = 0;
+            List<List<SourceImage>> chunks = new ArrayList<>();
             for (int from = 0; from < planned.size(); from += CHUNK) {
-                List<SourceImage> chunk = planned.subList(from, Math.min(planned.size(), from + CHUNK));
-                // Decoding and resizing dominate for files: run them in parallel, keep the order.
-                List<Object> loaded =
-                        chunk.parallelStream().map(img -> load(img, transform)).toList();
+                chunks.add(planned.subList(from, Math.min(planned.size(), from + CHUNK)));
+            }
+            // Decoding and resizing run on the decoder threads, chunks ahead of this one; order is kept.
+            Iterator<List<Object>> decoded = decoder.decode(chunks, img -> load(img, transform));
+            for (List<SourceImage> chunk : chunks) {
+                List<Object> loaded = decoded.next();
                 for (int i = 0; i < chunk.size(); i++) {
                     done++;
                     SourceImage img = chunk.get(i);

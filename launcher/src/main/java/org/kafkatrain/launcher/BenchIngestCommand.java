@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -51,8 +52,14 @@ final class BenchIngestCommand implements Callable<Integer> {
     @Option(names = "--small", defaultValue = "${env:BENCH_INGEST_SMALL:-60000}", description = "images at 28x28x1")
     int small;
 
-    @Option(names = "--large", defaultValue = "${env:BENCH_INGEST_LARGE:-2000}", description = "images at 224x224x3")
+    @Option(names = "--large", defaultValue = "${env:BENCH_INGEST_LARGE:-6000}", description = "images at 224x224x3")
     int large;
+
+    @Option(
+            names = "--rounds",
+            defaultValue = "${env:BENCH_INGEST_ROUNDS:-5}",
+            description = "rounds of the uncompressed ingest and ProducerPerformance")
+    int rounds;
 
     private record Shape(String name, int size, int channels, int images) {}
 
@@ -66,37 +73,78 @@ final class BenchIngestCommand implements Callable<Integer> {
         List<List<String>> rows = new ArrayList<>();
         for (Shape shape : List.of(new Shape("28x28x1", 0, 0, small), new Shape("224x224x3", 224, 3, large))) {
             for (String codec : List.of("none", "lz4", "zstd")) {
-                JsonNode summary = ingest(tag, shape, codec);
-                long images = sum(summary.get("images"));
-                long records = sum(summary.get("records"));
-                double megabytes = summary.get("bytes").asLong() / 1e6;
-                double seconds = summary.get("seconds").asDouble();
+                // Uncompressed: rounds of ingest and ProducerPerformance one after the other, so that each ratio
+                // compares neighbours on this noisy machine; the compressed runs once each.
+                int n = codec.equals("none") ? rounds : 1;
+                double[] rates = new double[n];
+                double[] mbs = new double[n];
+                double[] perfs = new double[n];
+                double[] ratios = new double[n];
+                long images = 0;
+                long records = 0;
+                int recordSize = 0;
+                for (int round = 0; round < n; round++) {
+                    JsonNode summary = ingest(tag + "r" + round, shape, codec);
+                    images = sum(summary.get("images"));
+                    records = sum(summary.get("records"));
+                    double megabytes = summary.get("bytes").asLong() / 1e6;
+                    double seconds = summary.get("seconds").asDouble();
+                    rates[round] = images / seconds;
+                    mbs[round] = megabytes / seconds;
+                    if (codec.equals("none")) {
+                        recordSize = (int) (megabytes * 1e6 / records);
+                        perfs[round] = producerPerformance(
+                                "bench." + tag + "r" + round + "." + shape.name() + ".raw", records, recordSize);
+                        ratios[round] = mbs[round] / perfs[round];
+                        System.err.printf(
+                                Locale.ROOT,
+                                "kafka-train: %s round %d/%d: ingest %.1f MB/s, ProducerPerformance %.1f MB/s, %.2fx%n",
+                                shape.name(),
+                                round + 1,
+                                n,
+                                mbs[round],
+                                perfs[round],
+                                ratios[round]);
+                    }
+                }
                 List<String> row = new ArrayList<>(List.of(
                         shape.name(),
                         codec,
                         Long.toString(images),
                         Long.toString(records),
-                        fmt("%.0f", images / seconds),
-                        fmt("%.1f", megabytes / seconds)));
+                        fmt("%.0f", median(rates)),
+                        fmt("%.1f", median(mbs))));
                 if (codec.equals("none")) {
-                    int recordSize = (int) (megabytes * 1e6 / records);
-                    double perf =
-                            producerPerformance("bench." + tag + "." + shape.name() + ".raw", records, recordSize);
                     row.addAll(List.of(
                             records + " x " + recordSize / 1024 + "K",
-                            fmt("%.1f", perf),
-                            fmt("%.2f", megabytes / seconds / perf)));
+                            fmt("%.1f", median(perfs)),
+                            fmt("%.2f", median(ratios)),
+                            fmt("%.2f", Arrays.stream(ratios).min().orElse(0)) + "-"
+                                    + fmt("%.2f", Arrays.stream(ratios).max().orElse(0))));
                 }
                 rows.add(row);
                 System.err.println("kafka-train: " + String.join(" ", row));
             }
         }
+        deleteTopics("bench\\." + tag + ".*");
         System.out.print(Tables.render(
-                List.of("shape", "codec", "images", "records", "img/s", "MB/s", "ProducerPerf", "MB/s", "ratio"),
+                List.of(
+                        "shape",
+                        "codec",
+                        "images",
+                        "records",
+                        "img/s",
+                        "MB/s",
+                        "ProducerPerf",
+                        "MB/s",
+                        "ratio",
+                        "min-max"),
                 rows));
         System.out.println(
                 "MB/s counts uncompressed record values; ProducerPerformance sends random bytes (incompressible), so only the"
-                        + " 'none' rows are compared");
+                        + " 'none' rows are compared; they are medians of " + rounds
+                        + " rounds, the ratio the median of"
+                        + " the rounds' ratios");
         return 0;
     }
 
@@ -171,6 +219,22 @@ final class BenchIngestCommand implements Callable<Integer> {
         return Double.parseDouble(m.group(1));
     }
 
+    /** The bench's topics go when it ends (several GB at 224 px), through Kafka's own TopicCommand. */
+    private void deleteTopics(String regex) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(java(), "-cp", kafkaClasspath));
+        if (log4jConfig != null) {
+            command.add("-Dlog4j2.configurationFile=" + log4jConfig);
+        }
+        command.addAll(List.of(
+                "org.apache.kafka.tools.TopicCommand",
+                "--bootstrap-server",
+                bootstrapServers,
+                "--delete",
+                "--topic",
+                regex));
+        run(command);
+    }
+
     private static String run(List<String> command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
@@ -185,6 +249,12 @@ final class BenchIngestCommand implements Callable<Integer> {
 
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     private static long sum(JsonNode counts) {
