@@ -18,6 +18,7 @@ import org.kafkatrain.trainer.data.ImageSource;
 import org.kafkatrain.trainer.data.KafkaClients;
 import org.kafkatrain.trainer.data.KafkaImageSource;
 import org.kafkatrain.trainer.data.KafkaPatience;
+import org.kafkatrain.trainer.data.RecordDecoder;
 
 import java.time.Duration;
 import java.util.Map;
@@ -42,10 +43,7 @@ class ReplayFromDeletedOffsetsIT {
                 new KafkaClients(bootstrap, 64, Map.of()),
                 "it-" + id,
                 topic,
-                new ImageRecordCodec(RecordLimits.DEFAULT.withNumClasses(10)),
-                28,
-                28,
-                1,
+                new RecordDecoder(new ImageRecordCodec(RecordLimits.DEFAULT.withNumClasses(10)), 28, 28, 1, null),
                 null,
                 new DeadLetterLedger(),
                 new KafkaPatience(Duration.ZERO, w -> {}));

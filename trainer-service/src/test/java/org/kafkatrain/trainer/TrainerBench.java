@@ -20,6 +20,7 @@ import org.kafkatrain.trainer.data.ImageSource;
 import org.kafkatrain.trainer.data.KafkaClients;
 import org.kafkatrain.trainer.data.KafkaImageSource;
 import org.kafkatrain.trainer.data.KafkaPatience;
+import org.kafkatrain.trainer.data.RecordDecoder;
 import org.kafkatrain.trainer.data.Stripe;
 
 import java.nio.file.Files;
@@ -70,10 +71,7 @@ public final class TrainerBench {
                 kafka,
                 clientId,
                 t,
-                codec,
-                28,
-                28,
-                1,
+                new RecordDecoder(codec, 28, 28, 1, null),
                 null,
                 new DeadLetterLedger(),
                 new KafkaPatience(Duration.ZERO, w -> {}));

@@ -48,6 +48,14 @@ public interface TrainerConfig {
     @WithDefault("1")
     int maxConcurrentRuns();
 
+    /**
+     * Threads decoding a poll's records (JPEG/PNG decode, raw pixels checked) ahead of the shuffle, results kept in
+     * record order; 1 decodes on the feed thread. More pays off where decoding is the feed's bottleneck (JPEG at
+     * 224 px for a GPU, see {@code bench feed}); on a CPU run they take cores from training.
+     */
+    @WithDefault("1")
+    int decodeThreads();
+
     /** libtorch intra-op threads; 0: one per core. */
     @WithDefault("0")
     int threads();

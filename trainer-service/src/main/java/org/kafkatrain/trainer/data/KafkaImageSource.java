@@ -5,17 +5,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.jboss.logging.Logger;
 import org.kafkatrain.contracts.DecodedRecord;
-import org.kafkatrain.contracts.ImageRecordCodec;
 import org.kafkatrain.contracts.InvalidRecordException;
 import org.kafkatrain.contracts.Sample;
-import org.kafkatrain.contracts.Topics;
 import org.kafkatrain.trainer.events.DeadLetterPublisher;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,10 +33,7 @@ public final class KafkaImageSource implements ImageSource {
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaClients kafka;
     private final String topic;
-    private final ImageRecordCodec codec;
-    private final int height;
-    private final int width;
-    private final int channels;
+    private final RecordDecoder decoder;
     /** Null on a replica other than rank 0, which reads the same records: rank 0 dead-letters them. */
     private final DeadLetterPublisher deadLetters;
 
@@ -50,10 +44,7 @@ public final class KafkaImageSource implements ImageSource {
             KafkaClients kafka,
             String clientId,
             String topic,
-            ImageRecordCodec codec,
-            int height,
-            int width,
-            int channels,
+            RecordDecoder decoder,
             DeadLetterPublisher deadLetters,
             DeadLetterLedger ledger,
             KafkaPatience patience) {
@@ -61,10 +52,7 @@ public final class KafkaImageSource implements ImageSource {
         this.kafka = kafka;
         this.consumer = kafka.consumer(clientId);
         this.topic = topic;
-        this.codec = codec;
-        this.height = height;
-        this.width = width;
-        this.channels = channels;
+        this.decoder = decoder;
         this.deadLetters = deadLetters;
         this.ledger = ledger;
     }
@@ -92,12 +80,17 @@ public final class KafkaImageSource implements ImageSource {
             consumer.assign(List.of(tp));
             consumer.seek(tp, from);
             while (consumer.position(tp) < to && !cancelled.getAsBoolean()) {
+                List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
                 for (ConsumerRecord<String, byte[]> record :
                         poll(Duration.ofMillis(200)).records(tp)) {
                     if (record.offset() >= to) {
                         break;
                     }
-                    samples += handle(record, sink);
+                    records.add(record);
+                }
+                List<Object> decoded = decoder.decode(records);
+                for (int i = 0; i < records.size(); i++) {
+                    samples += deliver(records.get(i), decoded.get(i), sink);
                 }
             }
         }
@@ -115,11 +108,12 @@ public final class KafkaImageSource implements ImageSource {
         }
         long samples = 0;
         while (samples < minSamples && !cancelled.getAsBoolean()) {
-            for (ConsumerRecord<String, byte[]> record : poll(Duration.ofMillis(500))) {
-                if (samples >= minSamples) {
-                    break;
-                }
-                samples += handle(record, sink);
+            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+            poll(Duration.ofMillis(500)).forEach(records::add);
+            List<Object> decoded = decoder.decode(records);
+            for (int i = 0; i < records.size() && samples < minSamples; i++) {
+                ConsumerRecord<String, byte[]> record = records.get(i);
+                samples += deliver(record, decoded.get(i), sink);
                 next.put(record.partition(), record.offset() + 1);
             }
         }
@@ -154,30 +148,15 @@ public final class KafkaImageSource implements ImageSource {
         }
     }
 
-    private int handle(ConsumerRecord<String, byte[]> record, Consumer<Sample> sink) {
-        String id = record.topic() + "-" + record.partition() + "@" + record.offset();
-        DecodedRecord decoded;
-        try {
-            decoded = codec.decode(
-                    header(record, Topics.HEADER_CONTENT_TYPE),
-                    header(record, Topics.HEADER_LABEL),
-                    header(record, Topics.HEADER_DATASET),
-                    id,
-                    record.value());
-            for (Sample s : decoded.samples()) {
-                if (s.height() != height || s.width() != width || s.channels() != channels) {
-                    throw new InvalidRecordException(
-                            InvalidRecordException.Problem.SHAPE_MISMATCH,
-                            s.id() + " is " + s.height() + "x" + s.width() + "x" + s.channels()
-                                    + ", this run trains on " + height + "x" + width + "x" + channels);
-                }
-            }
-        } catch (InvalidRecordException e) {
+    /** Hands a decoded record's samples on, or dead-letters it (once per run) with the reason it was refused. */
+    private int deliver(ConsumerRecord<String, byte[]> record, Object result, Consumer<Sample> sink) {
+        if (result instanceof InvalidRecordException e) {
             if (ledger.firstLook(record.topic(), record.partition(), record.offset())) {
                 deadLetter(record, e);
             }
             return 0;
         }
+        DecodedRecord decoded = (DecodedRecord) result;
         ledger.firstLook(record.topic(), record.partition(), record.offset());
         decoded.samples().forEach(sink);
         return decoded.samples().size();
@@ -218,10 +197,5 @@ public final class KafkaImageSource implements ImageSource {
         Map<Integer, Long> out = new HashMap<>();
         offsets.forEach((tp, o) -> out.put(tp.partition(), o));
         return out;
-    }
-
-    private static String header(ConsumerRecord<?, ?> record, String name) {
-        Header h = record.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 }

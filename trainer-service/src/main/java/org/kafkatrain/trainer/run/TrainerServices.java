@@ -2,6 +2,8 @@ package org.kafkatrain.trainer.run;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.kafkatrain.contracts.DatasetManifest;
@@ -14,12 +16,15 @@ import org.kafkatrain.trainer.data.ImageSource;
 import org.kafkatrain.trainer.data.KafkaClients;
 import org.kafkatrain.trainer.data.KafkaImageSource;
 import org.kafkatrain.trainer.data.KafkaPatience;
+import org.kafkatrain.trainer.data.RecordDecoder;
 import org.kafkatrain.trainer.events.CheckpointEventPublisher;
 import org.kafkatrain.trainer.events.DeadLetterPublisher;
 import org.kafkatrain.trainer.events.StepEventPublisher;
 import org.kafkatrain.trainer.events.TrainerMetrics;
 
 import java.io.UncheckedIOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /** The beans a {@link TrainingRun} works with, handed to it as one (runs are plain objects, not beans). */
@@ -51,6 +56,28 @@ public class TrainerServices {
 
     @Inject
     ObjectMapper mapper;
+
+    /** Decoder threads shared by the runs' feeds; null with {@code trainer.decode-threads} 1 (decode on the feed). */
+    private ExecutorService decoders;
+
+    @PostConstruct
+    void startDecoders() {
+        int threads = config.decodeThreads();
+        if (threads > 1) {
+            decoders = Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "record-decode");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+    }
+
+    @PreDestroy
+    void stopDecoders() {
+        if (decoders != null) {
+            decoders.shutdownNow();
+        }
+    }
 
     TrainerConfig config() {
         return config;
@@ -86,17 +113,10 @@ public class TrainerServices {
         KafkaPatience patience = new KafkaPatience(config.kafkaPatience(), onWait);
         ImageRecordCodec codec = new ImageRecordCodec(
                 config.limits().recordLimits(manifest.classes().size()));
+        RecordDecoder decoder =
+                new RecordDecoder(codec, manifest.height(), manifest.width(), manifest.channels(), decoders);
         return (clientId, topic) -> new KafkaImageSource(
-                kafka,
-                clientId,
-                topic,
-                codec,
-                manifest.height(),
-                manifest.width(),
-                manifest.channels(),
-                deadLetter ? deadLetters : null,
-                ledger,
-                patience);
+                kafka, clientId, topic, decoder, deadLetter ? deadLetters : null, ledger, patience);
     }
 
     String json(Object value) {
