@@ -26,9 +26,15 @@ public final class ReplicaLockstep {
         this.stopAskedHere = stopAskedHere;
     }
 
-    /** {@code local}'s batches in step with the other replicas' streams; null once none of them has a batch. */
-    public BatchStream over(BatchStream local, BatchShape shape) {
-        localSamples = 0;
+    /**
+     * {@code local}'s batches in step with the other replicas' streams; null once none of them has a batch.
+     *
+     * @param training whether the pass trains (its samples are what {@link #localSamples} counts)
+     */
+    public BatchStream over(BatchStream local, BatchShape shape, boolean training) {
+        if (training) {
+            localSamples = 0;
+        }
         return new BatchStream() {
             @Override
             public Batch take() throws InterruptedException {
@@ -49,7 +55,9 @@ public final class ReplicaLockstep {
                     return new Batch(
                             new byte[0], new long[0], shape.height(), shape.width(), shape.channels(), sums[2]);
                 }
-                localSamples += mine.size();
+                if (training) {
+                    localSamples += mine.size();
+                }
                 return new Batch(mine.pixels(), mine.labels(), mine.height(), mine.width(), mine.channels(), sums[2]);
             }
 
@@ -73,7 +81,7 @@ public final class ReplicaLockstep {
         return replicas.evalStep(batch, globalSamples);
     }
 
-    /** Samples of the current pass this replica had itself. */
+    /** Samples of the epoch's training this replica had itself (its stripe, so far). */
     public long localSamples() {
         return localSamples;
     }

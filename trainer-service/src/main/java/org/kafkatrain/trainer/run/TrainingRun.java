@@ -183,7 +183,7 @@ final class TrainingRun implements Runnable {
             AtomicReference<Map<Integer, Long>> reached = new AtomicReference<>(position.epochEnd());
             TrainingLoop.TrainResult trained;
             try (BatchFeed feed = setup.trainFeed(config, position, reached::set)) {
-                trained = loop.train(position, lockstep == null ? feed : lockstep.over(feed, setup.shape(1)));
+                trained = loop.train(position, lockstep == null ? feed : lockstep.over(feed, setup.shape(1), true));
                 LOG.infof(
                         "run %s epoch %d: %d samples, loss %.4f, waited %.1f s for data",
                         config.runId(),
@@ -201,7 +201,7 @@ final class TrainingRun implements Runnable {
             }
             EpochMeter val;
             try (BatchFeed feed = setup.evalFeed(config)) {
-                val = loop.evaluate(position, lockstep == null ? feed : lockstep.over(feed, setup.shape(1)));
+                val = loop.evaluate(position, lockstep == null ? feed : lockstep.over(feed, setup.shape(1), false));
             }
             LOG.infof(
                     "run %s epoch %d val: %d samples, loss %.4f, top-1 %.2f%%",
