@@ -2,6 +2,7 @@ package org.kafkatrain.contracts;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.kafkatrain.contracts.InvalidRecordException.Problem;
 import org.kafkatrain.contracts.proto.ImageBatch;
 import org.kafkatrain.contracts.proto.LabeledImage;
@@ -82,6 +83,16 @@ public final class ImageRecordCodec {
                 // once more on the producer's thread.
                 .setData(UnsafeByteOperations.unsafeWrap(data))
                 .build();
+    }
+
+    /** Decodes a consumed record: its value, with its headers, its place as the id. */
+    public DecodedRecord decode(ConsumerRecord<?, byte[]> record) throws InvalidRecordException {
+        return decode(
+                ConsumedRecords.header(record, Topics.HEADER_CONTENT_TYPE),
+                ConsumedRecords.header(record, Topics.HEADER_LABEL),
+                ConsumedRecords.header(record, Topics.HEADER_DATASET),
+                ConsumedRecords.id(record),
+                record.value());
     }
 
     /**

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
+import org.kafkatrain.contracts.ConsumedRecords;
 import org.kafkatrain.contracts.EventJson;
 import org.kafkatrain.contracts.ImageRecordCodec;
 import org.kafkatrain.contracts.InvalidRecordException;
@@ -19,7 +19,6 @@ import org.kafkatrain.testing.FashionMnist;
 import org.kafkatrain.testing.TopicContents;
 
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -73,9 +72,10 @@ final class Audit {
         ImageRecordCodec codec = new ImageRecordCodec(RecordLimits.DEFAULT.withNumClasses(FashionMnist.CLASSES));
         Map<String, Integer> ingested = new HashMap<>();
         for (ConsumerRecord<String, byte[]> r : TopicContents.readAll(bootstrap, drill.trainTopic)) {
-            String type = header(r, Topics.HEADER_CONTENT_TYPE);
+            String type = ConsumedRecords.header(r, Topics.HEADER_CONTENT_TYPE);
             if (type != null && type.startsWith(ImageRecordCodec.BATCH_MEDIA_TYPE)) {
-                for (Sample s : codec.decode(type, null, null, id(r), r.value()).samples()) {
+                for (Sample s : codec.decode(type, null, null, ConsumedRecords.id(r), r.value())
+                        .samples()) {
                     ingested.merge(s.id(), 1, Integer::sum);
                 }
             }
@@ -147,12 +147,12 @@ final class Audit {
         // Every bad record dead-lettered for its problem, once.
         Map<String, List<String>> dead = new HashMap<>();
         for (ConsumerRecord<String, byte[]> r : TopicContents.readAll(bootstrap, DEAD_LETTERS)) {
-            if (drill.trainTopic.equals(header(r, Topics.HEADER_ORIGIN_TOPIC))) {
+            if (drill.trainTopic.equals(ConsumedRecords.header(r, Topics.HEADER_ORIGIN_TOPIC))) {
                 dead.computeIfAbsent(
-                                header(r, Topics.HEADER_ORIGIN_PARTITION) + "@"
-                                        + header(r, Topics.HEADER_ORIGIN_OFFSET),
+                                ConsumedRecords.header(r, Topics.HEADER_ORIGIN_PARTITION) + "@"
+                                        + ConsumedRecords.header(r, Topics.HEADER_ORIGIN_OFFSET),
                                 k -> new ArrayList<>())
-                        .add(header(r, Topics.HEADER_DEAD_LETTER_PROBLEM));
+                        .add(ConsumedRecords.header(r, Topics.HEADER_DEAD_LETTER_PROBLEM));
             }
         }
         long expectedDead = 0;
@@ -257,14 +257,5 @@ final class Audit {
                     + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
             return "broken";
         }
-    }
-
-    private static String id(ConsumerRecord<String, byte[]> r) {
-        return r.topic() + "-" + r.partition() + "@" + r.offset();
-    }
-
-    private static String header(ConsumerRecord<String, byte[]> r, String name) {
-        Header h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 }

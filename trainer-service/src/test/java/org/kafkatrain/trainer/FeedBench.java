@@ -14,17 +14,13 @@ import org.kafkatrain.engine.Batch;
 import org.kafkatrain.testing.FashionMnist;
 import org.kafkatrain.trainer.data.BatchFeed;
 import org.kafkatrain.trainer.data.BatchShape;
-import org.kafkatrain.trainer.data.DeadLetterLedger;
 import org.kafkatrain.trainer.data.EpochBatches;
 import org.kafkatrain.trainer.data.EpochSpan;
 import org.kafkatrain.trainer.data.ImageSource;
 import org.kafkatrain.trainer.data.KafkaClients;
-import org.kafkatrain.trainer.data.KafkaImageSource;
-import org.kafkatrain.trainer.data.KafkaPatience;
 import org.kafkatrain.trainer.data.RecordDecoder;
 import org.kafkatrain.trainer.data.Stripe;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -95,14 +91,7 @@ public final class FeedBench {
                 ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads) : null;
                 try {
                     RecordDecoder decoder = new RecordDecoder(codec, SIDE, SIDE, 3, pool);
-                    ImageSource.Factory sources = (clientId, t) -> new KafkaImageSource(
-                            kafka,
-                            clientId,
-                            t,
-                            decoder,
-                            null,
-                            new DeadLetterLedger(),
-                            new KafkaPatience(Duration.ZERO, w -> {}));
+                    ImageSource.Factory sources = TrainingData.sources(kafka, decoder);
                     EpochSpan span;
                     try (ImageSource source = sources.open("bench-offsets", topic)) {
                         span = new EpochSpan(source.beginning(), source.end(), 0, 0);

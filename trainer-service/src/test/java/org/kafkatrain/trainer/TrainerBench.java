@@ -13,19 +13,15 @@ import org.kafkatrain.engine.Trainer;
 import org.kafkatrain.testing.FashionMnist;
 import org.kafkatrain.trainer.data.BatchFeed;
 import org.kafkatrain.trainer.data.BatchShape;
-import org.kafkatrain.trainer.data.DeadLetterLedger;
 import org.kafkatrain.trainer.data.EpochBatches;
 import org.kafkatrain.trainer.data.EpochSpan;
 import org.kafkatrain.trainer.data.ImageSource;
 import org.kafkatrain.trainer.data.KafkaClients;
-import org.kafkatrain.trainer.data.KafkaImageSource;
-import org.kafkatrain.trainer.data.KafkaPatience;
 import org.kafkatrain.trainer.data.RecordDecoder;
 import org.kafkatrain.trainer.data.Stripe;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -67,14 +63,7 @@ public final class TrainerBench {
 
         KafkaClients kafka = new KafkaClients(bootstrap, 64, Map.of());
         ImageRecordCodec codec = new ImageRecordCodec(RecordLimits.DEFAULT.withNumClasses(10));
-        ImageSource.Factory sources = (clientId, t) -> new KafkaImageSource(
-                kafka,
-                clientId,
-                t,
-                new RecordDecoder(codec, 28, 28, 1, null),
-                null,
-                new DeadLetterLedger(),
-                new KafkaPatience(Duration.ZERO, w -> {}));
+        ImageSource.Factory sources = TrainingData.sources(kafka, new RecordDecoder(codec, 28, 28, 1, null));
         EpochSpan span;
         try (ImageSource source = sources.open("bench-offsets", topic)) {
             span = new EpochSpan(source.beginning(), source.end(), 0, 0);

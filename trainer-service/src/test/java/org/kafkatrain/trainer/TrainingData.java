@@ -17,9 +17,16 @@ import org.kafkatrain.contracts.proto.PixelEncoding;
 import org.kafkatrain.engine.Hyperparameters;
 import org.kafkatrain.testing.FashionMnist;
 import org.kafkatrain.testing.TopicContents;
+import org.kafkatrain.trainer.data.DeadLetterLedger;
+import org.kafkatrain.trainer.data.ImageSource;
+import org.kafkatrain.trainer.data.KafkaClients;
+import org.kafkatrain.trainer.data.KafkaImageSource;
+import org.kafkatrain.trainer.data.KafkaPatience;
+import org.kafkatrain.trainer.data.RecordDecoder;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -126,6 +133,18 @@ final class TrainingData {
             String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
             return new Names("fmnist-" + id, id + ".train", id + ".val", id);
         }
+    }
+
+    /** Kafka image sources for benches: no dead-letter topic, no patience with an absent broker. */
+    static ImageSource.Factory sources(KafkaClients kafka, RecordDecoder decoder) {
+        return (clientId, topic) -> new KafkaImageSource(
+                kafka,
+                clientId,
+                topic,
+                decoder,
+                null,
+                new DeadLetterLedger(),
+                new KafkaPatience(Duration.ZERO, w -> {}));
     }
 
     /** The run's events on training.steps, in order. */

@@ -32,37 +32,23 @@ public record RunStatus(
         List<ReplicaStatus> replicas) {
 
     public RunStatus withReplicas(List<ReplicaStatus> ranks) {
-        return new RunStatus(
-                runId,
-                state,
-                epoch,
-                epochs,
-                step,
-                lr,
-                loss,
-                imagesPerSec,
-                epochSamplesDone,
-                epochSamplesTotal,
-                etaSeconds,
-                lastCheckpoint,
-                lastValTop1,
-                lastValTop5,
-                rejected,
-                message,
-                queuePosition,
-                ranks);
+        return with(state, message, queuePosition, ranks);
     }
 
     public RunStatus withState(RunState newState) {
-        return with(newState, message, queuePosition);
+        return with(newState, message, queuePosition, replicas);
     }
 
     /** This status as a queued run's, at {@code position}. */
     public RunStatus queuedAt(int position) {
-        return with(RunState.QUEUED, "waiting for a free slot: " + (position - 1) + " queued before it", position);
+        return with(
+                RunState.QUEUED,
+                "waiting for a free slot: " + (position - 1) + " queued before it",
+                position,
+                replicas);
     }
 
-    private RunStatus with(RunState newState, String newMessage, Integer newPosition) {
+    private RunStatus with(RunState newState, String newMessage, Integer newPosition, List<ReplicaStatus> newReplicas) {
         return new RunStatus(
                 runId,
                 newState,
@@ -81,6 +67,6 @@ public record RunStatus(
                 rejected,
                 newMessage,
                 newPosition,
-                replicas);
+                newReplicas);
     }
 }

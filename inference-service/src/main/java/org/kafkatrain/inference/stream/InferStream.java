@@ -6,21 +6,19 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Outgoing;
+import org.kafkatrain.contracts.ConsumedRecords;
 import org.kafkatrain.contracts.DecodedRecord;
 import org.kafkatrain.contracts.ImageRecordCodec;
 import org.kafkatrain.contracts.InvalidRecordException;
 import org.kafkatrain.contracts.Prediction;
 import org.kafkatrain.contracts.Sample;
 import org.kafkatrain.contracts.TopClass;
-import org.kafkatrain.contracts.Topics;
 import org.kafkatrain.inference.config.InferenceConfig;
 import org.kafkatrain.inference.model.PredictionBatcher;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,19 +53,13 @@ public class InferStream {
     public Record<String, Prediction> predict(ConsumerRecord<String, byte[]> record)
             throws InvalidRecordException, IOException {
         long arrived = System.nanoTime();
-        String run = header(record, config.runHeader());
+        String run = ConsumedRecords.header(record, config.runHeader());
         if (run == null) {
             run = config.run()
                     .orElseThrow(() -> new IllegalArgumentException("no run to predict with: set the record's '"
                             + config.runHeader() + "' header or inference.run"));
         }
-        String id = record.topic() + "-" + record.partition() + "@" + record.offset();
-        DecodedRecord decoded = codec.decode(
-                header(record, Topics.HEADER_CONTENT_TYPE),
-                header(record, Topics.HEADER_LABEL),
-                header(record, Topics.HEADER_DATASET),
-                id,
-                record.value());
+        DecodedRecord decoded = codec.decode(record);
         PredictionBatcher.Answer answer = batcher.predict(run, decoded.samples());
         List<Prediction.ImagePrediction> images = new ArrayList<>();
         for (int i = 0; i < decoded.samples().size(); i++) {
@@ -94,10 +86,5 @@ public class InferStream {
                 (System.nanoTime() - arrived) / 1e6,
                 System.currentTimeMillis());
         return Record.of(record.key(), prediction);
-    }
-
-    private static String header(ConsumerRecord<?, ?> record, String name) {
-        Header h = record.headers().lastHeader(name);
-        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 }

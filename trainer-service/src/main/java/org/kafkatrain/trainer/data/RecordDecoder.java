@@ -1,14 +1,11 @@
 package org.kafkatrain.trainer.data;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.kafkatrain.contracts.DecodedRecord;
 import org.kafkatrain.contracts.ImageRecordCodec;
 import org.kafkatrain.contracts.InvalidRecordException;
 import org.kafkatrain.contracts.Sample;
-import org.kafkatrain.contracts.Topics;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -60,14 +57,8 @@ public final class RecordDecoder {
     }
 
     private Object decode(ConsumerRecord<String, byte[]> record) {
-        String id = record.topic() + "-" + record.partition() + "@" + record.offset();
         try {
-            DecodedRecord decoded = codec.decode(
-                    header(record, Topics.HEADER_CONTENT_TYPE),
-                    header(record, Topics.HEADER_LABEL),
-                    header(record, Topics.HEADER_DATASET),
-                    id,
-                    record.value());
+            DecodedRecord decoded = codec.decode(record);
             for (Sample s : decoded.samples()) {
                 if (s.height() != height || s.width() != width || s.channels() != channels) {
                     throw new InvalidRecordException(
@@ -80,10 +71,5 @@ public final class RecordDecoder {
         } catch (InvalidRecordException e) {
             return e;
         }
-    }
-
-    private static String header(ConsumerRecord<?, ?> record, String name) {
-        Header h = record.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 }
