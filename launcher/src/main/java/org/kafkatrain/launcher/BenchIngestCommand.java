@@ -188,11 +188,7 @@ final class BenchIngestCommand implements Callable<Integer> {
     /** MB/s that Kafka's own producer benchmark reaches with the same record count, size and producer settings. */
     private double producerPerformance(String topic, long records, int recordSize)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(java(), "-cp", kafkaClasspath));
-        if (log4jConfig != null) {
-            command.add("-Dlog4j2.configurationFile=" + log4jConfig);
-        }
-        command.addAll(List.of(
+        String output = kafkaTool(
                 "org.apache.kafka.tools.ProducerPerformance",
                 "--topic",
                 topic,
@@ -209,8 +205,7 @@ final class BenchIngestCommand implements Callable<Integer> {
                 "compression.type=none",
                 "linger.ms=10",
                 "batch.size=1048576",
-                "max.request.size=2097152"));
-        String output = run(command);
+                "max.request.size=2097152");
         String last = output.strip().lines().reduce((a, b) -> b).orElse("");
         Matcher m = PERF_MB_S.matcher(last);
         if (!m.find()) {
@@ -221,18 +216,24 @@ final class BenchIngestCommand implements Callable<Integer> {
 
     /** The bench's topics go when it ends (several GB at 224 px), through Kafka's own TopicCommand. */
     private void deleteTopics(String regex) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(java(), "-cp", kafkaClasspath));
-        if (log4jConfig != null) {
-            command.add("-Dlog4j2.configurationFile=" + log4jConfig);
-        }
-        command.addAll(List.of(
+        kafkaTool(
                 "org.apache.kafka.tools.TopicCommand",
                 "--bootstrap-server",
                 bootstrapServers,
                 "--delete",
                 "--topic",
-                regex));
-        run(command);
+                regex);
+    }
+
+    /** One of Kafka's own tools, in its own JVM; returns what it printed. */
+    private String kafkaTool(String mainClass, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(java(), "-cp", kafkaClasspath));
+        if (log4jConfig != null) {
+            command.add("-Dlog4j2.configurationFile=" + log4jConfig);
+        }
+        command.add(mainClass);
+        command.addAll(List.of(args));
+        return run(command);
     }
 
     private static String run(List<String> command) throws IOException, InterruptedException {
