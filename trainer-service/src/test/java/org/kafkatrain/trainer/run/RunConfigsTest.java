@@ -113,6 +113,34 @@ class RunConfigsTest {
         assertThat(resumed.epochs()).as("not the 1 of a new run").isEqualTo(5);
     }
 
+    /**
+     * One process unless the request says otherwise; no replicas in continuous mode, whose epoch end each replica
+     * would find elsewhere; a resumed group keeps its count (the global batch is part of the training), and a
+     * config stored before the field existed reads as one replica.
+     */
+    @Test
+    void replicasDefaultToOneAreRefusedInContinuousModeAndKeptOnResume() {
+        assertThat(RunConfigs.resolve(RunConfig.of("p1", "d"), DEFAULTS).replicas())
+                .isEqualTo(1);
+        assertThat(RunConfig.of("old", "d").replicaCount()).isEqualTo(1);
+        assertThatThrownBy(
+                        () -> RunConfigs.resolve(read("{\"runId\":\"p2\",\"dataset\":\"d\",\"replicas\":0}"), DEFAULTS))
+                .hasMessageContaining("replicas must be positive");
+        assertThatThrownBy(() -> RunConfigs.resolve(
+                        read("{\"runId\":\"p3\",\"dataset\":\"d\",\"replicas\":2,\"mode\":\"continuous\","
+                                + "\"epochSamples\":100}"),
+                        DEFAULTS))
+                .hasMessageContaining("mode EPOCHS");
+        RunConfig two = RunConfigs.resolve(read("{\"runId\":\"p4\",\"dataset\":\"d\",\"replicas\":2}"), DEFAULTS);
+        assertThat(RunConfigs.resume(read("{\"runId\":\"p4\",\"epochs\":3}"), two, false)
+                        .config()
+                        .replicas())
+                .isEqualTo(2);
+        assertThatThrownBy(() -> RunConfigs.resume(read("{\"runId\":\"p4\",\"replicas\":4}"), two, false))
+                .isInstanceOf(RunConflictException.class)
+                .hasMessageContaining("replicas 2 -> 4");
+    }
+
     @Test
     void resumedRunMayTrainLongerOrElsewhereButNotOnOtherDataOrSettings() {
         RunConfig stored = RunConfigs.resolve(read("{\"runId\":\"r\",\"dataset\":\"d\",\"epochs\":2}"), DEFAULTS);
