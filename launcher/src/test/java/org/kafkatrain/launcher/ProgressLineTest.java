@@ -3,8 +3,11 @@ package org.kafkatrain.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.kafkatrain.contracts.runs.ReplicaStatus;
 import org.kafkatrain.contracts.runs.RunState;
 import org.kafkatrain.contracts.runs.RunStatus;
+
+import java.util.List;
 
 class ProgressLineTest {
     @Test
@@ -81,5 +84,20 @@ class ProgressLineTest {
         String line = ProgressLine.of(new RunStatus(
                 "r", RunState.QUEUED, 0, 2, 0, 1e-3, null, null, 0, 0, null, null, null, null, 0, "", 2, null));
         assertThat(line).startsWith("QUEUED #2 epoch 1/2 [");
+    }
+
+    @Test
+    void aReplicatedRunShowsItsRankCountAndTheRanksThatLag() {
+        RunStatus base = new RunStatus(
+                "r", RunState.RUNNING, 0, 2, 14, 1e-3, 0.5, 90.0, 448, 1000, 10L, null, null, null, 0, "", null, null);
+        List<ReplicaStatus> together = List.of(
+                new ReplicaStatus(0, RunState.RUNNING, 0, 14, 224, 45.0, 0),
+                new ReplicaStatus(1, RunState.RUNNING, 0, 13, 208, 45.0, 0));
+        assertThat(ProgressLine.of(base.withReplicas(together))).endsWith("  2 replicas");
+        List<ReplicaStatus> lagging = List.of(
+                new ReplicaStatus(0, RunState.RUNNING, 0, 14, 224, 45.0, 0),
+                new ReplicaStatus(1, RunState.FAILED, 0, 12, 192, 45.0, 0));
+        assertThat(ProgressLine.of(base.withReplicas(lagging))).endsWith("  2 replicas (rank 1 FAILED at step 12)");
+        assertThat(ProgressLine.of(base)).doesNotContain("replicas");
     }
 }
