@@ -5,6 +5,7 @@ import org.kafkatrain.contracts.runs.RunConfig;
 import org.kafkatrain.contracts.runs.RunState;
 import org.kafkatrain.contracts.runs.RunStatus;
 import org.kafkatrain.engine.ReplicaGroup;
+import org.kafkatrain.engine.ReplicaLostException;
 import org.kafkatrain.trainer.data.BatchFeed;
 import org.kafkatrain.trainer.events.StepEventListener;
 import org.kafkatrain.trainer.loop.EpochMeter;
@@ -88,6 +89,7 @@ final class TrainingRun implements Runnable {
     @Override
     public void run() {
         ReplicaGroup group = null;
+        boolean groupLost = false;
         try {
             Replicas replicas = Replicas.of(config, services.config().replicas());
             setup = RunSetup.prepare(config, device, services, replicas.stripe(), waiting -> {
@@ -126,9 +128,10 @@ final class TrainingRun implements Runnable {
         } catch (Throwable t) {
             LOG.errorf(t, "run %s failed", config.runId());
             board.failed(t.getClass().getSimpleName() + ": " + t.getMessage());
+            groupLost = t instanceof ReplicaLostException;
         } finally {
-            if (replicaReports != null) {
-                replicaReports.report(true);
+            if (replicaReports != null && !groupLost) {
+                replicaReports.report(true); // a lost group's store may be gone with rank 0: no last word then
             }
             if (group != null) {
                 group.close();
