@@ -63,7 +63,7 @@ public final class DataParallel {
      * @param globalSamples the step's samples on all ranks together (known from the group's lockstep)
      */
     public PendingResult trainStep(Batch batch, int globalSamples) {
-        return trainer.issueTrainStep(batch, (params, samples, stats) -> {
+        return trainer.issueTrainStep(batch, (samples, stats) -> {
             long t0 = System.nanoTime();
             Tensor sums = buckets.allReduce(group, (double) samples / globalSamples, weighted(stats, samples));
             allReduceNanos += System.nanoTime() - t0;
@@ -73,7 +73,7 @@ public final class DataParallel {
 
     /** This rank's part of an evaluation batch of {@code globalSamples}. */
     public PendingResult evalStep(Batch batch, int globalSamples) {
-        return trainer.issueEvalBatch(batch, (params, samples, stats) -> {
+        return trainer.issueEvalBatch(batch, (samples, stats) -> {
             Tensor sums = weighted(stats, samples);
             group.allReduceSum(List.of(sums));
             return global(sums, globalSamples);

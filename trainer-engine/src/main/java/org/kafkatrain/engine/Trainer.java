@@ -98,7 +98,7 @@ public final class Trainer {
             } else {
                 stats = noSamples();
             }
-            PendingResult result = reduction.reduce(optimizer.params(), batch.size(), stats);
+            PendingResult result = reduction.reduce(batch.size(), stats);
             optimizer.step();
             return result;
         }
@@ -126,7 +126,7 @@ public final class Trainer {
             } else {
                 stats = noSamples();
             }
-            return reduction.reduce(List.of(), batch.size(), stats);
+            return reduction.reduce(batch.size(), stats);
         }
     }
 
