@@ -11,7 +11,11 @@ Outside the project's build (it never needs Python). Usage, with torch and torch
   python3 tools/pytorch_compute_bench.py [steps=20] [batch=32] [rounds=6] [size=28] [variants=fp32+loop,fp32,bf16,fp32+cl,bf16+cl]
   python3 tools/pytorch_compute_bench.py --phases [steps=20] [batch=32] [size=28] [variant=fp32]
 The second times each phase of a step (input, forward, loss, backward, adam), as StepPhasesBench does in Java.
+With BENCH_RESULTS set, the first also appends its medians there as the Java benchmarks do (bench "pytorch", the
+Java bench's figure names), so that `./kafka-train report` can set the two side by side.
 """
+import json
+import os
 import statistics
 import sys
 import time
@@ -145,6 +149,13 @@ def main(argv):
     print(f"\n{'variant':<12} {'img/s':>10} {'x ' + names[0]:>12}")
     for n in names:
         print(f"{n:<12} {statistics.median(rates[n]):10.1f} {statistics.median(ratios[n]):12.3f}")
+    if os.environ.get("BENCH_RESULTS"):
+        with open(os.environ["BENCH_RESULTS"], "a", encoding="utf-8") as out:
+            for n in names:
+                figure = {"bench": "pytorch", "name": f"{size} px, batch {batch}, {n}",
+                          "value": statistics.median(rates[n]), "unit": "img/s", "runs": rates[n],
+                          "target": None, "points": []}
+                out.write(json.dumps(figure) + "\n")
 
 
 if __name__ == "__main__":

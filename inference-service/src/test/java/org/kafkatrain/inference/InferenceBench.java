@@ -17,6 +17,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.kafkatrain.contracts.ImageFiles;
 import org.kafkatrain.contracts.Topics;
+import org.kafkatrain.contracts.bench.BenchFigure;
+import org.kafkatrain.contracts.bench.BenchResults;
 import org.kafkatrain.store.CheckpointStore;
 import org.kafkatrain.store.S3Config;
 
@@ -80,6 +82,7 @@ public final class InferenceBench {
         for (int i = 0; i < 20; i++) {
             send(http, request);
         }
+        BenchResults results = BenchResults.fromEnvironment();
         System.out.printf(Locale.ROOT, "%-10s %-22s %10s %9s %9s%n", "batching", "path", "rate", "p50 ms", "p99 ms");
         for (int concurrency : new int[] {1, 8}) {
             List<Long> nanos = Collections.synchronizedList(new ArrayList<>());
@@ -100,21 +103,24 @@ public final class InferenceBench {
             double seconds = (System.nanoTime() - t0) / 1e9;
             pool.shutdown();
             List<Long> sorted = nanos.stream().sorted().toList();
+            double p50 = sorted.get(sorted.size() / 2) / 1e6;
+            double p99 = sorted.get((int) (sorted.size() * 0.99)) / 1e6;
+            String path = label + ", REST concurrency " + concurrency;
+            results.add(BenchFigure.of("inference", path, requests / seconds, "requests/s"));
+            results.add(BenchFigure.of("inference", path + " p50", p50, "ms"));
+            results.add(BenchFigure.of("inference", path + " p99", p99, "ms"));
             System.out.printf(
                     Locale.ROOT,
                     "%-10s %-22s %7.1f/s %9.1f %9.1f%n",
                     label,
                     "REST concurrency " + concurrency,
                     requests / seconds,
-                    sorted.get(sorted.size() / 2) / 1e6,
-                    sorted.get((int) (sorted.size() * 0.99)) / 1e6);
+                    p50,
+                    p99);
         }
-        System.out.printf(
-                Locale.ROOT,
-                "%-10s %-22s %7.1f/s%n",
-                label,
-                "Kafka images.infer",
-                kafkaRate(bootstrap, run, png, records));
+        double kafka = kafkaRate(bootstrap, run, png, records);
+        System.out.printf(Locale.ROOT, "%-10s %-22s %7.1f/s%n", label, "Kafka images.infer", kafka);
+        results.add(BenchFigure.of("inference", label + ", images.infer -> predictions", kafka, "img/s"));
     }
 
     /** Images per second from the first record sent to the last prediction received. */

@@ -1,6 +1,8 @@
 package org.kafkatrain.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.kafkatrain.contracts.bench.BenchFigure;
+import org.kafkatrain.contracts.bench.BenchResults;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -9,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -71,6 +72,7 @@ final class BenchIngestCommand implements Callable<Integer> {
         }
         String tag = Long.toString(System.currentTimeMillis() / 1000);
         List<List<String>> rows = new ArrayList<>();
+        BenchResults results = BenchResults.fromEnvironment();
         for (Shape shape : List.of(new Shape("28x28x1", 0, 0, small), new Shape("224x224x3", 224, 3, large))) {
             for (String codec : List.of("none", "lz4", "zstd")) {
                 // Uncompressed: rounds of ingest and ProducerPerformance one after the other, so that each ratio
@@ -107,20 +109,30 @@ final class BenchIngestCommand implements Callable<Integer> {
                                 ratios[round]);
                     }
                 }
+                String setting = shape.name() + " " + codec;
+                BenchFigure rate = BenchFigure.median("ingest", setting + ", ingest", "img/s", rates);
+                BenchFigure mb = BenchFigure.median("ingest", setting + ", ingest", "MB/s", mbs);
+                results.add(rate);
+                results.add(mb);
                 List<String> row = new ArrayList<>(List.of(
                         shape.name(),
                         codec,
                         Long.toString(images),
                         Long.toString(records),
-                        fmt("%.0f", median(rates)),
-                        fmt("%.1f", median(mbs))));
+                        fmt("%.0f", rate.value()),
+                        fmt("%.1f", mb.value())));
                 if (codec.equals("none")) {
+                    BenchFigure perf = BenchFigure.median("ingest", setting + ", ProducerPerformance", "MB/s", perfs);
+                    BenchFigure ratio = BenchFigure.median(
+                                    "ingest", setting + ", ingest / ProducerPerformance", BenchFigure.RATIO, ratios)
+                            .withTarget(shape.size() == 224 ? ">= 0.90" : null);
+                    results.add(perf);
+                    results.add(ratio);
                     row.addAll(List.of(
                             records + " x " + recordSize / 1024 + "K",
-                            fmt("%.1f", median(perfs)),
-                            fmt("%.2f", median(ratios)),
-                            fmt("%.2f", Arrays.stream(ratios).min().orElse(0)) + "-"
-                                    + fmt("%.2f", Arrays.stream(ratios).max().orElse(0))));
+                            fmt("%.1f", perf.value()),
+                            fmt("%.2f", ratio.value()),
+                            fmt("%.2f", ratio.min()) + "-" + fmt("%.2f", ratio.max())));
                 }
                 rows.add(row);
                 System.err.println("kafka-train: " + String.join(" ", row));
@@ -250,12 +262,6 @@ final class BenchIngestCommand implements Callable<Integer> {
 
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 
     private static long sum(JsonNode counts) {

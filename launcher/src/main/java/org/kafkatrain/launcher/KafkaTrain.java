@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
             RunsCommand.class,
             DemoCommand.class,
             ServeCommand.class,
-            BenchIngestCommand.class
+            BenchIngestCommand.class,
+            ReportCommand.class
         })
 public final class KafkaTrain implements Runnable {
     @CommandLine.Spec

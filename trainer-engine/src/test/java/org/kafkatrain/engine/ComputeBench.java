@@ -3,9 +3,10 @@ package org.kafkatrain.engine;
 import static org.bytedeco.pytorch.global.torch.set_num_threads;
 
 import org.bytedeco.pytorch.Device;
+import org.kafkatrain.contracts.bench.BenchFigure;
+import org.kafkatrain.contracts.bench.BenchResults;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -13,7 +14,7 @@ import java.util.Random;
 /**
  * Benchmark (prints figures; not a test): ResNet-50 training img/s under several {@link ComputeOptions} (Adam
  * kernel, precision, channels_last), the same batches, interleaved in rounds so every variant sees the same machine;
- * each variant's median over the rounds, and its median ratio to the first variant.
+ * each variant's median over the rounds, and its median ratio to the first variant (also to {@link BenchResults}).
  * <p>
  * A variant is written {@code precision[+cl][+loop]}: {@code fp32+loop} is the Java Adam loop in float32,
  * {@code bf16+cl} bf16 autocast with channels_last and the fused Adam.
@@ -70,13 +71,22 @@ public final class ComputeBench {
             System.out.println(line.append(" img/s"));
         }
         System.out.printf("%n%-12s %10s %12s %20s%n", "variant", "img/s", "x " + variants.get(0), "(ratio min-max)");
+        BenchResults results = BenchResults.fromEnvironment();
+        String setting = String.format("%d px, batch %d", size, batch);
         for (int v = 0; v < variants.size(); v++) {
+            BenchFigure rate = BenchFigure.median("compute", setting + ", " + variants.get(v), "img/s", rates[v]);
+            BenchFigure ratio = BenchFigure.median(
+                    "compute",
+                    setting + ", " + variants.get(v) + " / " + variants.get(0),
+                    BenchFigure.RATIO,
+                    ratios[v]);
             System.out.printf(
                     "%-12s %10.1f %12.3f %20s%n",
-                    variants.get(v),
-                    median(rates[v]),
-                    median(ratios[v]),
-                    String.format("%.3f-%.3f", min(ratios[v]), max(ratios[v])));
+                    variants.get(v), rate.value(), ratio.value(), String.format("%.3f-%.3f", ratio.min(), ratio.max()));
+            results.add(rate);
+            if (v > 0) {
+                results.add(ratio);
+            }
         }
     }
 
@@ -96,19 +106,5 @@ public final class ComputeBench {
             samples += trainer.trainStep(batches.get(i % batches.size())).samples();
         }
         return samples / ((System.nanoTime() - t0) / 1e9);
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
-    }
-
-    private static double min(double[] values) {
-        return Arrays.stream(values).min().orElseThrow();
-    }
-
-    private static double max(double[] values) {
-        return Arrays.stream(values).max().orElseThrow();
     }
 }

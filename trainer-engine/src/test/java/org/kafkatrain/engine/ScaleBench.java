@@ -6,6 +6,8 @@ import static org.bytedeco.pytorch.global.torch.set_num_threads;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.DeviceType;
+import org.kafkatrain.contracts.bench.BenchFigure;
+import org.kafkatrain.contracts.bench.BenchResults;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -116,6 +118,13 @@ public final class ScaleBench {
                 stepMs,
                 reduceMs,
                 100 * reduceMs / stepMs);
+        BenchResults results = BenchResults.fromEnvironment();
+        String setting = String.format(Locale.ROOT, "%d px, batch %d per replica", size, batch);
+        results.add(BenchFigure.of("scale", setting + ", 1 replica", single, "img/s"));
+        results.add(BenchFigure.of("scale", setting + ", 2 replicas", rate, "img/s"));
+        results.add(BenchFigure.of("scale", setting + ", 2 replicas / 1 replica", rate / single, BenchFigure.RATIO));
+        results.add(BenchFigure.of(
+                "scale", setting + ", gradient all-reduce share of the step", 100 * reduceMs / stepMs, "%"));
         System.out.println(
                 "On a cluster the figure is all-reduce time against step time: a ring all-reduce moves 2(N-1)/N"
                         + " of the gradients per rank, so its time stays about flat in N at a given link speed"
@@ -148,18 +157,19 @@ public final class ScaleBench {
             for (int i = 0; i < bandwidth.length; i++) {
                 long t1 = System.nanoTime();
                 group.allReduceSum(List.of(gradients));
-                bandwidth[i] = gradients.numel() * 4 / ((System.nanoTime() - t1) / 1e9);
+                bandwidth[i] = gradients.numel() * 4 / ((System.nanoTime() - t1) / 1e9) / 1e9; // GB/s
             }
-            java.util.Arrays.sort(bandwidth);
             if (rank == 0) {
+                BenchResults.fromEnvironment()
+                        .add(BenchFigure.median("scale", "ResNet-50 gradients all-reduced alone", "GB/s", bandwidth));
                 System.out.printf(
                         Locale.ROOT,
                         "  all-reduce of %.1f M float32 gradients (%.0f MB) alone, median of 5: %.0f ms, %.2f GB/s"
                                 + " algorithm bandwidth (bus bandwidth for 2 ranks: the same)%n",
                         gradients.numel() / 1e6,
                         gradients.numel() * 4 / 1e6,
-                        gradients.numel() * 4 / bandwidth[2] * 1e3,
-                        bandwidth[2] / 1e9);
+                        gradients.numel() * 4 / (BenchFigure.median(bandwidth) * 1e9) * 1e3,
+                        BenchFigure.median(bandwidth));
                 System.out.printf(
                         Locale.ROOT,
                         "RESULT %.3f %.3f %.3f%n",

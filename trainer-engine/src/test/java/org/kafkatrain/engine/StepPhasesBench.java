@@ -7,8 +7,8 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.DeviceType;
+import org.kafkatrain.contracts.bench.BenchFigure;
 
-import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -75,16 +75,10 @@ public final class StepPhasesBench {
                 steps);
         double total = 0;
         for (int p = 0; p < PHASES.length; p++) {
-            double m = median(times[p]);
+            double m = BenchFigure.median(times[p]);
             total += m;
             System.out.printf("%-9s %8.1f ms%n", PHASES[p], m);
         }
         System.out.printf("%-9s %8.1f ms (%.1f img/s)%n", "step", total, batch / (total / 1e3));
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import org.bytedeco.pytorch.Device;
+import org.kafkatrain.contracts.bench.BenchFigure;
+import org.kafkatrain.contracts.bench.BenchResults;
 import org.kafkatrain.engine.Batch;
 import org.kafkatrain.engine.BatchAssembler;
 import org.kafkatrain.engine.DeviceChoice;
@@ -19,7 +21,6 @@ import org.kafkatrain.trainer.store.ResumePoint;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -93,17 +94,30 @@ public final class CheckpointStallBench {
                         r + 1, rounds, before[r], stall[r], upload[r], rateDuring[r], rateIdle[r]);
             }
         }
+        String bench = "checkpoint";
+        BenchFigure sync = BenchFigure.median(bench, "training thread held, synchronous checkpoint", "s", before);
+        BenchFigure held = BenchFigure.median(bench, "training thread held, background upload", "s", stall)
+                .withTarget("< 1");
+        BenchFigure behind = BenchFigure.median(bench, "checkpoint write and upload behind it", "s", upload);
+        double[] slowdown = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            slowdown[r] = rateDuring[r] / rateIdle[r];
+        }
+        BenchFigure during =
+                BenchFigure.median(bench, "training while an upload runs / without", BenchFigure.RATIO, slowdown);
         System.out.printf(
                 "%nResNet-50 + Adam checkpoint (%s, %d threads), medians of %d rounds:%n",
                 device.str().getString(), Runtime.getRuntime().availableProcessors(), rounds);
-        System.out.printf("training thread held, synchronous checkpoint:  %6.2f s%n", median(before));
+        System.out.printf("training thread held, synchronous checkpoint:  %6.2f s%n", sync.value());
         System.out.printf(
                 "training thread held, background upload:       %6.2f s  (%.1fx less)%n",
-                median(stall), median(before) / median(stall));
-        System.out.printf("upload behind it:                               %6.1f s%n", median(upload));
+                held.value(), sync.value() / held.value());
+        System.out.printf("upload behind it:                               %6.1f s%n", behind.value());
         System.out.printf(
                 "training while it uploads: %.1f img/s vs %.1f without (ratio %.2f)%n",
-                median(rateDuring), median(rateIdle), median(rateDuring) / median(rateIdle));
+                BenchFigure.median(rateDuring), BenchFigure.median(rateIdle), during.value());
+        BenchResults results = BenchResults.fromEnvironment();
+        List.of(sync, held, behind, during).forEach(results::add);
         System.exit(0);
     }
 
@@ -149,11 +163,5 @@ public final class CheckpointStallBench {
 
     private static double seconds(long since) {
         return (System.nanoTime() - since) / 1e9;
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 }

@@ -9,6 +9,8 @@ import org.kafkatrain.contracts.ImageTransform;
 import org.kafkatrain.contracts.RawImage;
 import org.kafkatrain.contracts.RecordLimits;
 import org.kafkatrain.contracts.Sample;
+import org.kafkatrain.contracts.bench.BenchFigure;
+import org.kafkatrain.contracts.bench.BenchResults;
 import org.kafkatrain.contracts.proto.PixelEncoding;
 import org.kafkatrain.engine.Batch;
 import org.kafkatrain.testing.FashionMnist;
@@ -80,6 +82,7 @@ public final class FeedBench {
                 "MB/s",
                 "value bytes",
                 "cores @4500/s");
+        BenchResults results = BenchResults.fromEnvironment();
         for (Encoding e : List.of(
                 new Encoding("raw", PixelEncoding.RAW_U8_HWC, "none", 6),
                 new Encoding("raw+zstd", PixelEncoding.RAW_U8_HWC, "zstd", 6),
@@ -135,6 +138,19 @@ public final class FeedBench {
                             best * perImage / 1e6,
                             String.format(Locale.ROOT, "%.1f KB/img", perImage / 1024),
                             threads == 1 ? String.format(Locale.ROOT, "%.1f", GPU_RATE / singleRate) : "");
+                    results.add(BenchFigure.of(
+                            "feed",
+                            String.format(
+                                    Locale.ROOT, "%d px %s, %d decode threads (best of 3)", SIDE, e.name(), threads),
+                            best,
+                            "img/s"));
+                    if (threads == 1) {
+                        results.add(BenchFigure.of(
+                                "feed",
+                                String.format(Locale.ROOT, "%d px %s, cores for %.0f img/s", SIDE, e.name(), GPU_RATE),
+                                GPU_RATE / singleRate,
+                                "cores"));
+                    }
                 } finally {
                     if (pool != null) {
                         pool.shutdownNow();

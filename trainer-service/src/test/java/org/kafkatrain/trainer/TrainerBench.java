@@ -5,6 +5,8 @@ import static org.bytedeco.pytorch.global.torch.set_num_threads;
 import org.bytedeco.pytorch.Device;
 import org.kafkatrain.contracts.ImageRecordCodec;
 import org.kafkatrain.contracts.RecordLimits;
+import org.kafkatrain.contracts.bench.BenchFigure;
+import org.kafkatrain.contracts.bench.BenchResults;
 import org.kafkatrain.engine.Batch;
 import org.kafkatrain.engine.BatchAssembler;
 import org.kafkatrain.engine.DeviceChoice;
@@ -23,7 +25,6 @@ import org.kafkatrain.trainer.data.Stripe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,7 +32,8 @@ import java.util.UUID;
 /**
  * Benchmark (prints figures; not a test): training images/s fed from Kafka through the service's data path
  * (reader, decoder, shuffle, batch assembly, prefetch thread) against the same trainer fed from batches already in
- * memory, interleaved in rounds so both see the same machine; and the process RSS at step 100 and at the last step.
+ * memory, interleaved in rounds so both see the same machine; and the process RSS at step 100 and after each round
+ * (the series goes to {@link BenchResults} for the report's plot).
  *
  * usage: TrainerBench [steps=2000] [batch=8] [rounds=10]   (env: KAFKA_BOOTSTRAP_SERVERS, BENCH_DEVICE)
  */
@@ -72,6 +74,8 @@ public final class TrainerBench {
         int perRound = steps / (2 * rounds);
         double[] kafkaRate = new double[rounds];
         double[] memoryRate = new double[rounds];
+        double[] ratio = new double[rounds];
+        List<List<Double>> rssOverSteps = new ArrayList<>();
         long rss100 = -1;
         long step = 0;
         // Warm-up: the first steps pay for allocator and kernel selection.
@@ -112,37 +116,37 @@ public final class TrainerBench {
                 }
             }
             memoryRate[round] = samples / ((System.nanoTime() - t0) / 1e9);
+            ratio[round] = kafkaRate[round] / memoryRate[round];
+            rssOverSteps.add(List.of((double) step, rssKb() / 1024.0));
             System.out.printf(
                     "round %2d/%d  kafka %7.1f img/s  memory %7.1f img/s  ratio %.3f  (step %d, RSS %d MB)%n",
-                    round + 1,
-                    rounds,
-                    kafkaRate[round],
-                    memoryRate[round],
-                    kafkaRate[round] / memoryRate[round],
-                    step,
-                    rssKb() / 1024);
+                    round + 1, rounds, kafkaRate[round], memoryRate[round], ratio[round], step, rssKb() / 1024);
         }
         long rssEnd = rssKb();
-        double kafkaMedian = median(kafkaRate);
-        double memoryMedian = median(memoryRate);
+        String setting = String.format("batch %d, 28 px", batch);
+        BenchFigure fromKafka = BenchFigure.median("trainer", setting + ", fed from Kafka", "img/s", kafkaRate);
+        BenchFigure inMemory = BenchFigure.median("trainer", setting + ", fed from memory", "img/s", memoryRate);
+        BenchFigure kafkaToMemory = BenchFigure.median(
+                        "trainer", setting + ", Kafka-fed / in-memory", BenchFigure.RATIO, ratio)
+                .withTarget(">= 0.97");
         System.out.printf(
                 "%nResNet-50, batch %d, 28x28x1 -> 3 channels, device %s, %d steps in %d rounds%n",
                 batch, device.str().getString(), step, rounds);
-        System.out.printf("fed from Kafka:    %8.1f img/s (median of rounds)%n", kafkaMedian);
-        System.out.printf("fed from memory:   %8.1f img/s (median of rounds)%n", memoryMedian);
-        System.out.printf("ratio kafka/memory: %.3f (target >= 0.95)%n", kafkaMedian / memoryMedian);
+        System.out.printf("fed from Kafka:    %8.1f img/s (median of rounds)%n", fromKafka.value());
+        System.out.printf("fed from memory:   %8.1f img/s (median of rounds)%n", inMemory.value());
+        System.out.printf(
+                "ratio kafka/memory: %.3f, median of the rounds' ratios (%.3f-%.3f; target >= 0.97)%n",
+                kafkaToMemory.value(), kafkaToMemory.min(), kafkaToMemory.max());
         System.out.printf(
                 "RSS at step 100: %d MB, at step %d: %d MB (%+.1f%%)%n",
                 rss100 / 1024, step, rssEnd / 1024, 100.0 * (rssEnd - rss100) / rss100);
+        BenchResults results = BenchResults.fromEnvironment();
+        results.add(fromKafka);
+        results.add(inMemory);
+        results.add(kafkaToMemory);
+        results.add(new BenchFigure(
+                "trainer", "RSS over steps (" + setting + ")", rssEnd / 1024.0, "MB", List.of(), null, rssOverSteps));
         System.exit(0);
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted.length % 2 == 1
-                ? sorted[sorted.length / 2]
-                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 
     private static long rssKb() throws Exception {

@@ -16,6 +16,8 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.kafkatrain.contracts.EventSerdes;
 import org.kafkatrain.contracts.TrainingMetrics;
 import org.kafkatrain.contracts.TrainingStep;
+import org.kafkatrain.contracts.bench.BenchFigure;
+import org.kafkatrain.contracts.bench.BenchResults;
 
 import java.nio.file.Files;
 import java.time.Duration;
@@ -106,6 +108,12 @@ public final class MetricsBench {
                 steady.percentile(0.99),
                 steady.percentile(1.0),
                 steady.latencies().size());
+        BenchResults results = BenchResults.fromEnvironment();
+        results.add(BenchFigure.of(
+                "metrics", "burst of " + events + " step events: sustained", burst.throughput(), "events/s"));
+        String steadyRate = "steady " + rate + " events/s: latency step -> metric ";
+        results.add(BenchFigure.of("metrics", steadyRate + "p50", steady.percentile(0.5), "ms"));
+        results.add(BenchFigure.of("metrics", steadyRate + "p99", steady.percentile(0.99), "ms"));
         System.exit(0);
     }
 

@@ -1,0 +1,163 @@
+package org.kafkatrain.launcher;
+
+import org.kafkatrain.contracts.bench.BenchFigure;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.DoubleStream;
+
+/** The benchmarks' figures as the report's markdown: a table per benchmark, in the order a reader wants them. */
+final class BenchReport {
+    /** Each benchmark's section, in report order, with a line on what it measures. */
+    static final Map<String, String> SECTIONS = sections();
+
+    private BenchReport() {}
+
+    private static Map<String, String> sections() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put(
+                "ingest",
+                "Fashion-MNIST through the ingest command against Kafka's ProducerPerformance with as many records"
+                        + " of the same size, same broker and producer settings, in alternating rounds; then lz4 and zstd.");
+        s.put(
+                "trainer",
+                "ResNet-50 training fed from Kafka through the service's data path against the same trainer fed"
+                        + " from batches in memory, in alternating rounds; the process RSS after each round.");
+        s.put(
+                "compute",
+                "ResNet-50 training steps per compute setting on the same batches, interleaved rounds:"
+                        + " the Java Adam loop (`+loop`) or the fused ATen Adam, fp32 or bf16 autocast, NCHW or channels_last"
+                        + " (`+cl`).");
+        s.put(
+                "checkpoint",
+                "What a ResNet-50 + Adam checkpoint (283 MB, `torch.save` format) costs the training"
+                        + " thread, written synchronously against a state copy with the upload to S3 behind it.");
+        s.put(
+                "feed",
+                "The trainer's data path without the model at 224x224x3: records from Kafka into batches of 64,"
+                        + " for raw, zstd-compressed raw and JPEG records.");
+        s.put(
+                "scale",
+                "One replica against two data-parallel replicas (a process and a libtorch thread each, Gloo on"
+                        + " loopback).");
+        s.put(
+                "metrics",
+                "Step events through the metrics topology (exactly_once_v2): a burst's sustained rate and the"
+                        + " latency from a step's timestamp to its metric at a steady rate.");
+        s.put(
+                "inference",
+                "inference-service: REST requests at concurrency 1 and 8 and images/s from `images.infer` to"
+                        + " predictions, per batching setting.");
+        return s;
+    }
+
+    /**
+     * Figures with the same benchmark and name, from a benchmark run more than once, become one: the median of all
+     * their runs, so a single-shot benchmark repeated by the report gets a median and a spread too.
+     */
+    static List<BenchFigure> merged(List<BenchFigure> figures) {
+        Map<String, List<BenchFigure>> byName = new LinkedHashMap<>();
+        for (BenchFigure f : figures) {
+            byName.computeIfAbsent(f.bench() + "\u0000" + f.name(), k -> new ArrayList<>())
+                    .add(f);
+        }
+        List<BenchFigure> out = new ArrayList<>();
+        for (List<BenchFigure> same : byName.values()) {
+            BenchFigure first = same.get(0);
+            if (same.size() == 1) {
+                out.add(first);
+                continue;
+            }
+            double[] runs = same.stream()
+                    .flatMapToDouble(f -> f.runs().isEmpty()
+                            ? DoubleStream.of(f.value())
+                            : f.runs().stream().mapToDouble(Double::doubleValue))
+                    .toArray();
+            out.add(new BenchFigure(
+                    first.bench(),
+                    first.name(),
+                    BenchFigure.median(runs),
+                    first.unit(),
+                    DoubleStream.of(runs).boxed().toList(),
+                    first.target(),
+                    same.get(same.size() - 1).points()));
+        }
+        return out;
+    }
+
+    /**
+     * Java against PyTorch eager where both measured a setting ({@code "28 px, batch 32, bf16+cl"}): per variant, and
+     * best against best per size and batch, which is the issue's target. The two ran one after the other, not
+     * interleaved, so these ratios carry both runs' noise.
+     */
+    static List<BenchFigure> againstPyTorch(List<BenchFigure> figures) {
+        Map<String, BenchFigure> java = new LinkedHashMap<>();
+        figures.stream()
+                .filter(f -> f.bench().equals("compute") && f.unit().equals("img/s"))
+                .forEach(f -> java.put(f.name(), f));
+        Map<String, double[]> best = new LinkedHashMap<>(); // setting -> {best Java, best PyTorch}
+        List<BenchFigure> out = new ArrayList<>();
+        for (BenchFigure py : figures) {
+            BenchFigure j = java.get(py.name());
+            if (!py.bench().equals("pytorch") || !py.unit().equals("img/s") || j == null) {
+                continue;
+            }
+            out.add(BenchFigure.of(
+                    "compute", py.name() + ": Java / PyTorch eager", j.value() / py.value(), BenchFigure.RATIO));
+            double[] b = best.computeIfAbsent(py.name().substring(0, py.name().lastIndexOf(", ")), k -> new double[2]);
+            b[0] = Math.max(b[0], j.value());
+            b[1] = Math.max(b[1], py.value());
+        }
+        best.forEach((setting, b) -> out.add(BenchFigure.of(
+                        "compute", setting + ", best setting: Java / PyTorch eager", b[0] / b[1], BenchFigure.RATIO)
+                .withTarget(">= 1.0")));
+        return out;
+    }
+
+    /** The benchmarks in report order: known sections first, any other after them by name. */
+    static List<String> benches(List<BenchFigure> figures) {
+        List<String> order = new ArrayList<>(SECTIONS.keySet());
+        return figures.stream()
+                .map(BenchFigure::bench)
+                .distinct()
+                .sorted(Comparator.comparingInt((String b) -> order.contains(b) ? order.indexOf(b) : order.size())
+                        .thenComparing(Comparator.naturalOrder()))
+                .toList();
+    }
+
+    /** A markdown table of the figures: value, unit, the runs behind a median and their spread, the target. */
+    static String table(List<BenchFigure> figures) {
+        StringBuilder md = new StringBuilder("| figure | value | unit | runs | min-max | target |\n");
+        md.append("|---|---:|---|---:|---|---|\n");
+        for (BenchFigure f : figures) {
+            md.append("| ")
+                    .append(f.name())
+                    .append(" | ")
+                    .append(number(f.value()))
+                    .append(" | ")
+                    .append(f.unit())
+                    .append(" | ")
+                    .append(f.runs().isEmpty() ? "1" : Integer.toString(f.runs().size()))
+                    .append(" | ")
+                    .append(f.runs().size() > 1 ? number(f.min()) + "-" + number(f.max()) : "")
+                    .append(" | ")
+                    .append(
+                            f.target() == null
+                                    ? ""
+                                    : f.target() + (f.meetsTarget().orElseThrow() ? " met" : " **missed**"))
+                    .append(" |\n");
+        }
+        return md.toString();
+    }
+
+    /** Three significant digits or so, without exponent: 0.912, 12.3, 4689. */
+    static String number(double v) {
+        double a = Math.abs(v);
+        String pattern = a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f";
+        return String.format(Locale.ROOT, pattern, v);
+    }
+}
