@@ -12,7 +12,7 @@ import java.util.stream.DoubleStream;
 
 /** The benchmarks' figures as the report's markdown: a table per benchmark, in the order a reader wants them. */
 final class BenchReport {
-    /** Each benchmark's section, in report order, with a line on what it measures. */
+    /** Each benchmark's section, in report order, with a line on what it measures and what measures it. */
     static final Map<String, String> SECTIONS = sections();
 
     private BenchReport() {}
@@ -22,47 +22,60 @@ final class BenchReport {
         s.put(
                 "ingest",
                 "Fashion-MNIST through the ingest command against Kafka's ProducerPerformance with as many records"
-                        + " of the same size, same broker and producer settings, in alternating rounds; then lz4 and zstd.");
+                        + " of the same size, same broker and producer settings, in alternating rounds; then lz4 and zstd."
+                        + " `./kafka-train bench ingest`.");
         s.put(
                 "trainer",
                 "ResNet-50 training fed from Kafka through the service's data path against the same trainer fed"
-                        + " from batches in memory, in alternating rounds; the process RSS after each round.");
+                        + " from batches in memory, in alternating rounds; the process RSS after each round."
+                        + " `./kafka-train bench trainer`.");
         s.put(
                 "compute",
                 "ResNet-50 training steps per compute setting on the same batches, interleaved rounds:"
                         + " the Java Adam loop (`+loop`) or the fused ATen Adam, fp32 or bf16 autocast, NCHW or channels_last"
-                        + " (`+cl`).");
+                        + " (`+cl`)."
+                        + " `./kafka-train bench compute`.");
+        s.put(
+                "pytorch",
+                "CPU PyTorch eager on the compute benchmark's work, run just after it by"
+                        + " `tools/pytorch_compute_bench.py` (outside the build; only when `REPORT_PYTHON` names a Python"
+                        + " with torch and torchvision); the compute section sets the two side by side.");
         s.put(
                 "checkpoint",
                 "What a ResNet-50 + Adam checkpoint (283 MB, `torch.save` format) costs the training"
-                        + " thread, written synchronously against a state copy with the upload to S3 behind it.");
+                        + " thread, written synchronously against a state copy with the upload to S3 behind it."
+                        + " `./kafka-train bench checkpoint`.");
         s.put(
                 "feed",
                 "The trainer's data path without the model at 224x224x3: records from Kafka into batches of 64,"
-                        + " for raw, zstd-compressed raw and JPEG records.");
+                        + " for raw, zstd-compressed raw and JPEG records."
+                        + " `./kafka-train bench feed`.");
         s.put(
                 "scale",
                 "One replica against two data-parallel replicas (a process and a libtorch thread each, Gloo on"
-                        + " loopback).");
+                        + " loopback)."
+                        + " `./kafka-train bench scale`.");
         s.put(
                 "metrics",
                 "Step events through the metrics topology (exactly_once_v2): a burst's sustained rate and the"
-                        + " latency from a step's timestamp to its metric at a steady rate.");
+                        + " latency from a step's timestamp to its metric at a steady rate."
+                        + " `./kafka-train bench metrics`.");
         s.put(
                 "inference",
                 "inference-service: REST requests at concurrency 1 and 8 and images/s from `images.infer` to"
-                        + " predictions, per batching setting.");
+                        + " predictions, per batching setting."
+                        + " `./kafka-train bench inference`.");
         return s;
     }
 
     /**
-     * Figures with the same benchmark and name, from a benchmark run more than once, become one: the median of all
+     * Figures with the same benchmark, name and unit, from a benchmark run more than once, become one: the median of all
      * their runs, so a single-shot benchmark repeated by the report gets a median and a spread too.
      */
     static List<BenchFigure> merged(List<BenchFigure> figures) {
         Map<String, List<BenchFigure>> byName = new LinkedHashMap<>();
         for (BenchFigure f : figures) {
-            byName.computeIfAbsent(f.bench() + "\u0000" + f.name(), k -> new ArrayList<>())
+            byName.computeIfAbsent(f.bench() + "\u0000" + f.name() + "\u0000" + f.unit(), k -> new ArrayList<>())
                     .add(f);
         }
         List<BenchFigure> out = new ArrayList<>();

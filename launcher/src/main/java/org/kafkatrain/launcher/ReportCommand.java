@@ -91,7 +91,7 @@ final class ReportCommand implements Callable<Integer> {
             md.append("## ").append(bench).append("\n\n");
             String about = BenchReport.SECTIONS.get(bench);
             if (about != null) {
-                md.append(about).append(" `./kafka-train bench ").append(bench).append("`.\n\n");
+                md.append(about).append("\n\n");
             }
             List<BenchFigure> section =
                     figures.stream().filter(f -> f.bench().equals(bench)).toList();

@@ -14,9 +14,12 @@ class BenchReportTest {
                 BenchFigure.median("scale", "2 replicas", "img/s", 100, 110, 120),
                 BenchFigure.of("metrics", "p99", 40, "ms"),
                 BenchFigure.of("scale", "2 replicas", 90, "img/s"),
-                BenchFigure.of("metrics", "p99", 60, "ms")));
+                BenchFigure.of("metrics", "p99", 60, "ms"),
+                // the same name in another unit is another figure
+                BenchFigure.of("scale", "2 replicas", 12.5, "MB/s")));
 
-        assertThat(merged).hasSize(2);
+        assertThat(merged).hasSize(3);
+        assertThat(merged.get(2).value()).isEqualTo(12.5);
         assertThat(merged.get(0).runs()).containsExactly(100.0, 110.0, 120.0, 90.0);
         assertThat(merged.get(0).value()).isEqualTo(105);
         assertThat(merged.get(1).value()).isEqualTo(50);
