@@ -37,9 +37,9 @@ final class BenchReport {
                         + " `./kafka-train bench compute`.");
         s.put(
                 "pytorch",
-                "CPU PyTorch eager on the compute benchmark's work, run just after it by"
-                        + " `tools/pytorch_compute_bench.py` (outside the build; only when `REPORT_PYTHON` names a Python"
-                        + " with torch and torchvision); the compute section sets the two side by side.");
+                "CPU PyTorch eager on the compute benchmark's work by `tools/pytorch_compute_bench.py` (outside the"
+                        + " build; only when `REPORT_PYTHON` names a Python with torch and torchvision), taking turns"
+                        + " with the Java bench a round each; the compute section pairs the rounds.");
         s.put(
                 "checkpoint",
                 "What a ResNet-50 + Adam checkpoint (283 MB, `torch.save` format) costs the training"
@@ -104,31 +104,71 @@ final class BenchReport {
 
     /**
      * Java against PyTorch eager where both measured a setting ({@code "28 px, batch 32, bf16+cl"}): per variant, and
-     * best against best per size and batch, which is the issue's target. The two ran one after the other, not
-     * interleaved, so these ratios carry both runs' noise.
+     * best against best per size and batch, which is the issue's target. When both sides have as many runs and
+     * {@code ./kafka-train report} alternated them (a Java round, then a PyTorch round, ...), run i of one is paired
+     * with run i of the other and the ratio is the median of the rounds' ratios, so both saw the same machine;
+     * otherwise it is the ratio of the medians.
      */
     static List<BenchFigure> againstPyTorch(List<BenchFigure> figures) {
         Map<String, BenchFigure> java = new LinkedHashMap<>();
         figures.stream()
                 .filter(f -> f.bench().equals("compute") && f.unit().equals("img/s"))
                 .forEach(f -> java.put(f.name(), f));
-        Map<String, double[]> best = new LinkedHashMap<>(); // setting -> {best Java, best PyTorch}
-        List<BenchFigure> out = new ArrayList<>();
+        Map<String, List<BenchFigure[]>> bySetting = new LinkedHashMap<>(); // setting -> {Java, PyTorch} per variant
         for (BenchFigure py : figures) {
             BenchFigure j = java.get(py.name());
-            if (!py.bench().equals("pytorch") || !py.unit().equals("img/s") || j == null) {
-                continue;
+            if (py.bench().equals("pytorch") && py.unit().equals("img/s") && j != null) {
+                bySetting
+                        .computeIfAbsent(py.name().substring(0, py.name().lastIndexOf(", ")), k -> new ArrayList<>())
+                        .add(new BenchFigure[] {j, py});
             }
-            out.add(BenchFigure.of(
-                    "compute", py.name() + ": Java / PyTorch eager", j.value() / py.value(), BenchFigure.RATIO));
-            double[] b = best.computeIfAbsent(py.name().substring(0, py.name().lastIndexOf(", ")), k -> new double[2]);
-            b[0] = Math.max(b[0], j.value());
-            b[1] = Math.max(b[1], py.value());
         }
-        best.forEach((setting, b) -> out.add(BenchFigure.of(
-                        "compute", setting + ", best setting: Java / PyTorch eager", b[0] / b[1], BenchFigure.RATIO)
-                .withTarget(">= 1.0")));
+        List<BenchFigure> out = new ArrayList<>();
+        bySetting.forEach((setting, pairs) -> pairs.forEach(
+                p -> out.add(ratio(p[1].name() + ": Java / PyTorch eager", rounds(p[0]), rounds(p[1]), null))));
+        bySetting.forEach((setting, pairs) -> out.add(ratio(
+                setting + ", best setting: Java / PyTorch eager",
+                best(pairs.stream().map(p -> rounds(p[0])).toList()),
+                best(pairs.stream().map(p -> rounds(p[1])).toList()),
+                ">= 1.0")));
         return out;
+    }
+
+    private static double[] rounds(BenchFigure f) {
+        return f.runs().isEmpty()
+                ? new double[] {f.value()}
+                : f.runs().stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** Per round, the fastest variant's rate; one value (the best median) when the variants' rounds differ. */
+    private static double[] best(List<double[]> variants) {
+        int n = variants.get(0).length;
+        if (variants.stream().anyMatch(v -> v.length != n)) {
+            return new double[] {
+                variants.stream().mapToDouble(BenchFigure::median).max().orElseThrow()
+            };
+        }
+        double[] best = new double[n];
+        for (int i = 0; i < n; i++) {
+            int round = i;
+            best[i] = variants.stream().mapToDouble(v -> v[round]).max().orElseThrow();
+        }
+        return best;
+    }
+
+    private static BenchFigure ratio(String name, double[] java, double[] pytorch, String target) {
+        BenchFigure figure;
+        if (java.length == pytorch.length && java.length > 1) {
+            double[] ratios = new double[java.length];
+            for (int i = 0; i < ratios.length; i++) {
+                ratios[i] = java[i] / pytorch[i];
+            }
+            figure = BenchFigure.median("compute", name, BenchFigure.RATIO, ratios);
+        } else {
+            figure = BenchFigure.of(
+                    "compute", name, BenchFigure.median(java) / BenchFigure.median(pytorch), BenchFigure.RATIO);
+        }
+        return target == null ? figure : figure.withTarget(target);
     }
 
     /** The benchmarks in report order: known sections first, any other after them by name. */

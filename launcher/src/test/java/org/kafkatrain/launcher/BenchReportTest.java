@@ -47,6 +47,26 @@ class BenchReportTest {
     }
 
     @Test
+    void alternatedRoundsArePairedRoundByRound() {
+        List<BenchFigure> ratios = BenchReport.againstPyTorch(BenchReport.merged(List.of(
+                // two alternated rounds, each side leaving one run per variant and round, as report_benches does
+                BenchFigure.median("compute", "224 px, batch 8, fp32", "img/s", 5),
+                BenchFigure.median("compute", "224 px, batch 8, bf16+cl", "img/s", 15),
+                BenchFigure.median("pytorch", "224 px, batch 8, fp32", "img/s", 5),
+                BenchFigure.median("pytorch", "224 px, batch 8, bf16+cl", "img/s", 16),
+                BenchFigure.median("compute", "224 px, batch 8, fp32", "img/s", 4),
+                BenchFigure.median("compute", "224 px, batch 8, bf16+cl", "img/s", 12),
+                BenchFigure.median("pytorch", "224 px, batch 8, fp32", "img/s", 5),
+                BenchFigure.median("pytorch", "224 px, batch 8, bf16+cl", "img/s", 10))));
+
+        // round ratios 1.0 and 0.8; 0.9375 and 1.2 (the ratio of the medians, 13.5 / 13, would be 1.038)
+        assertThat(ratios).extracting(BenchFigure::value).containsExactly(0.9, 1.06875, 1.06875);
+        assertThat(ratios.get(1).runs()).containsExactly(0.9375, 1.2);
+        assertThat(ratios.get(2).name()).isEqualTo("224 px, batch 8, best setting: Java / PyTorch eager");
+        assertThat(ratios.get(2).meetsTarget()).contains(true);
+    }
+
+    @Test
     void knownBenchmarksComeInReportOrderAndOthersAfterThem() {
         assertThat(BenchReport.benches(List.of(
                         BenchFigure.of("zeta", "a", 1, "s"),

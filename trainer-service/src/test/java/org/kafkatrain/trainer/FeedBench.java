@@ -141,7 +141,12 @@ public final class FeedBench {
                     results.add(BenchFigure.of(
                             "feed",
                             String.format(
-                                    Locale.ROOT, "%d px %s, %d decode threads (best of 3)", SIDE, e.name(), threads),
+                                    Locale.ROOT,
+                                    "%d px %s, %d decode thread%s (best of 3)",
+                                    SIDE,
+                                    e.name(),
+                                    threads,
+                                    threads == 1 ? "" : "s"),
                             best,
                             "img/s"));
                     if (threads == 1) {
