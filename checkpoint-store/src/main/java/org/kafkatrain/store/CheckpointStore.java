@@ -22,6 +22,7 @@ import okhttp3.OkHttpClient;
 import org.jboss.logging.Logger;
 import org.kafkatrain.contracts.DatasetManifest;
 import org.kafkatrain.contracts.runs.RunConfig;
+import org.kafkatrain.contracts.runs.RunOverride;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -126,10 +127,17 @@ public class CheckpointStore {
         ObjectNode run = (ObjectNode) readJson(runPrefix(runId) + "run.json", JsonNode.class)
                 .orElseThrow(() -> new IOException("run " + runId + " has no run.json"));
         run.set("config", json.valueToTree(config));
-        ObjectNode entry = run.withArray("overrides").addObject();
-        entry.put("at", System.currentTimeMillis());
-        changes.forEach(entry.withArray("changes")::add);
+        run.withArray("overrides").add(json.valueToTree(new RunOverride(System.currentTimeMillis(), changes)));
         putJson(runPrefix(runId) + "run.json", run);
+    }
+
+    /** The overrides run.json records, oldest first; empty for a run resumed only with its own settings. */
+    public List<RunOverride> overrides(String runId) throws IOException {
+        Optional<JsonNode> run = readJson(runPrefix(runId) + "run.json", JsonNode.class);
+        if (run.isEmpty() || !run.get().has("overrides")) {
+            return List.of();
+        }
+        return json.readerForListOf(RunOverride.class).readValue(run.get().get("overrides"));
     }
 
     /** The config a run was started with, from its run.json; empty for a run id never started. */

@@ -2,6 +2,7 @@ package org.kafkatrain.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.kafkatrain.contracts.TrainingMetrics;
+import org.kafkatrain.contracts.runs.RunOverride;
 
 import java.util.Comparator;
 import java.util.List;
@@ -13,7 +14,8 @@ import java.util.Optional;
  * {@code training.metrics} (train and val top-1/top-5 per epoch) and its wall time from the first step to the last
  * val summary.
  */
-record QualityRun(String runId, JsonNode config, List<TrainingMetrics> epochs, double targetTop1) {
+record QualityRun(
+        String runId, JsonNode config, List<RunOverride> overrides, List<TrainingMetrics> epochs, double targetTop1) {
     Optional<TrainingMetrics> bestVal() {
         return val().stream().max(Comparator.comparingDouble(TrainingMetrics::top1));
     }
@@ -49,6 +51,13 @@ record QualityRun(String runId, JsonNode config, List<TrainingMetrics> epochs, d
                 config.path("precision").asText("fp32"),
                 config.path("channelsLast").asText("false"),
                 config.path("seed").asLong()));
+        for (RunOverride o : overrides) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "Resumed from epoch %d on with changed settings (`--override`): %s.%n%n",
+                    firstEpochAfter(o.at()) + 1,
+                    String.join(", ", o.changes())));
+        }
         md.append(
                 "| epoch | train samples | train loss | train top-1 % | val samples | val loss | val top-1 % | val top-5 % |\n");
         md.append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -87,6 +96,15 @@ record QualityRun(String runId, JsonNode config, List<TrainingMetrics> epochs, d
                 .append(chart)
                 .append(")\n");
         return md.toString();
+    }
+
+    /** The first epoch whose training ended after {@code millis}: the one a change made then applied to first. */
+    private int firstEpochAfter(long millis) {
+        return epochs.stream()
+                .filter(m -> m.split().equals("train") && m.windowEnd() > millis)
+                .mapToInt(TrainingMetrics::epoch)
+                .min()
+                .orElse(epochs.stream().mapToInt(TrainingMetrics::epoch).max().orElse(-1) + 1);
     }
 
     private Optional<TrainingMetrics> summary(String split, int epoch) {

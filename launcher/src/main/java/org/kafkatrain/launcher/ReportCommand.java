@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.kafkatrain.contracts.TrainingMetrics;
 import org.kafkatrain.contracts.bench.BenchFigure;
 import org.kafkatrain.contracts.bench.BenchResults;
+import org.kafkatrain.contracts.runs.RunOverride;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -121,8 +122,11 @@ final class ReportCommand implements Callable<Integer> {
         JsonNode config = services.trainer()
                 .get("/runs/" + qualityRun + "/config", new TypeReference<JsonNode>() {})
                 .orElseThrow(() -> new LauncherException("no run " + qualityRun + " on trainer-service"));
+        List<RunOverride> overrides = services.trainer()
+                .get("/runs/" + qualityRun + "/overrides", new TypeReference<List<RunOverride>>() {})
+                .orElse(List.of());
         ReportCharts.quality(
                 qualityRun, epochs, out.toAbsolutePath().getParent().resolve(QUALITY_PNG));
-        return new QualityRun(qualityRun, config, epochs, qualityTarget);
+        return new QualityRun(qualityRun, config, overrides, epochs, qualityTarget);
     }
 }

@@ -3,11 +3,14 @@ package org.kafkatrain.launcher;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.kafkatrain.contracts.TrainingMetrics;
+import org.kafkatrain.contracts.runs.RunOverride;
 import org.kafkatrain.contracts.runs.RunStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -103,6 +106,19 @@ final class RunsCommand implements Callable<Integer> {
                     .toList();
             System.out.print(Tables.render(List.of("setting", "value"), settings));
             System.out.println();
+            List<RunOverride> overrides = services.trainer()
+                    .get("/runs/" + runId + "/overrides", new TypeReference<List<RunOverride>>() {})
+                    .orElse(List.of());
+            for (RunOverride o : overrides) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "resumed %s with --override: %s%n",
+                        Instant.ofEpochMilli(o.at()).truncatedTo(ChronoUnit.SECONDS),
+                        String.join(", ", o.changes()));
+            }
+            if (!overrides.isEmpty()) {
+                System.out.println();
+            }
             System.out.print(services.metrics().getText("/runs/" + runId + "/epochs/table"));
             System.out.println();
             return Checkpoints.print(services, runId);

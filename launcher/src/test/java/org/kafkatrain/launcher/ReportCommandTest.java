@@ -110,7 +110,10 @@ class ReportCommandTest {
                 "/runs/q/config",
                 "{\"runId\":\"q\",\"dataset\":\"fm\",\"trainTopic\":\"t\",\"valTopic\":\"v\",\"epochs\":3,"
                         + "\"batchSize\":64,\"lr\":0.001,\"stepSize\":2,\"gamma\":0.1,\"augment\":true,"
-                        + "\"precision\":\"bf16\",\"channelsLast\":true,\"seed\":42}");
+                        + "\"precision\":\"bf16\",\"channelsLast\":true,\"seed\":42}",
+                // resumed after epoch 1's training with another StepLR step
+                "/runs/q/overrides",
+                "[{\"at\":" + (t0 + 550_000) + ",\"changes\":[\"stepSize 3 -> 2\"]}]");
         String url = serve(replies);
         Path results = dir.resolve("results.jsonl");
         BenchResults.to(Optional.of(results)).add(BenchFigure.of("feed", "224 px raw", 1564, "img/s"));
@@ -129,6 +132,7 @@ class ReportCommandTest {
         String md = Files.readString(report);
         assertThat(md)
                 .contains("## Quality run", "batch 64", "StepLR step 2 gamma 0.1", "precision bf16")
+                .contains("Resumed from epoch 2 on with changed settings (`--override`): stepSize 3 -> 2.")
                 .contains("| 3 | 60000 | 0.5000 | 77.00 | 10000 | 0.4000 | 88.25 | 99.50 |")
                 .contains("Best val top-1 **88.25%** (top-5 99.50%) at epoch 3 of 3; target >= 94%: **missed**")
                 // From the first step (t0) to the end of the last val summary: 2 x 10 min + 9 min.

@@ -11,6 +11,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.kafkatrain.contracts.runs.RunConfig;
+import org.kafkatrain.contracts.runs.RunOverride;
 import org.kafkatrain.contracts.runs.RunStatus;
 import org.kafkatrain.store.CheckpointStore;
 import org.kafkatrain.trainer.run.RunConflictException;
@@ -64,6 +65,13 @@ public class RunResource {
     @Path("{id}/config")
     public RunConfig config(@PathParam("id") String id) throws IOException {
         return store.storedConfig(id).orElseThrow(() -> new NotFoundException("run " + id + " has no run.json"));
+    }
+
+    /** The resumes that changed the run's settings ({@code ?override=true}), oldest first, from its run.json. */
+    @GET
+    @Path("{id}/overrides")
+    public List<RunOverride> overrides(@PathParam("id") String id) throws IOException {
+        return store.overrides(id);
     }
 
     /** Checkpoint objects of a run in the bucket, with their metadata (epoch, step, loss, acc1, acc5). */

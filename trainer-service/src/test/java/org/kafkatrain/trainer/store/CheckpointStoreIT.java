@@ -9,6 +9,8 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.kafkatrain.contracts.runs.RunConfig;
+import org.kafkatrain.contracts.runs.RunOverride;
 import org.kafkatrain.store.CheckpointStore;
 import org.kafkatrain.store.LatestCheckpoint;
 import org.kafkatrain.store.S3Config;
@@ -79,6 +81,26 @@ class CheckpointStoreIT {
         assertThat(store.checkpoints(run))
                 .extracting(m -> m.get("object"))
                 .containsExactly("runs/" + run + "/epoch-0000.tar", "runs/" + run + "/epoch-0002.tar");
+    }
+
+    @Test
+    void overridesAccumulateInRunJsonAndTheConfigFollowsTheLast() throws Exception {
+        LocalStack stack = LocalStack.ensureRunning();
+        CheckpointStore store = store(stack.s3Endpoint(), stack, 3);
+        store.ensureBucket();
+        String run = "store-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(store.overrides(run)).isEmpty();
+        store.writeRunJson(run, Map.of("v", 1, "config", RunConfig.of(run, "d")));
+        assertThat(store.overrides(run)).isEmpty();
+
+        store.recordOverride(run, RunConfig.of(run, "d2"), List.of("dataset d -> d2"));
+        store.recordOverride(run, RunConfig.of(run, "d3"), List.of("dataset d2 -> d3", "seed 1 -> 2"));
+
+        assertThat(store.overrides(run))
+                .extracting(RunOverride::changes)
+                .containsExactly(List.of("dataset d -> d2"), List.of("dataset d2 -> d3", "seed 1 -> 2"));
+        assertThat(store.overrides(run).get(0).at()).isPositive();
+        assertThat(store.storedConfig(run).orElseThrow().dataset()).isEqualTo("d3");
     }
 
     @Test
