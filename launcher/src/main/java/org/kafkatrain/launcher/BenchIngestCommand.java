@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -46,6 +47,12 @@ final class BenchIngestCommand implements Callable<Integer> {
 
     @Option(names = "--log4j-config", description = "Log4j 2 configuration for Kafka's tools")
     Path log4jConfig;
+
+    @Option(
+            names = "--ingest-java-opts",
+            defaultValue = "${env:INGEST_JAVA_OPTS:-}",
+            description = "JVM options of the ingest processes, as ./kafka-train ingest takes them")
+    String ingestJavaOpts;
 
     @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092")
     String bootstrapServers;
@@ -164,8 +171,11 @@ final class BenchIngestCommand implements Callable<Integer> {
         Path summary = Files.createTempFile("bench-ingest-", ".json");
         try {
             String prefix = "bench." + tag + "." + shape.name() + "." + codec;
-            run(List.of(
-                    java(),
+            List<String> command = new ArrayList<>(List.of(java()));
+            Arrays.stream(ingestJavaOpts.strip().split("\\s+"))
+                    .filter(o -> !o.isEmpty())
+                    .forEach(command::add);
+            command.addAll(List.of(
                     "-Dquarkus.http.port=0",
                     "-Dingest.producer.compression=" + codec,
                     "-jar",
@@ -191,6 +201,7 @@ final class BenchIngestCommand implements Callable<Integer> {
                     Integer.toString(shape.channels()),
                     "--summary-json",
                     summary.toString()));
+            run(command);
             return ServiceClient.JSON.readTree(summary.toFile());
         } finally {
             Files.deleteIfExists(summary);
