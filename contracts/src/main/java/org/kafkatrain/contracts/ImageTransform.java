@@ -1,6 +1,8 @@
 package org.kafkatrain.contracts;
 
 import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Brings an image to the training resolution once, at ingest: torchvision's {@code Resize(size)} (shorter side to
@@ -16,6 +18,10 @@ public final class ImageTransform {
 
     private final int size;
     private final int channels;
+    /** The filter weights depend only on the sizes: computed once per source size, not per image (decode threads share them). */
+    private final Map<Window, Coefficients> coefficients = new ConcurrentHashMap<>();
+
+    private record Window(int in, int out, int first, int count) {}
 
     /** @param size target side in pixels, or 0 to keep the source size; @param channels 1, 3, or 0 to keep */
     public ImageTransform(int size, int channels) {
@@ -26,7 +32,7 @@ public final class ImageTransform {
     public RawImage apply(RawImage in) {
         RawImage out = in;
         if (size > 0 && (in.height() != size || in.width() != size)) {
-            out = resizeAndCrop(in);
+            out = resizeAndCrop(in, in.channels() == 1 && channels == 3);
         }
         int c = channels == 0 ? out.channels() : channels;
         if (c != out.channels()) {
@@ -36,7 +42,8 @@ public final class ImageTransform {
     }
 
     /** torchvision's output size (the long side truncated, as its {@code int()}) and crop offsets (Python's round). */
-    private RawImage resizeAndCrop(RawImage in) {
+    /** @param rgb a gray image may come out as RGB (when the vertical pass runs, it repeats each value) */
+    private RawImage resizeAndCrop(RawImage in, boolean rgb) {
         int h = in.height();
         int w = in.width();
         int c = in.channels();
@@ -55,21 +62,25 @@ public final class ImageTransform {
         // Horizontal pass (or the crop's columns as they are): h rows of `size` columns.
         byte[] rows;
         if (resize && newW != w) {
-            rows = horizontal(in.pixels(), h, w, c, Coefficients.of(w, newW, left, size));
+            rows = horizontal(in.pixels(), h, w, c, coefficients(w, newW, left, size));
         } else {
             rows = new byte[h * size * c];
             for (int y = 0; y < h; y++) {
                 System.arraycopy(in.pixels(), (y * w + left) * c, rows, y * size * c, size * c);
             }
         }
-        byte[] out;
         if (resize && newH != h) {
-            out = vertical(rows, size, c, Coefficients.of(h, newH, top, size));
-        } else {
-            out = new byte[size * size * c];
-            System.arraycopy(rows, top * size * c, out, 0, size * size * c);
+            return new RawImage(
+                    vertical(rows, size, c, coefficients(h, newH, top, size), rgb), size, size, rgb ? 3 : c);
         }
+        byte[] out = new byte[size * size * c];
+        System.arraycopy(rows, top * size * c, out, 0, size * size * c);
         return new RawImage(out, size, size, c);
+    }
+
+    private Coefficients coefficients(int in, int out, int first, int count) {
+        return coefficients.computeIfAbsent(
+                new Window(in, out, first, count), k -> Coefficients.of(k.in(), k.out(), k.first(), k.count()));
     }
 
     /**
@@ -133,28 +144,53 @@ public final class ImageTransform {
         return out;
     }
 
-    /** Row by row, so the inner loop runs along a row of the intermediate image: one weight per source row. */
-    private static byte[] vertical(byte[] in, int w, int c, Coefficients k) {
+    /**
+     * Row by row, so the inner loop runs along a row of the intermediate image: one weight per source row. With
+     * {@code rgb}, a gray image comes out with each value written three times, which is PIL's {@code convert("RGB")}
+     * done in the same pass instead of another one over the 3x larger image.
+     */
+    private static byte[] vertical(byte[] in, int w, int c, Coefficients k, boolean rgb) {
         int[] start = k.start();
         int[] taps = k.taps();
         int[] weights = k.weights();
         int ksize = k.ksize();
         int rows = start.length;
         int stride = w * c;
-        byte[] out = new byte[rows * stride];
+        byte[] out = new byte[rows * stride * (rgb ? 3 : 1)];
         int[] sums = new int[stride];
         for (int i = 0; i < rows; i++) {
-            Arrays.fill(sums, 1 << (PRECISION_BITS - 1));
-            for (int t = 0; t < taps[i]; t++) {
-                int weight = weights[i * ksize + t];
-                int base = (start[i] + t) * stride;
+            int base = start[i] * stride;
+            int kbase = i * ksize;
+            if (taps[i] == 2) { // every row of an enlargement: both source rows in one pass
+                int w0 = weights[kbase];
+                int w1 = weights[kbase + 1];
                 for (int x = 0; x < stride; x++) {
-                    sums[x] += (in[base + x] & 0xff) * weight;
+                    sums[x] = (1 << (PRECISION_BITS - 1))
+                            + (in[base + x] & 0xff) * w0
+                            + (in[base + stride + x] & 0xff) * w1;
+                }
+            } else {
+                Arrays.fill(sums, 1 << (PRECISION_BITS - 1));
+                for (int t = 0; t < taps[i]; t++) {
+                    int weight = weights[kbase + t];
+                    int row = base + t * stride;
+                    for (int x = 0; x < stride; x++) {
+                        sums[x] += (in[row + x] & 0xff) * weight;
+                    }
                 }
             }
             int o = i * stride;
-            for (int x = 0; x < stride; x++) {
-                out[o + x] = clip8(sums[x]);
+            if (rgb) {
+                for (int x = 0, p = 3 * o; x < stride; x++, p += 3) {
+                    byte v = clip8(sums[x]);
+                    out[p] = v;
+                    out[p + 1] = v;
+                    out[p + 2] = v;
+                }
+            } else {
+                for (int x = 0; x < stride; x++) {
+                    out[o + x] = clip8(sums[x]);
+                }
             }
         }
         return out;
@@ -167,14 +203,20 @@ public final class ImageTransform {
     /** PIL's {@code convert}: gray repeated to RGB; RGB to luma with ITU-R 601-2 weights in 16-bit fixed point. */
     private static RawImage convert(RawImage in, int channels) {
         int n = in.height() * in.width();
+        byte[] src = in.pixels();
         byte[] out = new byte[n * channels];
-        for (int i = 0; i < n; i++) {
-            if (channels == 3) {
-                out[3 * i] = out[3 * i + 1] = out[3 * i + 2] = in.pixels()[i];
-            } else {
-                int r = in.pixels()[3 * i] & 0xff;
-                int g = in.pixels()[3 * i + 1] & 0xff;
-                int b = in.pixels()[3 * i + 2] & 0xff;
+        if (channels == 3) {
+            for (int i = 0, o = 0; i < n; i++, o += 3) {
+                byte v = src[i];
+                out[o] = v;
+                out[o + 1] = v;
+                out[o + 2] = v;
+            }
+        } else {
+            for (int i = 0, o = 0; i < n; i++, o += 3) {
+                int r = src[o] & 0xff;
+                int g = src[o + 1] & 0xff;
+                int b = src[o + 2] & 0xff;
                 out[i] = (byte) ((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16);
             }
         }
