@@ -1,6 +1,6 @@
 package org.kafkatrain.engine;
 
-import static org.bytedeco.pytorch.global.torch.relu;
+import static org.bytedeco.pytorch.global.torch.relu_;
 
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.pytorch.BatchNorm2dImpl;
@@ -47,12 +47,20 @@ final class Bottleneck extends Module {
         }
     }
 
+    /**
+     * In place where torchvision is ({@code ReLU(inplace=True)}, {@code out += identity}): a batch norm's backward
+     * needs its input, not its output, so its output can be overwritten, which saves an activation-sized allocation
+     * and write per op. The in-place calls return non-owning aliases, so {@code out} stays the tensor used.
+     */
     Tensor forward(Tensor x) {
-        Tensor out = relu(bn1.forward(conv1.forward(x)));
-        out = relu(bn2.forward(conv2.forward(out)));
+        Tensor out = bn1.forward(conv1.forward(x));
+        relu_(out);
+        out = bn2.forward(conv2.forward(out));
+        relu_(out);
         out = bn3.forward(conv3.forward(out));
-        Tensor identity = downsample == null ? x : downsampleBn.forward(downsampleConv.forward(x));
-        return relu(out.add(identity));
+        out.add_(downsample == null ? x : downsampleBn.forward(downsampleConv.forward(x)));
+        relu_(out);
+        return out;
     }
 
     static Conv2dImpl conv(long in, long out, long kernel, long stride, long padding) {

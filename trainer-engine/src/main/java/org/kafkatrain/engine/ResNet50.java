@@ -2,7 +2,7 @@ package org.kafkatrain.engine;
 
 import static org.bytedeco.pytorch.global.torch.flatten;
 import static org.bytedeco.pytorch.global.torch.kaiming_normal_;
-import static org.bytedeco.pytorch.global.torch.relu;
+import static org.bytedeco.pytorch.global.torch.relu_;
 
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.pytorch.AdaptiveAvgPool2dImpl;
@@ -77,7 +77,9 @@ public final class ResNet50 extends Module {
     }
 
     public Tensor forward(Tensor x) {
-        x = maxpool.forward(relu(bn1.forward(conv1.forward(x))));
+        Tensor stem = bn1.forward(conv1.forward(x));
+        relu_(stem); // in place, as torchvision's ReLU(inplace=True); see Bottleneck
+        x = maxpool.forward(stem);
         for (List<Bottleneck> layer : blocks) {
             for (Bottleneck block : layer) {
                 x = block.forward(x);
