@@ -41,8 +41,11 @@ public final class ImageTransform {
         return out;
     }
 
-    /** torchvision's output size (the long side truncated, as its {@code int()}) and crop offsets (Python's round). */
-    /** @param rgb a gray image may come out as RGB (when the vertical pass runs, it repeats each value) */
+    /**
+     * torchvision's output size (the long side truncated, as its {@code int()}) and crop offsets (Python's round).
+     *
+     * @param rgb a gray image may come out as RGB (when the vertical pass runs, it repeats each value)
+     */
     private RawImage resizeAndCrop(RawImage in, boolean rgb) {
         int h = in.height();
         int w = in.width();
