@@ -49,6 +49,12 @@ final class BenchIngestCommand implements Callable<Integer> {
     Path log4jConfig;
 
     @Option(
+            names = "--ingest-heap",
+            defaultValue = "${env:INGEST_HEAP:-1g}",
+            description = "maximum heap of the ingest processes, as ./kafka-train ingest sets it")
+    String ingestHeap;
+
+    @Option(
             names = "--ingest-java-opts",
             defaultValue = "${env:INGEST_JAVA_OPTS:-}",
             description = "JVM options of the ingest processes, as ./kafka-train ingest takes them")
@@ -171,7 +177,7 @@ final class BenchIngestCommand implements Callable<Integer> {
         Path summary = Files.createTempFile("bench-ingest-", ".json");
         try {
             String prefix = "bench." + tag + "." + shape.name() + "." + codec;
-            List<String> command = new ArrayList<>(List.of(java()));
+            List<String> command = new ArrayList<>(List.of(java(), "-Xmx" + ingestHeap));
             Arrays.stream(ingestJavaOpts.strip().split("\\s+"))
                     .filter(o -> !o.isEmpty())
                     .forEach(command::add);
