@@ -1,7 +1,6 @@
 package org.kafkatrain.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.bytedeco.pytorch.global.torch.set_num_threads;
 
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.global.torch.DeviceType;
@@ -21,7 +20,7 @@ class CheckpointRoundTripTest {
 
     @Test
     void restoredTrainerMatchesTheOriginalBitForBit() throws IOException {
-        set_num_threads(2);
+        CpuThreads.use(2);
         Hyperparameters hp = Hyperparameters.defaults();
         Trainer original = new Trainer(10, hp, CPU);
         original.trainStep(batch(1));

@@ -1,7 +1,5 @@
 package org.kafkatrain.engine;
 
-import static org.bytedeco.pytorch.global.torch.set_num_threads;
-
 import org.bytedeco.pytorch.Device;
 import org.kafkatrain.contracts.bench.BenchFigure;
 import org.kafkatrain.contracts.bench.BenchResults;
@@ -31,7 +29,7 @@ public final class ComputeBench {
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 6;
         int size = args.length > 3 ? Integer.parseInt(args[3]) : 28;
         List<String> variants = List.of((args.length > 4 ? args[4] : "fp32+loop,fp32,bf16,fp32+cl,bf16+cl").split(","));
-        set_num_threads(Runtime.getRuntime().availableProcessors());
+        CpuThreads.use(Runtime.getRuntime().availableProcessors());
         Device device = DeviceChoice.select(System.getenv().getOrDefault("BENCH_DEVICE", "auto"));
         Hyperparameters hp = Hyperparameters.defaults().withBatch(batch, size);
         List<Batch> batches = new ArrayList<>();

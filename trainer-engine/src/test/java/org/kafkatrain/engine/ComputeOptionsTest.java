@@ -3,7 +3,6 @@ package org.kafkatrain.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.bytedeco.pytorch.global.torch.cross_entropy;
-import static org.bytedeco.pytorch.global.torch.set_num_threads;
 
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
@@ -30,7 +29,7 @@ class ComputeOptionsTest {
 
     @BeforeAll
     static void threads() {
-        set_num_threads(2);
+        CpuThreads.use(2);
     }
 
     /**

@@ -61,6 +61,7 @@ class DataParallelTest {
 
     @Test
     void twoReplicasReachTheWeightsOfOneTrainerWithTheirJointBatch() throws Exception {
+        CpuThreads.use(2); // as every process of the product sets them: rank 1's process does the same
         List<Batch> samples = samples(2 * B * STEPS + 1);
         Trainer start = trainer();
         Trainer single = trainer();
@@ -127,6 +128,7 @@ class DataParallelTest {
         }
 
         public static void main(String[] args) throws Exception {
+            CpuThreads.use(2);
             Replica r = run(Integer.parseInt(args[0]), Integer.parseInt(args[1]));
             System.out.println("weights " + r.digest);
         }

@@ -3,7 +3,6 @@ package org.kafkatrain.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.bytedeco.pytorch.global.torch.cross_entropy;
-import static org.bytedeco.pytorch.global.torch.set_num_threads;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,7 +33,7 @@ class ResNet50ReferenceTest {
 
     @BeforeAll
     static void load() throws IOException {
-        set_num_threads(2);
+        CpuThreads.use(2);
         try (InputStream in = ResNet50ReferenceTest.class.getResourceAsStream("/reference/resnet50-reference.json")) {
             reference = new ObjectMapper().readTree(in);
         }

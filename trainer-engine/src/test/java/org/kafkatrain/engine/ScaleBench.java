@@ -1,7 +1,6 @@
 package org.kafkatrain.engine;
 
 import static org.bytedeco.pytorch.global.torch.randn;
-import static org.bytedeco.pytorch.global.torch.set_num_threads;
 
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
@@ -54,7 +53,7 @@ public final class ScaleBench {
                 size,
                 steps,
                 Runtime.getRuntime().availableProcessors());
-        set_num_threads(1);
+        CpuThreads.use(1);
         Trainer one = new Trainer(10, Hyperparameters.defaults().withBatch(batch, size), CPU);
         List<Batch> batches = batches(batch, size, 0);
         for (int i = 0; i < 3; i++) {
@@ -133,7 +132,7 @@ public final class ScaleBench {
 
     /** One rank: the same steps through a group of two; rank 0 prints the figures. */
     private static void replica(int rank, int port, int steps, int batch, int size) throws Exception {
-        set_num_threads(1);
+        CpuThreads.use(1);
         Trainer trainer = new Trainer(10, Hyperparameters.defaults().withBatch(batch, size), CPU);
         List<Batch> batches = batches(batch, size, rank + 1);
         try (ReplicaGroup group =

@@ -1,7 +1,6 @@
 package org.kafkatrain.engine;
 
 import static org.bytedeco.pytorch.global.torch.cross_entropy;
-import static org.bytedeco.pytorch.global.torch.set_num_threads;
 
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
@@ -28,7 +27,7 @@ public final class StepPhasesBench {
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 32;
         int size = args.length > 2 ? Integer.parseInt(args[2]) : 28;
         String variant = args.length > 3 ? args[3] : "fp32";
-        set_num_threads(Runtime.getRuntime().availableProcessors());
+        CpuThreads.use(Runtime.getRuntime().availableProcessors());
         Device cpu = new Device(DeviceType.CPU);
         ComputeOptions options = ComputeBench.options(variant);
         Hyperparameters hp = Hyperparameters.defaults().withBatch(batch, size);

@@ -1,7 +1,5 @@
 package org.kafkatrain.trainer;
 
-import static org.bytedeco.pytorch.global.torch.set_num_threads;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -10,6 +8,7 @@ import org.kafkatrain.contracts.bench.BenchFigure;
 import org.kafkatrain.contracts.bench.BenchResults;
 import org.kafkatrain.engine.Batch;
 import org.kafkatrain.engine.BatchAssembler;
+import org.kafkatrain.engine.CpuThreads;
 import org.kafkatrain.engine.DeviceChoice;
 import org.kafkatrain.engine.Trainer;
 import org.kafkatrain.store.CheckpointStore;
@@ -41,7 +40,7 @@ public final class CheckpointStallBench {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 32;
-        set_num_threads(Runtime.getRuntime().availableProcessors());
+        CpuThreads.use(Runtime.getRuntime().availableProcessors());
         Device device = DeviceChoice.select(System.getenv().getOrDefault("BENCH_DEVICE", "auto"));
         LocalStack stack = LocalStack.ensureRunning();
         CheckpointStore store = store(stack);

@@ -1,7 +1,5 @@
 package org.kafkatrain.trainer;
 
-import static org.bytedeco.pytorch.global.torch.set_num_threads;
-
 import org.bytedeco.pytorch.Device;
 import org.kafkatrain.contracts.ImageRecordCodec;
 import org.kafkatrain.contracts.RecordLimits;
@@ -9,6 +7,7 @@ import org.kafkatrain.contracts.bench.BenchFigure;
 import org.kafkatrain.contracts.bench.BenchResults;
 import org.kafkatrain.engine.Batch;
 import org.kafkatrain.engine.BatchAssembler;
+import org.kafkatrain.engine.CpuThreads;
 import org.kafkatrain.engine.DeviceChoice;
 import org.kafkatrain.engine.Hyperparameters;
 import org.kafkatrain.engine.Trainer;
@@ -45,7 +44,7 @@ public final class TrainerBench {
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         String bootstrap = System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
-        set_num_threads(Runtime.getRuntime().availableProcessors());
+        CpuThreads.use(Runtime.getRuntime().availableProcessors());
         Device device = DeviceChoice.select(System.getenv().getOrDefault("BENCH_DEVICE", "auto"));
 
         String id = UUID.randomUUID().toString().substring(0, 8);

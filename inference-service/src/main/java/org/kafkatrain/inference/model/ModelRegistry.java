@@ -1,7 +1,5 @@
 package org.kafkatrain.inference.model;
 
-import static org.bytedeco.pytorch.global.torch.set_num_threads;
-
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,6 +7,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import org.kafkatrain.contracts.CheckpointEvent;
+import org.kafkatrain.engine.CpuThreads;
 import org.kafkatrain.inference.config.InferenceConfig;
 import org.kafkatrain.store.CheckpointStore;
 
@@ -52,7 +51,7 @@ public class ModelRegistry {
 
     void onStart(@Observes StartupEvent event) {
         int n = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
-        set_num_threads(n);
+        CpuThreads.use(n);
         LOG.infof("libtorch intra-op threads: %d", n);
         config.run().ifPresent(this::future);
     }

@@ -1,7 +1,5 @@
 package org.kafkatrain.trainer.run;
 
-import static org.bytedeco.pytorch.global.torch.set_num_threads;
-
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,6 +9,7 @@ import org.jboss.logging.Logger;
 import org.kafkatrain.contracts.runs.RunConfig;
 import org.kafkatrain.contracts.runs.RunState;
 import org.kafkatrain.contracts.runs.RunStatus;
+import org.kafkatrain.engine.CpuThreads;
 import org.kafkatrain.store.CheckpointStore;
 import org.kafkatrain.store.LatestCheckpoint;
 import org.kafkatrain.trainer.config.TrainerConfig;
@@ -54,7 +53,7 @@ public class RunManager {
 
     void onStart(@Observes StartupEvent event) {
         int n = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
-        set_num_threads(n);
+        CpuThreads.use(n);
         LOG.infof("libtorch intra-op threads: %d", n);
     }
 
