@@ -16,8 +16,9 @@ public final class CpuThreads {
      * {@code intraOp} threads for libtorch's own parallel CPU ops (OpenMP, oneDNN), and one for OpenBLAS. libtorch
      * parallelizes around the few matrix products it leaves to OpenBLAS (the {@code fc} layer); a pool of OpenBLAS's
      * own would keep its threads spinning after each call on the cores OpenMP's threads need. Measured with
-     * {@code StepPhasesBench} (ResNet-50, bf16 + channels_last, batch 32, 28 px, 2 cores): backward 171 ms per step
-     * with OpenBLAS's default pool, 93 ms with one thread, where PyTorch's wheel takes 88-112 ms.
+     * {@code StepPhasesBench} (ResNet-50, bf16 + channels_last, batch 32, 28 px, 2 cores), a loop that waits between
+     * phases: backward 171 ms per step with OpenBLAS's default pool, 93 ms with one thread (PyTorch's wheel: 88-112
+     * ms). Back-to-back steps ({@code ComputeBench}, the trainer's pattern) measured alike within noise either way.
      */
     public static void use(int intraOp) {
         set_num_threads(intraOp);
