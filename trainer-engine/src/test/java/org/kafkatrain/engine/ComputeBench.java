@@ -18,7 +18,7 @@ import java.util.Random;
  * {@code bf16+cl} bf16 autocast with channels_last and the fused Adam.
  *
  * usage: ComputeBench [steps per round=20] [batch=32] [rounds=6] [size=28] [variants=fp32+loop,fp32,bf16,fp32+cl,bf16+cl]
- * (env: BENCH_DEVICE)
+ * (env: BENCH_DEVICE; BENCH_MALLOC=glibc-defaults leaves glibc's allocator as it starts)
  */
 public final class ComputeBench {
     private ComputeBench() {}
@@ -30,6 +30,9 @@ public final class ComputeBench {
         int size = args.length > 3 ? Integer.parseInt(args[3]) : 28;
         List<String> variants = List.of((args.length > 4 ? args[4] : "fp32+loop,fp32,bf16,fp32+cl,bf16+cl").split(","));
         CpuThreads.use(Runtime.getRuntime().availableProcessors());
+        if (!"glibc-defaults".equals(System.getenv("BENCH_MALLOC"))) { // the before of GlibcMalloc's figures
+            GlibcMalloc.keepFreedMemory();
+        }
         Device device = DeviceChoice.select(System.getenv().getOrDefault("BENCH_DEVICE", "auto"));
         Hyperparameters hp = Hyperparameters.defaults().withBatch(batch, size);
         List<Batch> batches = new ArrayList<>();

@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import org.kafkatrain.contracts.CheckpointEvent;
 import org.kafkatrain.engine.CpuThreads;
+import org.kafkatrain.engine.GlibcMalloc;
 import org.kafkatrain.inference.config.InferenceConfig;
 import org.kafkatrain.store.CheckpointStore;
 
@@ -52,6 +53,7 @@ public class ModelRegistry {
     void onStart(@Observes StartupEvent event) {
         int n = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
         CpuThreads.use(n);
+        GlibcMalloc.keepFreedMemory();
         LOG.infof("libtorch intra-op threads: %d", n);
         config.run().ifPresent(this::future);
     }
