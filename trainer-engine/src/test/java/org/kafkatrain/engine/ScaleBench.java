@@ -53,8 +53,7 @@ public final class ScaleBench {
                 size,
                 steps,
                 Runtime.getRuntime().availableProcessors());
-        CpuThreads.use(1);
-        GlibcMalloc.keepFreedMemory();
+        NativeRuntime.prepare(1);
         Trainer one = new Trainer(10, Hyperparameters.defaults().withBatch(batch, size), CPU);
         List<Batch> batches = batches(batch, size, 0);
         for (int i = 0; i < 3; i++) {
@@ -133,8 +132,7 @@ public final class ScaleBench {
 
     /** One rank: the same steps through a group of two; rank 0 prints the figures. */
     private static void replica(int rank, int port, int steps, int batch, int size) throws Exception {
-        CpuThreads.use(1);
-        GlibcMalloc.keepFreedMemory();
+        NativeRuntime.prepare(1);
         Trainer trainer = new Trainer(10, Hyperparameters.defaults().withBatch(batch, size), CPU);
         List<Batch> batches = batches(batch, size, rank + 1);
         try (ReplicaGroup group =

@@ -27,8 +27,7 @@ public final class StepPhasesBench {
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 32;
         int size = args.length > 2 ? Integer.parseInt(args[2]) : 28;
         String variant = args.length > 3 ? args[3] : "fp32";
-        CpuThreads.use(Runtime.getRuntime().availableProcessors());
-        GlibcMalloc.keepFreedMemory();
+        NativeRuntime.prepare(Runtime.getRuntime().availableProcessors());
         Device cpu = new Device(DeviceType.CPU);
         ComputeOptions options = ComputeBench.options(variant);
         Hyperparameters hp = Hyperparameters.defaults().withBatch(batch, size);

@@ -8,9 +8,8 @@ import org.kafkatrain.contracts.bench.BenchFigure;
 import org.kafkatrain.contracts.bench.BenchResults;
 import org.kafkatrain.engine.Batch;
 import org.kafkatrain.engine.BatchAssembler;
-import org.kafkatrain.engine.CpuThreads;
 import org.kafkatrain.engine.DeviceChoice;
-import org.kafkatrain.engine.GlibcMalloc;
+import org.kafkatrain.engine.NativeRuntime;
 import org.kafkatrain.engine.Trainer;
 import org.kafkatrain.store.CheckpointStore;
 import org.kafkatrain.store.S3Config;
@@ -41,8 +40,7 @@ public final class CheckpointStallBench {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 32;
-        CpuThreads.use(Runtime.getRuntime().availableProcessors());
-        GlibcMalloc.keepFreedMemory();
+        NativeRuntime.prepare(Runtime.getRuntime().availableProcessors());
         Device device = DeviceChoice.select(System.getenv().getOrDefault("BENCH_DEVICE", "auto"));
         LocalStack stack = LocalStack.ensureRunning();
         CheckpointStore store = store(stack);

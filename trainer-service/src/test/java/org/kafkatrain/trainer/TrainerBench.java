@@ -7,10 +7,9 @@ import org.kafkatrain.contracts.bench.BenchFigure;
 import org.kafkatrain.contracts.bench.BenchResults;
 import org.kafkatrain.engine.Batch;
 import org.kafkatrain.engine.BatchAssembler;
-import org.kafkatrain.engine.CpuThreads;
 import org.kafkatrain.engine.DeviceChoice;
-import org.kafkatrain.engine.GlibcMalloc;
 import org.kafkatrain.engine.Hyperparameters;
+import org.kafkatrain.engine.NativeRuntime;
 import org.kafkatrain.engine.Trainer;
 import org.kafkatrain.testing.FashionMnist;
 import org.kafkatrain.trainer.data.BatchFeed;
@@ -45,8 +44,7 @@ public final class TrainerBench {
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         String bootstrap = System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
-        CpuThreads.use(Runtime.getRuntime().availableProcessors());
-        GlibcMalloc.keepFreedMemory();
+        NativeRuntime.prepare(Runtime.getRuntime().availableProcessors());
         Device device = DeviceChoice.select(System.getenv().getOrDefault("BENCH_DEVICE", "auto"));
 
         String id = UUID.randomUUID().toString().substring(0, 8);

@@ -7,8 +7,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import org.kafkatrain.contracts.CheckpointEvent;
-import org.kafkatrain.engine.CpuThreads;
-import org.kafkatrain.engine.GlibcMalloc;
+import org.kafkatrain.engine.NativeRuntime;
 import org.kafkatrain.inference.config.InferenceConfig;
 import org.kafkatrain.store.CheckpointStore;
 
@@ -52,8 +51,7 @@ public class ModelRegistry {
 
     void onStart(@Observes StartupEvent event) {
         int n = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
-        CpuThreads.use(n);
-        GlibcMalloc.keepFreedMemory();
+        NativeRuntime.prepare(n);
         LOG.infof("libtorch intra-op threads: %d", n);
         config.run().ifPresent(this::future);
     }

@@ -9,8 +9,7 @@ import org.jboss.logging.Logger;
 import org.kafkatrain.contracts.runs.RunConfig;
 import org.kafkatrain.contracts.runs.RunState;
 import org.kafkatrain.contracts.runs.RunStatus;
-import org.kafkatrain.engine.CpuThreads;
-import org.kafkatrain.engine.GlibcMalloc;
+import org.kafkatrain.engine.NativeRuntime;
 import org.kafkatrain.store.CheckpointStore;
 import org.kafkatrain.store.LatestCheckpoint;
 import org.kafkatrain.trainer.config.TrainerConfig;
@@ -54,8 +53,7 @@ public class RunManager {
 
     void onStart(@Observes StartupEvent event) {
         int n = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
-        CpuThreads.use(n);
-        GlibcMalloc.keepFreedMemory();
+        NativeRuntime.prepare(n);
         LOG.infof("libtorch intra-op threads: %d", n);
     }
 
