@@ -11,7 +11,11 @@ public enum RunState {
     STOPPED,
     FINISHED,
     FAILED,
-    /** Not running in this trainer, but its checkpoints are in the bucket: POST the run again to resume it. */
+    /**
+     * Not running in this trainer, with epochs left and its checkpoints in the bucket: POST the run again to resume
+     * it. A run whose last epoch's checkpoint is in the bucket reads FINISHED instead (POST it with more epochs to
+     * go on).
+     */
     RESUMABLE;
 
     /** Still holds the device: a second run must wait. */

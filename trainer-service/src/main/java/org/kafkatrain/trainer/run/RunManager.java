@@ -154,14 +154,18 @@ public class RunManager {
         if (run != null) {
             return Optional.of(status(run));
         }
-        return store.latest(runId).map(RunManager::resumable);
+        Optional<LatestCheckpoint> latest = store.latest(runId);
+        return latest.isPresent() ? Optional.of(stored(latest.get())) : Optional.empty();
     }
 
     /** Runs of this process and runs with checkpoints in the bucket, by id. */
     public Collection<RunStatus> list() throws IOException {
         Map<String, RunStatus> all = new TreeMap<>();
         for (String id : store.runIds()) {
-            store.latest(id).ifPresent(latest -> all.put(id, resumable(latest)));
+            Optional<LatestCheckpoint> latest = store.latest(id);
+            if (latest.isPresent()) {
+                all.put(id, stored(latest.get()));
+            }
         }
         runs.values().forEach(r -> all.put(r.config().runId(), status(r)));
         return all.values();
@@ -181,12 +185,16 @@ public class RunManager {
         return Optional.of(run.status());
     }
 
-    private static RunStatus resumable(LatestCheckpoint latest) {
+    /** A run known only from the bucket: FINISHED once its last epoch's checkpoint is stored, else RESUMABLE. */
+    private RunStatus stored(LatestCheckpoint latest) throws IOException {
+        int epochs = store.storedConfig(latest.runId()).map(RunConfig::epochs).orElse(0);
+        boolean finished = finished(latest, epochs);
         return new RunStatus(
                 latest.runId(),
-                RunState.RESUMABLE,
-                latest.epoch(),
-                0,
+                finished ? RunState.FINISHED : RunState.RESUMABLE,
+                // As a run of this process reports it: the epoch in progress, or the run's epochs once it has ended.
+                finished ? epochs : latest.epoch(),
+                epochs,
                 latest.step(),
                 0,
                 latest.loss(),
@@ -201,5 +209,10 @@ public class RunManager {
                 "",
                 null,
                 null);
+    }
+
+    /** Whether the checkpoint closes the last of the run's {@code epochs} (epochs count from 0 in checkpoints). */
+    static boolean finished(LatestCheckpoint latest, int epochs) {
+        return epochs > 0 && latest.epochComplete() && latest.epoch() + 1 >= epochs;
     }
 }
