@@ -8,14 +8,18 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * A training run as the report's quality section: its settings from {@code run.json}, its epoch summaries from
- * {@code training.metrics} (train and val top-1/top-5 per epoch) and its wall time from the first step to the last
- * val summary.
+ * A training run as a stage of the report's quality section: its settings from {@code run.json}, its epoch summaries
+ * from {@code training.metrics} (train and val top-1/top-5 per epoch) and its wall time from the first step to the
+ * last val summary.
  */
-record QualityRun(
-        String runId, JsonNode config, List<RunOverride> overrides, List<TrainingMetrics> epochs, double targetTop1) {
+record QualityRun(String runId, JsonNode config, List<RunOverride> overrides, List<TrainingMetrics> epochs) {
+    /** An epoch checkpoint of a run in the bucket, as DESIGN lays out keys: {@code runs/<run-id>/epoch-<NNNN>.tar}. */
+    private static final Pattern RUN_CHECKPOINT = Pattern.compile("runs/([^/]+)/epoch-(\\d+)\\.tar");
+
     Optional<TrainingMetrics> bestVal() {
         return val().stream().max(Comparator.comparingDouble(TrainingMetrics::top1));
     }
@@ -32,12 +36,31 @@ record QualityRun(
         return (end - start) / 60_000.0;
     }
 
-    String markdown(String chart) {
+    /** The run this one started from: a fork's parent, or the run whose epoch checkpoint gave it its weights. */
+    Optional<String> parentRunId() {
+        return text("fromRun").or(() -> initWeightsCheckpoint().map(m -> m.group(1)));
+    }
+
+    /**
+     * How many of the parent's epochs lie before this run's first epoch: a fork numbers its epochs on from the
+     * parent's, so none; a run started from {@code epoch-NNNN.tar} follows that epoch.
+     */
+    int epochsAfterParentStart() {
+        if (text("fromRun").isPresent()) {
+            return 0;
+        }
+        return initWeightsCheckpoint()
+                .map(m -> Integer.parseInt(m.group(2)) + 1)
+                .orElse(0);
+    }
+
+    /** Settings, starting point, changes on resume and the table of epochs. */
+    String markdown() {
         StringBuilder md = new StringBuilder();
         md.append(String.format(
                 Locale.ROOT,
                 "Run `%s`: ResNet-50 through the Kafka path, dataset `%s` (topics `%s`, `%s`), %d epochs, batch %d,"
-                        + " Adam lr %s, StepLR step %d gamma %s, augment %s, precision %s, channels_last %s, seed %d.%n%n",
+                        + " Adam lr %s, StepLR step %d gamma %s, augment %s, precision %s, channels_last %s, seed %d.",
                 runId,
                 config.path("dataset").asText(),
                 config.path("trainTopic").asText(),
@@ -51,6 +74,24 @@ record QualityRun(
                 config.path("precision").asText("fp32"),
                 config.path("channelsLast").asText("false"),
                 config.path("seed").asLong()));
+        text("fromRun")
+                .ifPresent(parent -> md.append(String.format(
+                        Locale.ROOT,
+                        " Forked from run `%s`'s checkpoint `%s`: its weights, Adam moments, StepLR and Kafka offsets;"
+                                + " the epochs go on from the parent's.",
+                        parent,
+                        text("fromCheckpoint").orElse("latest"))));
+        text("initWeights")
+                .ifPresent(weights -> md.append(initWeightsCheckpoint()
+                        .map(m -> String.format(
+                                Locale.ROOT,
+                                " Starts from the weights of run `%s` after its epoch %d (`%s`), with a new Adam and"
+                                        + " StepLR: a warm restart.",
+                                m.group(1),
+                                Integer.parseInt(m.group(2)) + 1,
+                                weights))
+                        .orElse(" Starts from the weights in `" + weights + "`.")));
+        md.append(String.format("%n%n"));
         for (RunOverride o : overrides) {
             md.append(String.format(
                     Locale.ROOT,
@@ -65,6 +106,9 @@ record QualityRun(
         for (int e = 0; e <= last; e++) {
             Optional<TrainingMetrics> train = summary("train", e);
             Optional<TrainingMetrics> val = summary("val", e);
+            if (train.isEmpty() && val.isEmpty()) {
+                continue; // a fork's epochs start after the parent's
+            }
             md.append(String.format(
                     Locale.ROOT,
                     "| %d | %s | %s | %s | %s | %s | %s | %s |%n",
@@ -78,24 +122,16 @@ record QualityRun(
                     val.map(m -> fmt("%.2f", m.top5())).orElse("")));
         }
         md.append('\n');
-        bestVal()
-                .ifPresent(best -> md.append(String.format(
-                        Locale.ROOT,
-                        "Best val top-1 **%.2f%%** (top-5 %.2f%%) at epoch %d of %d; target >= %.0f%%: %s. Wall time"
-                                + " %.0f min, evaluation and any restart included.%n%n",
-                        best.top1(),
-                        best.top5(),
-                        best.epoch() + 1,
-                        val().size(),
-                        targetTop1,
-                        best.top1() >= targetTop1 ? "met" : "**missed**",
-                        wallMinutes())));
-        md.append("![")
-                .append(runId)
-                .append(": top-1 per epoch](")
-                .append(chart)
-                .append(")\n");
         return md.toString();
+    }
+
+    private Optional<Matcher> initWeightsCheckpoint() {
+        return text("initWeights").map(RUN_CHECKPOINT::matcher).filter(Matcher::matches);
+    }
+
+    private Optional<String> text(String field) {
+        JsonNode node = config.path(field);
+        return node.isTextual() && !node.asText().isBlank() ? Optional.of(node.asText()) : Optional.empty();
     }
 
     /** The first epoch whose training ended after {@code millis}: the one a change made then applied to first. */
@@ -113,7 +149,7 @@ record QualityRun(
                 .findFirst();
     }
 
-    private static String fmt(String pattern, double value) {
+    static String fmt(String pattern, double value) {
         return String.format(Locale.ROOT, pattern, value);
     }
 }

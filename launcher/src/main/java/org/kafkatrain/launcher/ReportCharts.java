@@ -14,7 +14,6 @@ import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
-import org.kafkatrain.contracts.TrainingMetrics;
 import org.kafkatrain.contracts.bench.BenchFigure;
 
 import java.awt.BasicStroke;
@@ -77,18 +76,35 @@ final class ReportCharts {
         ChartUtils.saveChartAsPNG(png.toFile(), chart, 900, 420);
     }
 
-    /** Train and val top-1 per epoch of a run, from its epoch summaries on training.metrics. */
-    static void quality(String runId, List<TrainingMetrics> epochs, Path png) throws IOException {
+    /**
+     * Train and val top-1 per epoch from the epoch summaries on training.metrics; a run that started from another's
+     * weights is drawn as later stages on one epoch axis, each stage its own lines.
+     */
+    static void quality(QualityLineage lineage, Path png) throws IOException {
         XYSeriesCollection data = new XYSeriesCollection();
-        for (String split : List.of("train", "val")) {
-            XYSeries series = new XYSeries(split + " top-1");
-            epochs.stream().filter(m -> m.split().equals(split)).forEach(m -> series.add(m.epoch() + 1, m.top1()));
-            data.addSeries(series);
+        List<QualityRun> stages = lineage.stages();
+        for (int i = 0; i < stages.size(); i++) {
+            int offset = lineage.epochOffset(i);
+            String prefix = stages.size() == 1 ? "" : "stage " + (i + 1) + " ";
+            for (String split : List.of("train", "val")) {
+                XYSeries series = new XYSeries(prefix + split + " top-1");
+                stages.get(i).epochs().stream()
+                        .filter(m -> m.split().equals(split))
+                        .forEach(m -> series.add(offset + m.epoch() + 1, m.top1()));
+                data.addSeries(series);
+            }
         }
         JFreeChart chart = ChartFactory.createXYLineChart(
-                runId + ": top-1 per epoch", "epoch", "top-1 %", data, PlotOrientation.VERTICAL, true, false, false);
+                stages.get(stages.size() - 1).runId() + ": top-1 per epoch",
+                stages.size() == 1 ? "epoch" : "epoch, over the stages",
+                "top-1 %",
+                data,
+                PlotOrientation.VERTICAL,
+                true,
+                false,
+                false);
         XYPlot plot = chart.getXYPlot();
-        style(plot, 2);
+        style(plot, data.getSeriesCount());
         plot.getRangeAxis().setAutoRangeMinimumSize(5);
         ChartUtils.saveChartAsPNG(png.toFile(), chart, 900, 420);
     }
@@ -98,7 +114,8 @@ final class ReportCharts {
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         XYLineAndShapeRenderer lines = new XYLineAndShapeRenderer(true, true);
-        Color[] colors = {BAR, new Color(0xd9822b)};
+        // distinct colors for two stages' train and val lines; further series repeat them
+        Color[] colors = {BAR, new Color(0xd9822b), new Color(0x2e8b57), new Color(0xa8326e)};
         for (int i = 0; i < seriesCount; i++) {
             lines.setSeriesPaint(i, colors[i % colors.length]);
             lines.setSeriesStroke(i, new BasicStroke(2f));

@@ -19,6 +19,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -105,28 +106,43 @@ final class ReportCommand implements Callable<Integer> {
             }
         }
         if (qualityRun != null) {
-            md.append("## Quality run\n\n").append(quality().markdown(QUALITY_PNG));
+            QualityLineage lineage = quality();
+            ReportCharts.quality(lineage, dir.resolve(QUALITY_PNG));
+            md.append("## Quality run\n\n").append(lineage.markdown(QUALITY_PNG));
         }
         Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
         System.err.printf(Locale.ROOT, "kafka-train: wrote %s (%d figures) and its charts%n", out, figures.size());
         return 0;
     }
 
-    private QualityRun quality() throws java.io.IOException {
+    /** The quality run and, oldest first, the runs it started from, as far as metrics-stream still has them. */
+    private QualityLineage quality() throws java.io.IOException {
+        List<QualityRun> stages = new ArrayList<>();
+        Optional<QualityRun> run = Optional.of(stage(qualityRun)
+                .orElseThrow(
+                        () -> new LauncherException("metrics-stream has no epoch summaries of run " + qualityRun)));
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        while (run.isPresent() && seen.add(run.get().runId())) {
+            stages.add(0, run.get());
+            Optional<String> parent = run.get().parentRunId();
+            run = parent.isPresent() ? stage(parent.get()) : Optional.empty();
+        }
+        return new QualityLineage(stages, qualityTarget);
+    }
+
+    private Optional<QualityRun> stage(String runId) throws java.io.IOException {
         List<TrainingMetrics> epochs = services.metrics()
-                .get("/runs/" + qualityRun + "/epochs", new TypeReference<List<TrainingMetrics>>() {})
+                .get("/runs/" + runId + "/epochs", new TypeReference<List<TrainingMetrics>>() {})
                 .orElse(List.of());
         if (epochs.isEmpty()) {
-            throw new LauncherException("metrics-stream has no epoch summaries of run " + qualityRun);
+            return Optional.empty();
         }
         JsonNode config = services.trainer()
-                .get("/runs/" + qualityRun + "/config", new TypeReference<JsonNode>() {})
-                .orElseThrow(() -> new LauncherException("no run " + qualityRun + " on trainer-service"));
+                .get("/runs/" + runId + "/config", new TypeReference<JsonNode>() {})
+                .orElseThrow(() -> new LauncherException("no run " + runId + " on trainer-service"));
         List<RunOverride> overrides = services.trainer()
-                .get("/runs/" + qualityRun + "/overrides", new TypeReference<List<RunOverride>>() {})
+                .get("/runs/" + runId + "/overrides", new TypeReference<List<RunOverride>>() {})
                 .orElse(List.of());
-        ReportCharts.quality(
-                qualityRun, epochs, out.toAbsolutePath().getParent().resolve(QUALITY_PNG));
-        return new QualityRun(qualityRun, config, overrides, epochs, qualityTarget);
+        return Optional.of(new QualityRun(runId, config, overrides, epochs));
     }
 }

@@ -140,6 +140,67 @@ class ReportCommandTest {
         assertPng(report.resolveSibling(ReportCommand.QUALITY_PNG), 900);
     }
 
+    @Test
+    void aRunStartedFromAnotherRunsCheckpointIsReportedWithItsParentAsStages() throws Exception {
+        long t0 = 1_000_000;
+        // p: 3 epochs of 10 min; q: 2 epochs of 10 min from p's epoch-0001.tar (the end of p's epoch 2)
+        List<TrainingMetrics> parent = epochs("p", t0, 85.0, 90.5, 90.25);
+        List<TrainingMetrics> child = epochs("q", t0 + 3_600_000, 91.0, 92.75);
+        String settings = "\"dataset\":\"fm\",\"trainTopic\":\"t\",\"valTopic\":\"v\",\"batchSize\":64,"
+                + "\"lr\":0.001,\"gamma\":0.1,\"augment\":true,\"seed\":42";
+        Map<String, String> replies = Map.of(
+                "/runs/p/epochs",
+                ServiceClient.JSON.writeValueAsString(parent),
+                "/runs/p/config",
+                "{\"runId\":\"p\",\"epochs\":3,\"stepSize\":2,\"initWeights\":null," + settings + "}",
+                "/runs/q/epochs",
+                ServiceClient.JSON.writeValueAsString(child),
+                "/runs/q/config",
+                "{\"runId\":\"q\",\"epochs\":2,\"stepSize\":1,\"initWeights\":\"runs/p/epoch-0001.tar\"," + settings
+                        + "}");
+        String url = serve(replies);
+        Path results = dir.resolve("results.jsonl");
+        BenchResults.to(Optional.of(results)).add(BenchFigure.of("feed", "224 px raw", 1564, "img/s"));
+        Path report = dir.resolve("report.md");
+
+        int exit = KafkaTrain.commandLine()
+                .execute(
+                        "report",
+                        "--results=" + results,
+                        "--out=" + report,
+                        "--quality-run=q",
+                        "--quality-target=92.5",
+                        "--metrics-url=" + url,
+                        "--trainer-url=" + url);
+
+        assertThat(exit).isZero();
+        String md = Files.readString(report);
+        assertThat(md)
+                .contains("Run `q` builds on 1 earlier run, all through the Kafka path.")
+                .contains("### Stage 1: `p`", "### Stage 2: `q`")
+                .containsOnlyOnce("| 3 | 60000 |")
+                .contains("Starts from the weights of run `p` after its epoch 2 (`runs/p/epoch-0001.tar`)")
+                .contains("Best val top-1 of this stage 90.50% at its epoch 2 of 3; wall time 29 min.")
+                // q's epoch 2 follows p's epoch 2, so it is the 4th epoch over the stages.
+                .contains("Best val top-1 **92.75%** (top-5 99.50%) at epoch 2 of `q`, epoch 4 over the stages;"
+                        + " target >= 92.5%: met. Wall time 29 + 19 = 48 min over the stages");
+        assertThat(md.indexOf("### Stage 1")).isLessThan(md.indexOf("### Stage 2"));
+        assertPng(report.resolveSibling(ReportCommand.QUALITY_PNG), 900);
+    }
+
+    /** An epoch of 10 min per val figure: training 500 s, then 40 s of evaluation. */
+    private static List<TrainingMetrics> epochs(String run, long t0, double... val) {
+        List<TrainingMetrics> epochs = new ArrayList<>();
+        for (int e = 0; e < val.length; e++) {
+            long start = t0 + e * 600_000L;
+            epochs.add(new TrainingMetrics(
+                    1, "epoch", run, "train", e, start, start + 500_000, 938, 60000, 0.5, 75 + e, 99, 120));
+            epochs.add(new TrainingMetrics(
+                    1, "epoch", run, "val", e, start + 500_000, start + 540_000, 79, 10000, 0.4, val[e], 99.5, 250));
+        }
+        return epochs;
+    }
+
     private String serve(Map<String, String> replies) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
