@@ -42,7 +42,7 @@ final class RunsCommand implements Callable<Integer> {
                         r.state().name(),
                         Integer.toString(r.epoch()),
                         Long.toString(r.step()),
-                        percent(best(services, r.runId(), r.lastValTop1())),
+                        bestValCell(metricsEpochs(services, r.runId()), r.lastValTop1()),
                         Tables.text(r.lastCheckpoint())))
                 .toList();
         System.out.print(
@@ -50,13 +50,23 @@ final class RunsCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The best val top-1 over the run's epochs from metrics-stream; the trainer's last one if metrics is away. */
-    private static Double best(Services services, String runId, Double fallback) {
+    /**
+     * The best val top-1 over the run's epochs from metrics-stream. Without them (metrics-stream away, or still
+     * restoring its state after a start) the trainer's last val top-1 stands in, marked as such: it is not the best.
+     */
+    static String bestValCell(List<TrainingMetrics> epochs, Double lastValTop1) {
+        Double best = RunComparison.bestValTop1(epochs);
+        if (best != null) {
+            return percent(best);
+        }
+        return lastValTop1 == null ? "-" : percent(lastValTop1) + " (last)";
+    }
+
+    private static List<TrainingMetrics> metricsEpochs(Services services, String runId) {
         try {
-            Double best = RunComparison.bestValTop1(epochs(services, runId));
-            return best == null ? fallback : best;
+            return epochs(services, runId);
         } catch (LauncherException e) {
-            return fallback;
+            return List.of();
         }
     }
 
