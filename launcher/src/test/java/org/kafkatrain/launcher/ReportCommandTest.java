@@ -94,16 +94,8 @@ class ReportCommandTest {
 
     @Test
     void theQualityRunComesFromItsEpochSummariesAndConfig() throws Exception {
-        List<TrainingMetrics> epochs = new ArrayList<>();
         long t0 = 1_000_000;
-        double[] val = {80.32, 86.5, 88.25};
-        for (int e = 0; e < val.length; e++) {
-            long start = t0 + e * 600_000L;
-            epochs.add(new TrainingMetrics(
-                    1, "epoch", "q", "train", e, start, start + 500_000, 938, 60000, 0.5, 75 + e, 99, 120));
-            epochs.add(new TrainingMetrics(
-                    1, "epoch", "q", "val", e, start + 500_000, start + 540_000, 79, 10000, 0.4, val[e], 99.5, 250));
-        }
+        List<TrainingMetrics> epochs = epochs("q", t0, 80.32, 86.5, 88.25);
         Map<String, String> replies = Map.of(
                 "/runs/q/epochs",
                 ServiceClient.JSON.writeValueAsString(epochs),
@@ -114,22 +106,9 @@ class ReportCommandTest {
                 // resumed after epoch 1's training with another StepLR step
                 "/runs/q/overrides",
                 "[{\"at\":" + (t0 + 550_000) + ",\"changes\":[\"stepSize 3 -> 2\"]}]");
-        String url = serve(replies);
-        Path results = dir.resolve("results.jsonl");
-        BenchResults.to(Optional.of(results)).add(BenchFigure.of("feed", "224 px raw", 1564, "img/s"));
-        Path report = dir.resolve("report.md");
 
-        int exit = KafkaTrain.commandLine()
-                .execute(
-                        "report",
-                        "--results=" + results,
-                        "--out=" + report,
-                        "--quality-run=q",
-                        "--metrics-url=" + url,
-                        "--trainer-url=" + url);
+        String md = qualitySection(replies);
 
-        assertThat(exit).isZero();
-        String md = Files.readString(report);
         assertThat(md)
                 .contains("## Quality run", "batch 64", "StepLR step 2 gamma 0.1", "precision bf16")
                 .contains("Resumed from epoch 2 on with changed settings (`--override`): stepSize 3 -> 2.")
@@ -137,7 +116,6 @@ class ReportCommandTest {
                 .contains("Best val top-1 **88.25%** (top-5 99.50%) at epoch 3 of 3; target >= 94%: **missed**")
                 // From the first step (t0) to the end of the last val summary: 2 x 10 min + 9 min.
                 .contains("Wall time 29 min");
-        assertPng(report.resolveSibling(ReportCommand.QUALITY_PNG), 900);
     }
 
     @Test
@@ -158,23 +136,9 @@ class ReportCommandTest {
                 "/runs/q/config",
                 "{\"runId\":\"q\",\"epochs\":2,\"stepSize\":1,\"initWeights\":\"runs/p/epoch-0001.tar\"," + settings
                         + "}");
-        String url = serve(replies);
-        Path results = dir.resolve("results.jsonl");
-        BenchResults.to(Optional.of(results)).add(BenchFigure.of("feed", "224 px raw", 1564, "img/s"));
-        Path report = dir.resolve("report.md");
 
-        int exit = KafkaTrain.commandLine()
-                .execute(
-                        "report",
-                        "--results=" + results,
-                        "--out=" + report,
-                        "--quality-run=q",
-                        "--quality-target=92.5",
-                        "--metrics-url=" + url,
-                        "--trainer-url=" + url);
+        String md = qualitySection(replies, "--quality-target=92.5");
 
-        assertThat(exit).isZero();
-        String md = Files.readString(report);
         assertThat(md)
                 .contains("Run `q` builds on 1 earlier run, all through the Kafka path.")
                 .contains("### Stage 1: `p`", "### Stage 2: `q`")
@@ -185,7 +149,27 @@ class ReportCommandTest {
                 .contains("Best val top-1 **92.75%** (top-5 99.50%) at epoch 2 of `q`, epoch 4 over the stages;"
                         + " target >= 92.5%: met. Wall time 29 + 19 = 48 min over the stages");
         assertThat(md.indexOf("### Stage 1")).isLessThan(md.indexOf("### Stage 2"));
+    }
+
+    /** The report of one bench figure with run q as its quality run, from trainer and metrics answering replies. */
+    private String qualitySection(Map<String, String> replies, String... options) throws IOException {
+        String url = serve(replies);
+        Path results = dir.resolve("results.jsonl");
+        BenchResults.to(Optional.of(results)).add(BenchFigure.of("feed", "224 px raw", 1564, "img/s"));
+        Path report = dir.resolve("report.md");
+        List<String> args = new ArrayList<>(List.of(
+                "report",
+                "--results=" + results,
+                "--out=" + report,
+                "--quality-run=q",
+                "--metrics-url=" + url,
+                "--trainer-url=" + url));
+        args.addAll(List.of(options));
+
+        assertThat(KafkaTrain.commandLine().execute(args.toArray(String[]::new)))
+                .isZero();
         assertPng(report.resolveSibling(ReportCommand.QUALITY_PNG), 900);
+        return Files.readString(report);
     }
 
     /** An epoch of 10 min per val figure: training 500 s, then 40 s of evaluation. */
