@@ -103,7 +103,8 @@ record QualityLineage(List<QualityRun> stages, double targetTop1) {
                 wallMinutes());
     }
 
-    private String target() {
+    /** The target as written: 94, 92.5. */
+    String target() {
         return java.math.BigDecimal.valueOf(targetTop1).stripTrailingZeros().toPlainString();
     }
 

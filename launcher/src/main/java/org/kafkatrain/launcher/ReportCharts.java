@@ -4,6 +4,7 @@ import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
+import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
@@ -11,6 +12,8 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
@@ -105,7 +108,14 @@ final class ReportCharts {
                 false);
         XYPlot plot = chart.getXYPlot();
         style(plot, data.getSeriesCount());
-        plot.getRangeAxis().setAutoRangeMinimumSize(5);
+        NumberAxis top1 = (NumberAxis) plot.getRangeAxis();
+        top1.setAutoRangeIncludesZero(false); // the last points differ by tenths: do not spend the height on 0-80 %
+        top1.setAutoRangeMinimumSize(5);
+        ValueMarker target = new ValueMarker(lineage.targetTop1(), Color.DARK_GRAY, new BasicStroke(1f));
+        target.setLabel("target " + lineage.target() + " %");
+        target.setLabelAnchor(RectangleAnchor.BOTTOM_LEFT);
+        target.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+        plot.addRangeMarker(target);
         ChartUtils.saveChartAsPNG(png.toFile(), chart, 900, 420);
     }
 
