@@ -62,6 +62,13 @@ record QualityLineage(List<QualityRun> stages, double targetTop1) {
             md.append("### Over the stages\n\n");
         }
         bestOverall().ifPresent(best -> md.append(verdict(best)));
+        last.val().stream()
+                .max(Comparator.comparingInt(TrainingMetrics::epoch))
+                .ifPresent(end -> md.append(String.format(
+                        Locale.ROOT,
+                        "The last epoch's val top-1: %.2f%%. The best epoch is picked on the images it is measured"
+                                + " on, so the best reads a little high; the last does not.%n%n",
+                        end.top1())));
         md.append("![")
                 .append(last.runId())
                 .append(": top-1 per epoch](")

@@ -147,7 +147,8 @@ class ReportCommandTest {
                 .contains("Best val top-1 of this stage 90.50% at its epoch 2 of 3; wall time 29 min.")
                 // q's epoch 2 follows p's epoch 2, so it is the 4th epoch over the stages.
                 .contains("Best val top-1 **92.75%** (top-5 99.50%) at epoch 2 of `q`, epoch 4 over the stages;"
-                        + " target >= 92.5%: met. Wall time 29 + 19 = 48 min over the stages");
+                        + " target >= 92.5%: met. Wall time 29 + 19 = 48 min over the stages")
+                .contains("The last epoch's val top-1: 92.75%.");
         assertThat(md.indexOf("### Stage 1")).isLessThan(md.indexOf("### Stage 2"));
     }
 
