@@ -45,7 +45,8 @@ final class ReportCommand implements Callable<Integer> {
 
     @Option(
             names = "--quality-run",
-            description = "a finished run to report as the quality run (epoch summaries from metrics-stream)")
+            description = "a finished run to report as the quality run (epoch summaries from metrics-stream), after the"
+                    + " runs it started from")
     String qualityRun;
 
     @Option(names = "--quality-target", defaultValue = "94", description = "val top-1 %% the quality run aims at")
