@@ -2,10 +2,12 @@ package org.kafkatrain.launcher;
 
 import org.kafkatrain.contracts.TrainingMetrics;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -112,10 +114,10 @@ record QualityLineage(List<QualityRun> stages, double targetTop1) {
 
     /** The target as written: 94, 92.5. */
     String target() {
-        return java.math.BigDecimal.valueOf(targetTop1).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(targetTop1).stripTrailingZeros().toPlainString();
     }
 
-    private java.util.Optional<Best> bestOverall() {
+    private Optional<Best> bestOverall() {
         List<Best> all = new ArrayList<>();
         for (int i = 0; i < stages.size(); i++) {
             QualityRun stage = stages.get(i);
