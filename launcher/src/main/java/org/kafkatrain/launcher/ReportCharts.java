@@ -116,6 +116,14 @@ final class ReportCharts {
         target.setLabelAnchor(RectangleAnchor.BOTTOM_LEFT);
         target.setLabelTextAnchor(TextAnchor.TOP_LEFT);
         plot.addRangeMarker(target);
+        for (int i = 1; i < stages.size(); i++) {
+            // between the parent's epoch the stage started from and the stage's first epoch
+            ValueMarker start = new ValueMarker(lineage.epochOffset(i) + 0.5, Color.GRAY, new BasicStroke(1f));
+            start.setLabel("stage " + (i + 1));
+            start.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+            start.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+            plot.addDomainMarker(start);
+        }
         ChartUtils.saveChartAsPNG(png.toFile(), chart, 900, 420);
     }
 
