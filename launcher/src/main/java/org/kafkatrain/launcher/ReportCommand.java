@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -36,6 +37,8 @@ import java.util.concurrent.Callable;
 final class ReportCommand implements Callable<Integer> {
     static final String RATIOS_PNG = "report-ratios.png";
     static final String QUALITY_PNG = "report-quality.png";
+    /** How long the report waits for metrics-stream to restore its history after a start (about 40 s here). */
+    private static final Duration METRICS_RESTORE_PATIENCE = Duration.ofMinutes(3);
 
     @Option(names = "--results", required = true, description = "the benchmarks' figures, one JSON line each")
     Path results;
@@ -133,7 +136,10 @@ final class ReportCommand implements Callable<Integer> {
 
     private Optional<QualityRun> stage(String runId) throws java.io.IOException {
         List<TrainingMetrics> epochs = services.metrics()
-                .get("/runs/" + runId + "/epochs", new TypeReference<List<TrainingMetrics>>() {})
+                .getWhenAvailable(
+                        "/runs/" + runId + "/epochs",
+                        new TypeReference<List<TrainingMetrics>>() {},
+                        METRICS_RESTORE_PATIENCE)
                 .orElse(List.of());
         if (epochs.isEmpty()) {
             return Optional.empty();

@@ -32,8 +32,35 @@ public final class ServiceClient {
 
     /** The resource at {@code path}, or empty on 404. */
     public <T> Optional<T> get(String path, TypeReference<T> type) {
+        return found(path, send(HttpRequest.newBuilder(resolve(path)).GET()), type);
+    }
+
+    /**
+     * As {@link #get}, but a 503 is waited out for up to {@code patience}: metrics-stream answers 503 while its
+     * stores restore after a start, which takes tens of seconds for a long history, though it is already up.
+     */
+    public <T> Optional<T> getWhenAvailable(String path, TypeReference<T> type, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
         HttpResponse<String> response =
                 send(HttpRequest.newBuilder(resolve(path)).GET());
+        if (response.statusCode() == 503) {
+            System.err.printf(
+                    "kafka-train: %s is not ready yet (%s); waiting up to %d s%n",
+                    name, reason(response.body()), patience.toSeconds());
+        }
+        while (response.statusCode() == 503 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LauncherException("interrupted", e);
+            }
+            response = send(HttpRequest.newBuilder(resolve(path)).GET());
+        }
+        return found(path, response, type);
+    }
+
+    private <T> Optional<T> found(String path, HttpResponse<String> response, TypeReference<T> type) {
         if (response.statusCode() == 404) {
             return Optional.empty();
         }
