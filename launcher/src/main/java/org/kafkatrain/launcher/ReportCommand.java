@@ -18,9 +18,11 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -120,21 +122,19 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     /** The quality run and, oldest first, the runs it started from, as far as metrics-stream still has them. */
-    private QualityLineage quality() throws java.io.IOException {
+    private QualityLineage quality() {
+        QualityRun run = stage(qualityRun)
+                .orElseThrow(() -> new LauncherException("metrics-stream has no epoch summaries of run " + qualityRun));
         List<QualityRun> stages = new ArrayList<>();
-        Optional<QualityRun> run = Optional.of(stage(qualityRun)
-                .orElseThrow(
-                        () -> new LauncherException("metrics-stream has no epoch summaries of run " + qualityRun)));
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        while (run.isPresent() && seen.add(run.get().runId())) {
-            stages.add(0, run.get());
-            Optional<String> parent = run.get().parentRunId();
-            run = parent.isPresent() ? stage(parent.get()) : Optional.empty();
+        Set<String> seen = new HashSet<>();
+        while (run != null && seen.add(run.runId())) {
+            stages.add(0, run);
+            run = run.parentRunId().flatMap(this::stage).orElse(null);
         }
         return new QualityLineage(stages, qualityTarget);
     }
 
-    private Optional<QualityRun> stage(String runId) throws java.io.IOException {
+    private Optional<QualityRun> stage(String runId) {
         List<TrainingMetrics> epochs = services.metrics()
                 .getWhenAvailable(
                         "/runs/" + runId + "/epochs",

@@ -32,7 +32,7 @@ public final class ServiceClient {
 
     /** The resource at {@code path}, or empty on 404. */
     public <T> Optional<T> get(String path, TypeReference<T> type) {
-        return found(path, send(HttpRequest.newBuilder(resolve(path)).GET()), type);
+        return found(path, sendGet(path), type);
     }
 
     /**
@@ -41,8 +41,7 @@ public final class ServiceClient {
      */
     public <T> Optional<T> getWhenAvailable(String path, TypeReference<T> type, Duration patience) {
         long deadline = System.nanoTime() + patience.toNanos();
-        HttpResponse<String> response =
-                send(HttpRequest.newBuilder(resolve(path)).GET());
+        HttpResponse<String> response = sendGet(path);
         if (response.statusCode() == 503) {
             System.err.printf(
                     "kafka-train: %s is not ready yet (%s); waiting up to %d s%n",
@@ -55,7 +54,7 @@ public final class ServiceClient {
                 Thread.currentThread().interrupt();
                 throw new LauncherException("interrupted", e);
             }
-            response = send(HttpRequest.newBuilder(resolve(path)).GET());
+            response = sendGet(path);
         }
         return found(path, response, type);
     }
@@ -68,7 +67,7 @@ public final class ServiceClient {
     }
 
     public String getText(String path) {
-        return expect(path, send(HttpRequest.newBuilder(resolve(path)).GET()), 200);
+        return expect(path, sendGet(path), 200);
     }
 
     /** POSTs {@code body} as JSON and reads the reply; any status but {@code expected} fails with the service's reason. */
@@ -96,6 +95,10 @@ public final class ServiceClient {
 
     private URI resolve(String path) {
         return base.resolve(path.startsWith("/") ? path.substring(1) : path);
+    }
+
+    private HttpResponse<String> sendGet(String path) {
+        return send(HttpRequest.newBuilder(resolve(path)).GET());
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
