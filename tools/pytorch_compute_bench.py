@@ -3,11 +3,14 @@
 
 ResNet-50 (torchvision, 10 classes), cross-entropy, Adam lr 1e-3; each step takes a uint8 NHWC gray batch,
 converts and normalizes it like the trainer's InputTransform, then zero_grad / forward / backward / step and
-reads loss and top-1/top-5 hits back (.item(), as a PyTorch loop that logs every step does).
+keeps loss and top-1/top-5 hits on the device; a round reads them all at its end, as the Java bench and the
+trainer do, so a GPU never waits for the host mid-round. BENCH_DEVICE=cuda runs it on the GPU: batches copied
+from pinned host memory with non_blocking=True, autocast on "cuda", cudnn.benchmark on, as the trainer does there.
 Variants are written as in the Java bench: precision[+cl][+loop] (loop: Adam(foreach=False), PyTorch's
 single-tensor default on the CPU; otherwise Adam(fused=True)).
 
-Outside the project's build (it never needs Python). Usage, with torch and torchvision installed:
+Outside the project's build (it never needs Python). Usage, with torch and torchvision installed
+(env: BENCH_DEVICE=cpu|cuda, default cpu):
   python3 tools/pytorch_compute_bench.py [steps=20] [batch=32] [rounds=6] [size=28] [variants=fp32+loop,fp32,bf16,fp32+cl,bf16+cl]
   python3 tools/pytorch_compute_bench.py --phases [steps=20] [batch=32] [size=28] [variant=fp32]
 The second times each phase of a step (input, forward, loss, backward, adam), as StepPhasesBench does in Java.
@@ -41,27 +44,30 @@ def options(variant):
 
 
 class Variant:
-    def __init__(self, name, batches, classes=10):
+    def __init__(self, name, batches, device, classes=10):
         self.name = name
+        self.device = device
         precision, self.channels_last, loop = options(name)
         self.bf16 = precision == "bf16"
         torch.manual_seed(42)
-        self.model = torchvision.models.resnet50(num_classes=classes)
+        self.model = torchvision.models.resnet50(num_classes=classes).to(device)
         if self.channels_last:
             self.model = self.model.to(memory_format=torch.channels_last)
         self.model.train()
         kwargs = {"foreach": False} if loop else {"fused": True}
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=1e-3, **kwargs)
         self.batches = batches
-        self.mean = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
-        self.std = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
+        self.mean = torch.tensor([0.485, 0.456, 0.406], device=device).view(1, 3, 1, 1)
+        self.std = torch.tensor([0.229, 0.224, 0.225], device=device).view(1, 3, 1, 1)
 
     def step(self, pixels, labels):
+        pixels = pixels.to(self.device, non_blocking=True)
+        labels = labels.to(self.device, non_blocking=True)
         x = pixels.float().permute(0, 3, 1, 2).div(255.0).expand(-1, 3, -1, -1)
         x = x.sub(self.mean).div(self.std).contiguous()
         if self.channels_last:
             x = x.contiguous(memory_format=torch.channels_last)
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
+        with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.bf16):
             logits = self.model(x)
         logits = logits.float()
         loss = torch.nn.functional.cross_entropy(logits, labels)
@@ -70,12 +76,12 @@ class Variant:
         self.optimizer.step()
         pred = logits.detach().topk(5, 1, True, True)[1].t()
         correct = pred.eq(labels.view(1, -1).expand_as(pred))
-        return loss.item(), correct[:1].sum().item(), correct[:5].sum().item()
+        return torch.stack([loss.detach().double(), correct[:1].sum().double(), correct[:5].sum().double()])
 
     def rate(self, steps):
         t0 = time.perf_counter()
-        for i in range(steps):
-            self.step(*self.batches[i % len(self.batches)])
+        stats = [self.step(*self.batches[i % len(self.batches)]) for i in range(steps)]
+        torch.stack(stats).cpu()  # the one read, which waits for the device's last step
         return steps * self.batches[0][0].shape[0] / (time.perf_counter() - t0)
 
 
@@ -87,7 +93,7 @@ def phases(argv):
     g = torch.Generator().manual_seed(1)
     pixels = torch.randint(0, 256, (batch, size, size, 1), dtype=torch.uint8, generator=g)
     labels = torch.randint(0, 10, (batch,), generator=g)
-    v = Variant(name, [(pixels, labels)])
+    v = Variant(name, [(pixels, labels)], torch.device("cpu"))
     names = ["input", "forward", "loss", "backward", "adam"]
     times = {n: [] for n in names}
     for s in range(-3, steps):
@@ -127,16 +133,20 @@ def main(argv):
     rounds = int(argv[2]) if len(argv) > 2 else 6
     size = int(argv[3]) if len(argv) > 3 else 28
     names = (argv[4] if len(argv) > 4 else "fp32+loop,fp32,bf16,fp32+cl,bf16+cl").split(",")
-    torch.set_num_threads(torch.get_num_threads())
+    device = torch.device(os.environ.get("BENCH_DEVICE", "cpu"))
+    if device.type == "cuda":
+        torch.backends.cudnn.benchmark = True
     g = torch.Generator().manual_seed(1)
     batches = [(torch.randint(0, 256, (batch, size, size, 1), dtype=torch.uint8, generator=g),
                 torch.randint(0, 10, (batch,), generator=g)) for _ in range(8)]
-    variants = [Variant(n, batches) for n in names]
+    if device.type == "cuda":
+        batches = [(p.pin_memory(), y.pin_memory()) for p, y in batches]
+    variants = [Variant(n, batches, device) for n in names]
     for v in variants:  # warm-up, as the Java bench
         for i in range(3):
             v.step(*batches[i])
     print(f"PyTorch {torch.__version__} eager, ResNet-50, 10 classes, batch {batch}, {size}x{size}, "
-          f"{torch.get_num_threads()} threads, cpu; {rounds} rounds of {steps} steps per variant")
+          f"{torch.get_num_threads()} threads, {device}; {rounds} rounds of {steps} steps per variant")
     rates = {n: [] for n in names}
     ratios = {n: [] for n in names}
     for r in range(rounds):

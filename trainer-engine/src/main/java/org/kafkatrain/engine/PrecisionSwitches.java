@@ -12,7 +12,8 @@ import java.util.logging.Logger;
 
 /**
  * What a {@link Precision} switches in libtorch beyond autocast. On CUDA: TF32 in cuBLAS matrix multiplies
- * ({@code torch.backends.cuda.matmul.allow_tf32}) and cuDNN convolutions ({@code torch.backends.cudnn.allow_tf32});
+ * ({@code torch.backends.cuda.matmul.allow_tf32}) and cuDNN convolutions ({@code torch.backends.cudnn.allow_tf32}),
+ * and cuDNN's algorithm search ({@code torch.backends.cudnn.benchmark});
  * they are process-wide in libtorch, as in PyTorch, so runs a trainer trains side by side on GPUs share them: the
  * last run to start sets them. On the CPU: nothing, but what a user should know is logged.
  */
@@ -37,8 +38,11 @@ final class PrecisionSwitches {
         boolean tf32Matmul = precision != Precision.FP32;
         globalContext().setAllowTF32CuBLAS(tf32Matmul);
         globalContext().setAllowTF32CuDNN(true);
+        // A run's batches all have one shape (the last may be shorter), so timing cuDNN's algorithms once per shape
+        // pays back within a few steps: torch.backends.cudnn.benchmark = True, as GPU training scripts set it.
+        globalContext().setBenchmarkCuDNN(true);
         LOG.info(() -> "CUDA " + precision + ": TF32 in cuDNN convolutions, " + (tf32Matmul ? "TF32" : "float32")
-                + " in cuBLAS matrix multiplies");
+                + " in cuBLAS matrix multiplies, cuDNN picks its algorithms by timing them (benchmark)");
     }
 
     /** Whether the CPU has AVX-512 (foundation and byte/word), which oneDNN's bf16 kernels need. */

@@ -100,12 +100,20 @@ public final class ComputeBench {
                 parts.contains("loop") ? AdamOptimizer.Kernel.FOR_LOOP : AdamOptimizer.Kernel.FUSED);
     }
 
+    /**
+     * Steps issued one after the other and their results read together at the end, as the trainer's window does: on
+     * a GPU the host never waits mid-round, and the read is what waits for the last step, so the clock stops when the
+     * device is done. On the CPU each step has finished when it is issued, so this is a plain loop there.
+     */
     private static double rate(Trainer trainer, List<Batch> batches, int steps) {
-        long samples = 0;
+        List<PendingResult> pending = new ArrayList<>(steps);
         long t0 = System.nanoTime();
         for (int i = 0; i < steps; i++) {
-            samples += trainer.trainStep(batches.get(i % batches.size())).samples();
+            pending.add(trainer.issueTrainStep(batches.get(i % batches.size())));
         }
+        long samples = PendingResult.readAll(pending).stream()
+                .mapToLong(BatchResult::samples)
+                .sum();
         return samples / ((System.nanoTime() - t0) / 1e9);
     }
 }
