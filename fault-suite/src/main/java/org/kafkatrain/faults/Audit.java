@@ -18,7 +18,10 @@ import org.kafkatrain.engine.TorchCheckpointFile;
 import org.kafkatrain.testing.FashionMnist;
 import org.kafkatrain.testing.TopicContents;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * What a drill did, read back from where users would look: the train topic (what ingest and the bad producer wrote),
@@ -179,6 +183,7 @@ final class Audit {
         }
 
         String latest = latestLoads(drill, failures);
+        spoolEmpty(failures);
         return new Result(
                 scenario,
                 List.copyOf(drill.injected),
@@ -192,6 +197,25 @@ final class Audit {
                 latest,
                 failures,
                 seconds);
+    }
+
+    /**
+     * The trainer's spool dir holds no checkpoint file once the run has finished: its own are deleted after their
+     * upload, and a killed trainer's (300 MB each) by the next trainer's checkpoint, else the spool dir fills up over
+     * a few kills. Checked where the suite gave the trainer a spool dir of its own.
+     */
+    private void spoolEmpty(List<String> failures) throws IOException {
+        if (processes.trainerTmp().isEmpty()) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(processes.trainerTmp().get())) {
+            List<String> left = files.map(f -> f.getFileName().toString())
+                    .filter(name -> name.endsWith(".tar"))
+                    .toList();
+            if (!left.isEmpty()) {
+                failures.add("checkpoint files left in the trainer's spool dir: " + left);
+            }
+        }
     }
 
     /** Each split's epoch summary on training.metrics exactly once; metrics-stream may still be catching up. */

@@ -3,6 +3,7 @@ package org.kafkatrain.metrics.rest;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -85,6 +86,18 @@ class MetricsApiTest {
                 .then()
                 .statusCode(400)
                 .body("error", org.hamcrest.Matchers.containsString("unknown metric"));
+    }
+
+    @Test
+    void readyOnlyWithTheStreamRunningAndThenTheApiAnswers() {
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> given().get("/q/health/ready")
+                        .then()
+                        .statusCode(200)
+                        .body(
+                                "checks.find { it.name == 'Kafka Streams stores queryable' }.data.state",
+                                equalTo("RUNNING")));
+        given().get("/runs").then().statusCode(200);
     }
 
     @Test

@@ -17,7 +17,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -143,8 +142,10 @@ public final class CheckpointWriter {
     public Stored write(Snapshot snapshot, Duration patience, Consumer<String> onWait) throws IOException {
         Plan plan = snapshot.plan();
         Map<String, Object> dict = snapshot.dict();
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"));
-        Path file = dir.resolve("kafka-train-" + runId + "-" + UUID.randomUUID() + ".tar");
+        CheckpointSpool spool = CheckpointSpool.inTempDir();
+        Path dir = spool.dir();
+        spool.deleteOrphans();
+        Path file = spool.newFile(runId);
         try {
             MessageDigest sha256 = Sha256.digest();
             // A full disk frees up as often as S3 comes back: a partial file is deleted, so it holds no space.
