@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.kafkatrain.contracts.InvalidRecordException.Problem;
 
 import java.io.IOException;
@@ -37,8 +38,25 @@ public final class EventJson {
         return read(json, TrainingMetrics.class, TrainingMetrics::v, TrainingMetrics.VERSION);
     }
 
+    /** A v2 manifest, or a v1 one, which predates pinned records and reads as pinning none. */
     public static DatasetManifest readManifest(byte[] json) throws InvalidRecordException {
-        return read(json, DatasetManifest.class, DatasetManifest::v, DatasetManifest.VERSION);
+        return read(v1ManifestAsV2(json), DatasetManifest.class, DatasetManifest::v, DatasetManifest.VERSION);
+    }
+
+    private static byte[] v1ManifestAsV2(byte[] json) {
+        try {
+            if (json != null
+                    && MAPPER.readTree(json) instanceof ObjectNode node
+                    && node.path("v").asInt() == 1
+                    && !node.has("records")) {
+                node.put("v", DatasetManifest.VERSION);
+                node.putObject("records");
+                return MAPPER.writeValueAsBytes(node);
+            }
+        } catch (IOException e) {
+            // not JSON: read() below says so with its own problem
+        }
+        return json;
     }
 
     public static CheckpointEvent readCheckpoint(byte[] json) throws InvalidRecordException {

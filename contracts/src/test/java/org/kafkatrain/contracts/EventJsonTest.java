@@ -47,7 +47,7 @@ class EventJsonTest {
     @Test
     void manifestRoundTrips() throws InvalidRecordException {
         DatasetManifest m = new DatasetManifest(
-                1,
+                DatasetManifest.VERSION,
                 "fashion-mnist",
                 List.of("T-shirt/top", "Trouser"),
                 28,
@@ -55,8 +55,34 @@ class EventJsonTest {
                 1,
                 "/usr/share/datasets/fashion-mnist",
                 Map.of("train", Map.of("T-shirt/top", 6000L, "Trouser", 6000L)),
-                5L);
+                5L,
+                Map.of("train", new DatasetRecords("shared.train", List.of(new OffsetRange(0, 10, 20)))));
         assertThat(EventJson.readManifest(EventJson.write(m))).isEqualTo(m);
+    }
+
+    @Test
+    void aV1ManifestReadsAsPinningNoRecords() throws InvalidRecordException {
+        String v1 = "{\"v\":1,\"dataset\":\"old\",\"classes\":[\"a\",\"b\"],\"height\":28,\"width\":28,"
+                + "\"channels\":1,\"source\":\"/data\",\"counts\":{\"train\":{\"a\":3,\"b\":4}},\"createdAt\":5}";
+        DatasetManifest m = EventJson.readManifest(v1.getBytes(StandardCharsets.UTF_8));
+        assertThat(m.records()).isEmpty();
+        assertThat(m.imagesOf("train")).isEqualTo(7);
+        assertThat(m.recordsOf("train")).isEmpty();
+    }
+
+    @Test
+    void offsetRangesHoldExactlyTheGivenRecords() {
+        // offsets 3-5 and 8 of partition 0 (6 and 7 belong to another producer), 0-1 of partition 2
+        List<OffsetRange> ranges = OffsetRange.covering(Map.of(0, List.of(5L, 3L, 4L, 8L), 2, List.of(1L, 0L)));
+        assertThat(ranges)
+                .containsExactly(new OffsetRange(0, 3, 6), new OffsetRange(0, 8, 9), new OffsetRange(2, 0, 2));
+        DatasetRecords records = new DatasetRecords("t", ranges);
+        assertThat(records.contains(0, 5)).isTrue();
+        assertThat(records.contains(0, 6)).isFalse();
+        assertThat(records.contains(1, 0)).isFalse();
+        assertThat(records.start()).isEqualTo(Map.of(0, 3L, 2, 0L));
+        assertThat(records.end()).isEqualTo(Map.of(0, 9L, 2, 2L));
+        assertThat(records.recordCount()).isEqualTo(6);
     }
 
     @Test

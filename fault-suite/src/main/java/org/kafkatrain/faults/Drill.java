@@ -99,6 +99,9 @@ final class Drill {
         config.put("batchSize", BATCH);
         config.put("seed", 11);
         config.put("checkpointEvery", CHECKPOINT_EVERY);
+        // The records a careless producer adds after ingest (bad ones and valid extras) are part of the drills: the
+        // run reads its topics whole, not only the records the dataset's manifest pins.
+        config.put("wholeTopics", true);
         trainer.post("/runs", config, 201, STATUS);
     }
 

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -21,7 +25,9 @@ class FaultSuiteIT {
                 .map(Scenario::byLabel)
                 .toList();
 
-        List<Audit.Result> results = FaultSuite.run(scenarios, 1, 20, 39192, null, false);
+        // Its own home and ports: never a user's .local/faults or a port they use.
+        Path home = Path.of("target", "faults-it").toAbsolutePath();
+        List<Audit.Result> results = FaultSuite.run(scenarios, 1, 20, freePortRange(5), home, false);
 
         System.out.println(ResultTable.markdown(results));
         assertThat(results).hasSize(scenarios.size());
@@ -31,5 +37,32 @@ class FaultSuiteIT {
             // CI runs as root, so the disk-full drill must have run, not been skipped.
             assertThat(results).noneMatch(r -> r.faults().stream().anyMatch(f -> f.startsWith("SKIPPED")));
         }
+    }
+
+    /** The first of {@code count} consecutive ports that are free now (the suite numbers its servers' ports from it). */
+    private static int freePortRange(int count) throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int base;
+            try (ServerSocket first = new ServerSocket(0)) {
+                base = first.getLocalPort();
+            }
+            if (base + count > 65535) {
+                continue;
+            }
+            List<ServerSocket> held = new ArrayList<>();
+            try {
+                for (int port = base; port < base + count; port++) {
+                    held.add(new ServerSocket(port));
+                }
+                return base;
+            } catch (IOException taken) {
+                // one of the range is in use: try another base
+            } finally {
+                for (ServerSocket socket : held) {
+                    socket.close();
+                }
+            }
+        }
+        throw new IOException("no " + count + " consecutive free ports");
     }
 }

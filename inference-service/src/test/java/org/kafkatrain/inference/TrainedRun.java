@@ -152,7 +152,8 @@ final class TrainedRun {
                 "fp32",
                 false,
                 "fused",
-                1);
+                1,
+                false);
     }
 
     private static DatasetManifest manifest() {
@@ -165,7 +166,8 @@ final class TrainedRun {
                 1,
                 FashionMnist.DIR.toString(),
                 Map.of(),
-                System.currentTimeMillis());
+                System.currentTimeMillis(),
+                Map.of());
     }
 
     static Batch batch(FashionMnist images, int from, int n) {

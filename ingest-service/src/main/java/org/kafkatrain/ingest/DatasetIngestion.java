@@ -5,9 +5,11 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.kafkatrain.contracts.DatasetManifest;
+import org.kafkatrain.contracts.DatasetRecords;
 import org.kafkatrain.contracts.EventJson;
 import org.kafkatrain.contracts.ImageRecordCodec;
 import org.kafkatrain.contracts.ImageTransform;
+import org.kafkatrain.contracts.OffsetRange;
 import org.kafkatrain.contracts.RawImage;
 import org.kafkatrain.contracts.Sample;
 import org.kafkatrain.contracts.Topics;
@@ -39,7 +41,7 @@ import java.util.concurrent.Future;
 /**
  * Publishes a dataset from disk: reads it in its layout, splits it, brings every image to the training resolution,
  * packs images into batch-envelope records under the record size, sends them, and publishes the dataset manifest
- * (classes, counts, shape, source) once the data is acknowledged.
+ * (classes, counts, shape, source, and the offset ranges its records occupy) once the data is acknowledged.
  */
 @ApplicationScoped
 public class DatasetIngestion {
@@ -82,6 +84,7 @@ public class DatasetIngestion {
         Map<String, Long> images = new TreeMap<>();
         Map<String, Long> records = new TreeMap<>();
         Map<String, Map<String, Long>> perClass = new TreeMap<>();
+        Map<String, DatasetRecords> written = new TreeMap<>();
         ImageTransform transform = new ImageTransform(o.size(), o.channels());
         PixelEncoding encoding = PixelEncoding.valueOf(o.encoding());
         int[] shape = null;
@@ -148,8 +151,11 @@ public class DatasetIngestion {
                 bytes += send(topic, o.dataset(), pending, encoding, sent);
             }
             producer.flush();
-            awaitAll(sent);
+            List<RecordMetadata> acked = awaitAll(sent);
             records.put(split, (long) sent.size());
+            if (!acked.isEmpty()) {
+                written.put(split, recordsOf(topic, acked));
+            }
         }
         if (shape == null) {
             throw new IOException("no usable image in " + o.path());
@@ -163,7 +169,8 @@ public class DatasetIngestion {
                 shape[2],
                 o.path().toAbsolutePath().toString(),
                 perClass,
-                System.currentTimeMillis());
+                System.currentTimeMillis(),
+                written);
         awaitAll(List.of(
                 producer.send(new ProducerRecord<>(o.datasetsTopic(), o.dataset(), EventJson.write(manifest)))));
         return new IngestReport(
@@ -212,11 +219,22 @@ public class DatasetIngestion {
         return value.length;
     }
 
-    private static void awaitAll(List<Future<RecordMetadata>> sent) throws IOException {
+    /** The exact ranges the acknowledged records occupy: the dataset's identity on a topic other datasets may share. */
+    private static DatasetRecords recordsOf(String topic, List<RecordMetadata> acked) {
+        Map<Integer, List<Long>> offsets = new TreeMap<>();
+        for (RecordMetadata m : acked) {
+            offsets.computeIfAbsent(m.partition(), p -> new ArrayList<>()).add(m.offset());
+        }
+        return new DatasetRecords(topic, OffsetRange.covering(offsets));
+    }
+
+    private static List<RecordMetadata> awaitAll(List<Future<RecordMetadata>> sent) throws IOException {
+        List<RecordMetadata> acked = new ArrayList<>(sent.size());
         try {
             for (Future<RecordMetadata> f : sent) {
-                f.get();
+                acked.add(f.get());
             }
+            return acked;
         } catch (ExecutionException e) {
             throw new IOException(
                     "a record was not acknowledged: " + e.getCause().getMessage(), e.getCause());

@@ -2,6 +2,8 @@ package org.kafkatrain.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.inject.Inject;
+import org.kafkatrain.contracts.DatasetManifest;
+import org.kafkatrain.contracts.DatasetRecords;
 import org.kafkatrain.contracts.Topics;
 import org.kafkatrain.ingest.config.IngestConfig;
 import picocli.CommandLine;
@@ -91,7 +93,8 @@ public class IngestCommand implements Callable<Integer> {
 
     @Option(
             names = "--if-absent",
-            description = "do nothing when the dataset's manifest is already on the datasets topic")
+            description = "do nothing when the dataset's manifest is already on the datasets topic (without it, an"
+                    + " existing dataset id is refused: an id names one immutable version)")
     boolean ifAbsent;
 
     @Option(names = "--seed", defaultValue = "42")
@@ -133,6 +136,11 @@ public class IngestCommand implements Callable<Integer> {
         if (channels != 0 && channels != 1 && channels != 3) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--channels must be 1 or 3");
         }
+        if (trainTopic.equals(valTopic)) {
+            // the dataset's records pin each split by offsets; one topic would still mix them for a run by topic
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--train-topic and --val-topic must differ: " + trainTopic);
+        }
         String id = dataset != null
                 ? dataset
                 : path.toAbsolutePath().normalize().getFileName().toString();
@@ -160,15 +168,21 @@ public class IngestCommand implements Callable<Integer> {
             if (bootstrapServers != null) {
                 producer.useBootstrapServers(bootstrapServers);
             }
-            if (ifAbsent) {
-                producer.connect();
-                var existing = manifests.find(datasetsTopic, id);
-                if (existing.isPresent()) {
+            producer.connect();
+            var existing = manifests.find(datasetsTopic, id);
+            if (existing.isPresent()) {
+                // A dataset id names one immutable version: runs and checkpoints refer to it by id.
+                if (ifAbsent) {
                     System.out.printf(
                             "dataset %s is already published (%s): nothing to do%n",
                             id, existing.get().counts());
                     return 0;
                 }
+                System.err.printf(
+                        "ingest: dataset %s is already published (%s, on %s): a dataset id names one immutable"
+                                + " version; ingest under another --dataset, or add --if-absent to keep it%n",
+                        id, existing.get().counts(), topicsOf(existing.get()));
+                return 1;
             }
             IngestReport report = ingestion.ingest(options);
             report.print(System.out);
@@ -180,5 +194,14 @@ public class IngestCommand implements Callable<Integer> {
             System.err.println("ingest: " + e.getMessage());
             return 1;
         }
+    }
+
+    private static String topicsOf(DatasetManifest manifest) {
+        return manifest.records().isEmpty()
+                ? "topics not recorded (a v1 manifest)"
+                : manifest.records().values().stream()
+                        .map(DatasetRecords::topic)
+                        .distinct()
+                        .collect(java.util.stream.Collectors.joining(", "));
     }
 }

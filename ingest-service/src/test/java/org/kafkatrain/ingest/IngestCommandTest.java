@@ -12,11 +12,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kafkatrain.contracts.DatasetManifest;
 import org.kafkatrain.contracts.EventJson;
 import org.kafkatrain.contracts.ImageFiles;
+import org.kafkatrain.contracts.OffsetRange;
 import org.kafkatrain.contracts.Sample;
 import org.kafkatrain.contracts.Topics;
 import org.kafkatrain.testing.FashionMnist;
 import org.kafkatrain.testing.LocalStack;
 import org.kafkatrain.testing.LocalStackResource;
+import org.kafkatrain.testing.TopicContents;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +80,43 @@ class IngestCommandTest {
         assertThat(manifest.height()).isEqualTo(28);
         assertThat(manifest.channels()).isEqualTo(1);
         assertThat(manifest.counts().get("train").values()).containsOnly(50L);
+        // The manifest pins the records it wrote: the topics are fresh, so one range from 0 each.
+        assertThat(manifest.recordsOf("train").orElseThrow().topic()).isEqualTo(train);
+        assertThat(manifest.recordsOf("train").orElseThrow().recordCount())
+                .isEqualTo(TopicContents.readAll(bootstrap, train).size());
+        assertThat(manifest.recordsOf("val").orElseThrow().ranges())
+                .containsExactly(new OffsetRange(
+                        0, 0, TopicContents.readAll(bootstrap, val).size()));
+
+        // A dataset id names one version: publishing under it again is refused, and changes nothing.
+        LaunchResult again = launcher.launch(
+                "ingest",
+                FashionMnist.DIR.toString(),
+                "--dataset",
+                "fmnist-" + id,
+                "--train-topic",
+                train,
+                "--val-topic",
+                val,
+                "--limit",
+                "5",
+                "--no-progress");
+        assertThat(again.exitCode()).isEqualTo(1);
+        assertThat(again.getErrorOutput()).contains("already published", "immutable", train);
+        assertThat(TopicReader.samples(bootstrap, train)).hasSize(500);
+        assertThat(launcher.launch(
+                                "ingest",
+                                FashionMnist.DIR.toString(),
+                                "--dataset",
+                                "fmnist-" + id,
+                                "--train-topic",
+                                train,
+                                "--val-topic",
+                                val,
+                                "--if-absent",
+                                "--no-progress")
+                        .exitCode())
+                .isZero();
     }
 
     @Test

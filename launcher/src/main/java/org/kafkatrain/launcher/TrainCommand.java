@@ -47,6 +47,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--val-topic")
     String valTopic;
 
+    @Option(
+            names = "--whole-topics",
+            description = "read the train and val topics whole (records any client added), not only the records"
+                    + " the dataset's manifest pins there")
+    Boolean wholeTopics;
+
     @Option(names = "--epochs")
     Integer epochs;
 
@@ -215,7 +221,8 @@ final class TrainCommand implements Callable<Integer> {
                 precision,
                 channelsLast,
                 adam,
-                replicas);
+                replicas,
+                wholeTopics);
     }
 
     static RunStatus start(ServiceClient trainer, RunConfig config, boolean override) {

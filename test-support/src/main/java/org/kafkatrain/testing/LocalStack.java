@@ -2,42 +2,116 @@ package org.kafkatrain.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * The local stack as tests see it: the launcher's real Kafka broker and S3 server, started through
- * {@code ./kafka-train stack start} when they are not running, and stopped again by whoever started them.
- * A stack that was already running (a developer's) is used as is and left running.
+ * The tests' own local stack: the launcher's real Kafka broker and S3 server, started through
+ * {@code ./kafka-train stack start} once per test JVM, in a home of its own under the repository's {@code target/}
+ * and on free ports chosen at start, and stopped when the JVM's tests are over. A stack a developer started (the
+ * default ports, {@code .local/}) is never used, stopped or written to, whatever the shell's environment says: the
+ * launcher runs with this stack's addresses and home only.
  */
 public final class LocalStack {
+    /** Variables of a developer's shell ({@code eval "$(./kafka-train stack env)"}) that would point at their stack. */
+    private static final List<String> INHERITED_ADDRESSES = List.of(
+            "KT_HOME",
+            "KAFKA_BOOTSTRAP_SERVERS",
+            "S3_ENDPOINT",
+            "S3_ACCESS_KEY",
+            "S3_SECRET_KEY",
+            "KAFKA_PORT",
+            "KAFKA_CONTROLLER_PORT",
+            "S3_PORT",
+            "TRAINER_PORT",
+            "METRICS_PORT",
+            "INFERENCE_PORT",
+            "KAFKA_TRAIN_API_TOKEN");
+
     private static LocalStack instance;
 
     private final Path root;
+    private final Path home;
+    private final Map<String, String> launcherEnv;
     private final Map<String, String> env;
-    private boolean startedHere;
-    private boolean hookAdded;
+    private boolean running;
 
-    private LocalStack(Path root, Map<String, String> env) {
+    private LocalStack(Path root, Path home, Map<String, String> launcherEnv) {
         this.root = root;
-        this.env = env;
+        this.home = home;
+        this.launcherEnv = launcherEnv;
+        this.env = parseEnv(launcher("stack", "env"));
     }
 
-    /** The running stack, started on first call if needed. */
+    /** This JVM's stack, started on first call; stopped by a shutdown hook if no one stopped it before. */
     public static synchronized LocalStack ensureRunning() {
         if (instance == null) {
-            Path root = projectRoot();
-            instance = new LocalStack(root, parseEnv(launcher(root, "stack", "env")));
+            instance = create();
+            Runtime.getRuntime().addShutdownHook(new Thread(instance::stop, "local-stack-stop"));
         }
-        instance.startIfDown();
+        if (!instance.running) {
+            instance.start();
+        }
         return instance;
+    }
+
+    private static LocalStack create() {
+        Path root = projectRoot();
+        Path homes = root.resolve("target").resolve("test-stack");
+        stopOrphans(root, homes);
+        // One home per JVM, named by its pid: the modules' test JVMs run one after another, and a stack left by a
+        // killed build is told apart from the next one's.
+        Path home = homes.resolve(Long.toString(ProcessHandle.current().pid()));
+        return new LocalStack(root, home, settings(home));
+    }
+
+    /**
+     * The stack's home, ports and limits: chosen by the JVM's first caller and kept in the home, since a Quarkus test
+     * loads this class again for each application it starts, and every copy must find the same stack.
+     */
+    private static Map<String, String> settings(Path home) {
+        Path file = home.resolve("stack.properties");
+        Properties settings = new Properties();
+        try {
+            if (Files.exists(file)) {
+                try (var in = Files.newInputStream(file)) {
+                    settings.load(in);
+                }
+            } else {
+                settings.setProperty("KT_HOME", home.toString());
+                for (String port : List.of(
+                        "KAFKA_PORT",
+                        "KAFKA_CONTROLLER_PORT",
+                        "S3_PORT",
+                        "TRAINER_PORT",
+                        "METRICS_PORT",
+                        "INFERENCE_PORT")) {
+                    settings.setProperty(port, Integer.toString(freePort()));
+                }
+                // the stack's free-space floor is for a user's long runs; a test stack holds a few MB
+                settings.setProperty("KT_MIN_FREE_MB", "256");
+                Files.createDirectories(home);
+                try (var out = Files.newOutputStream(file)) {
+                    settings.store(
+                            out,
+                            "the test stack of JVM " + ProcessHandle.current().pid());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> env = new HashMap<>();
+        settings.stringPropertyNames().forEach(name -> env.put(name, settings.getProperty(name)));
+        return env;
     }
 
     public String kafkaBootstrapServers() {
@@ -60,61 +134,41 @@ public final class LocalStack {
         return root;
     }
 
+    /** Where this stack keeps its data, pid files and logs. */
+    public Path home() {
+        return home;
+    }
+
     /**
      * Stops the Kafka broker as an operator would (SIGTERM to the process the launcher started), for fault tests;
      * {@link #start} brings it back on the same data.
      */
     public synchronized void stopKafka() throws InterruptedException {
-        String home =
-                System.getenv().getOrDefault("KT_HOME", root.resolve(".local").toString());
-        Path pidFile = Path.of(home, "kafka", "kafka.pid");
+        Path pidFile = home.resolve("kafka").resolve("kafka.pid");
         try {
             long pid = Long.parseLong(Files.readString(pidFile).strip());
             ProcessHandle broker =
                     ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no Kafka process " + pid));
             broker.destroy();
             broker.onExit().get(60, TimeUnit.SECONDS);
-        } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("cannot stop the local Kafka broker (" + pidFile + "): " + e, e);
+        } catch (IOException | ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot stop the test stack's Kafka broker (" + pidFile + "): " + e, e);
         }
     }
 
-    /** Starts whatever of the stack is not running (./kafka-train stack start). */
+    /** Starts whatever of this stack is not running (./kafka-train stack start). */
     public synchronized void start() {
-        System.out.print(launcher(root, "stack", "start"));
+        System.out.printf(
+                "[local-stack] test stack in %s: Kafka %s, S3 %s%n", home, kafkaBootstrapServers(), s3Endpoint());
+        System.out.print(launcher("stack", "start"));
+        running = true;
     }
 
-    /** Stops the servers if this JVM started them. */
-    public synchronized void stopIfStartedHere() {
-        if (startedHere) {
-            launcher(root, "stack", "stop");
-            startedHere = false;
-        }
-    }
-
-    private void startIfDown() {
-        URI s3 = URI.create(s3Endpoint());
-        String[] kafka = kafkaBootstrapServers().split(":");
-        boolean up = answers(kafka[0], Integer.parseInt(kafka[1])) && answers(s3.getHost(), s3.getPort());
-        if (!up) {
-            System.out.println("[local-stack] starting Kafka and S3 server through ./kafka-train stack start");
-            System.out.print(launcher(root, "stack", "start"));
-            if (!hookAdded) {
-                // The last Quarkus test resource of a JVM is not always stopped before the JVM exits; whoever
-                // started the servers stops them on the way out, so a build never leaves them running.
-                Runtime.getRuntime().addShutdownHook(new Thread(this::stopIfStartedHere, "local-stack-stop"));
-                hookAdded = true;
-            }
-            startedHere = true;
-        }
-    }
-
-    private static boolean answers(String host, int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
+    /** Stops this stack and whatever the launcher started in its home (./kafka-train stack stop). */
+    public synchronized void stop() {
+        if (running) {
+            launcher("stack", "stop");
+            running = false;
         }
     }
 
@@ -131,16 +185,55 @@ public final class LocalStack {
         return env;
     }
 
-    /** Runs the launcher and returns its standard output; its standard error goes to the test log. */
-    private static String launcher(Path root, String... args) {
+    /** The environment a process of this stack's needs: the shell's, less a user's stack, plus this one's. */
+    public Map<String, String> processEnv() {
+        Map<String, String> processEnv = new HashMap<>(System.getenv());
+        INHERITED_ADDRESSES.forEach(processEnv::remove);
+        processEnv.putAll(launcherEnv);
+        return processEnv;
+    }
+
+    /**
+     * Stops the stacks of test JVMs that ended without stopping theirs (a build killed with {@code kill -9}), so that
+     * their brokers do not outlive them.
+     */
+    private static void stopOrphans(Path root, Path homes) {
+        if (!Files.isDirectory(homes)) {
+            return;
+        }
+        try (var dirs = Files.list(homes)) {
+            for (Path dir : dirs.toList()) {
+                boolean jvmAlive = dir.getFileName().toString().matches("\\d+")
+                        && ProcessHandle.of(Long.parseLong(dir.getFileName().toString()))
+                                .map(ProcessHandle::isAlive)
+                                .orElse(false);
+                if (!jvmAlive) {
+                    Map<String, String> env = new HashMap<>(System.getenv());
+                    INHERITED_ADDRESSES.forEach(env::remove);
+                    env.put("KT_HOME", dir.toString());
+                    run(root, env, "stack", "stop");
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs the launcher on this stack and returns its standard output; its standard error goes to the test log. */
+    private String launcher(String... args) {
+        return run(root, processEnv(), args);
+    }
+
+    private static String run(Path root, Map<String, String> env, String... args) {
         String[] command = new String[args.length + 1];
         command[0] = root.resolve("kafka-train").toString();
         System.arraycopy(args, 0, command, 1, args.length);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(root.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().clear();
+        builder.environment().putAll(env);
         try {
-            Process process = new ProcessBuilder(command)
-                    .directory(root.toFile())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
+            Process process = builder.start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
                 throw new IllegalStateException("./kafka-train " + String.join(" ", args) + " failed: " + out);
@@ -151,6 +244,14 @@ public final class LocalStack {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -4,8 +4,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * {@code @ExtendWith(LocalStackExtension.class)}: the local stack is up before the class's tests and, if this
- * extension started it, stopped once the whole test run of this JVM is over.
+ * {@code @ExtendWith(LocalStackExtension.class)}: the tests' own local stack is up before the class's tests,
+ * and stopped once the whole test run of this JVM is over.
  */
 public class LocalStackExtension implements BeforeAllCallback {
     @Override
@@ -13,6 +13,6 @@ public class LocalStackExtension implements BeforeAllCallback {
         LocalStack stack = LocalStack.ensureRunning();
         // A value of the root store that is AutoCloseable is closed when the engine finishes: one stop per JVM.
         context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).computeIfAbsent(LocalStackExtension.class, key ->
-                (AutoCloseable) stack::stopIfStartedHere);
+                (AutoCloseable) stack::stop);
     }
 }

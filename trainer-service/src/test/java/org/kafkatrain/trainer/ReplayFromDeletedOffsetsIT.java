@@ -15,6 +15,7 @@ import org.kafkatrain.testing.LocalStack;
 import org.kafkatrain.testing.LocalStackExtension;
 import org.kafkatrain.trainer.data.DeadLetterLedger;
 import org.kafkatrain.trainer.data.ImageSource;
+import org.kafkatrain.trainer.data.IntakeTally;
 import org.kafkatrain.trainer.data.KafkaClients;
 import org.kafkatrain.trainer.data.KafkaImageSource;
 import org.kafkatrain.trainer.data.KafkaPatience;
@@ -43,9 +44,11 @@ class ReplayFromDeletedOffsetsIT {
                 new KafkaClients(bootstrap, 64, Map.of()),
                 "it-" + id,
                 topic,
+                null,
                 new RecordDecoder(new ImageRecordCodec(RecordLimits.DEFAULT.withNumClasses(10)), 28, 28, 1, null),
                 null,
                 new DeadLetterLedger(),
+                new IntakeTally(),
                 new KafkaPatience(Duration.ZERO, w -> {}));
         try (source) {
             Map<Integer, Long> start = source.beginning();

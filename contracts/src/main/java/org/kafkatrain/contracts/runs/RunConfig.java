@@ -28,6 +28,8 @@ import java.util.List;
  * @param adam            Adam's kernel: {@code fused} (ATen's {@code _fused_adam_}) or {@code for-loop}
  * @param replicas        trainer processes training the run data-parallel (each gets this request, and its rank
  *                        from its own config); the global batch is {@code replicas * batchSize}
+ * @param wholeTopics     read the train and val topics whole, not only the records the dataset's manifest pins there:
+ *                        for records any client adds to a dataset's topics (null: false)
  */
 public record RunConfig(
         String runId,
@@ -62,17 +64,24 @@ public record RunConfig(
         String precision,
         Boolean channelsLast,
         String adam,
-        Integer replicas) {
+        Integer replicas,
+        Boolean wholeTopics) {
 
     /** Replicas of the run; 1 when the request or an older stored config does not say. */
     public int replicaCount() {
         return replicas == null ? 1 : replicas;
     }
 
+    /** Whether the run reads its topics whole; false when the request or an older stored config does not say. */
+    public boolean readsWholeTopics() {
+        return Boolean.TRUE.equals(wholeTopics);
+    }
+
     /** A request naming only the run and its dataset: everything else takes the trainer's defaults. */
     public static RunConfig of(String runId, String dataset) {
         return new RunConfig(
                 runId, dataset, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null);
     }
 }

@@ -44,8 +44,8 @@ class UploadResourceTest {
     @BeforeEach
     void manifest() throws Exception {
         dataset = "upload-" + UUID.randomUUID().toString().substring(0, 8);
-        DatasetManifest manifest =
-                new DatasetManifest(1, dataset, List.of("cat", "dog"), 16, 16, 3, "test", Map.of(), 0L);
+        DatasetManifest manifest = new DatasetManifest(
+                DatasetManifest.VERSION, dataset, List.of("cat", "dog"), 16, 16, 3, "test", Map.of(), 0L, Map.of());
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
                 new StringSerializer(),

@@ -88,14 +88,7 @@ public class MetricsResource {
     @Path("runs/{id}/epochs/table")
     @Produces(MediaType.TEXT_PLAIN)
     public String epochTable(@PathParam("id") String runId) {
-        StringBuilder table = new StringBuilder(String.format(
-                "%-6s %-5s %8s %9s %8s %8s %9s%n", "epoch", "split", "samples", "loss", "top-1 %", "top-5 %", "img/s"));
-        for (TrainingMetrics m : queries.epochs(runId)) {
-            table.append(String.format(
-                    "%-6d %-5s %8d %9.4f %8.2f %8.2f %9.1f%n",
-                    m.epoch(), m.split(), m.samples(), m.loss(), m.top1(), m.top5(), m.imagesPerSec()));
-        }
-        return table.toString();
+        return EpochTable.render(queries.epochs(runId));
     }
 
     @GET

@@ -6,8 +6,10 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
+import org.kafkatrain.contracts.DatasetRecords;
 import org.kafkatrain.contracts.DecodedRecord;
 import org.kafkatrain.contracts.InvalidRecordException;
+import org.kafkatrain.contracts.OffsetRange;
 import org.kafkatrain.contracts.Sample;
 import org.kafkatrain.trainer.events.DeadLetterPublisher;
 
@@ -26,6 +28,8 @@ import java.util.function.Consumer;
  * An {@link ImageSource} on a Kafka topic: a plain consumer with assign/seek, partition by partition, decoding with
  * the contract codec. A record that breaks the contract, or whose images are not the run's shape, goes to the
  * dead-letter topic with its reason (once per run, see {@link DeadLetterLedger}) and is counted; reading goes on.
+ * With a dataset's {@link DatasetRecords}, the source holds only those records: its offsets are theirs, the gaps
+ * between their ranges (other datasets' records on a shared topic) are sought over, not read.
  */
 public final class KafkaImageSource implements ImageSource {
     private static final Logger LOG = Logger.getLogger(KafkaImageSource.class);
@@ -38,16 +42,27 @@ public final class KafkaImageSource implements ImageSource {
     private final DeadLetterPublisher deadLetters;
 
     private final DeadLetterLedger ledger;
+    private final IntakeTally tally;
     private final KafkaPatience patience;
+    /** The dataset's records on this topic, or null: the whole topic. */
+    private final DatasetRecords pinned;
 
+    /** @param pinned the records a dataset pins on {@code topic}, or null for all of the topic's records */
     public KafkaImageSource(
             KafkaClients kafka,
             String clientId,
             String topic,
+            DatasetRecords pinned,
             RecordDecoder decoder,
             DeadLetterPublisher deadLetters,
             DeadLetterLedger ledger,
+            IntakeTally tally,
             KafkaPatience patience) {
+        if (pinned != null && !pinned.topic().equals(topic)) {
+            throw new IllegalArgumentException("records of " + pinned.topic() + " cannot select from " + topic);
+        }
+        this.pinned = pinned;
+        this.tally = tally;
         this.patience = patience;
         this.kafka = kafka;
         this.consumer = kafka.consumer(clientId);
@@ -59,11 +74,17 @@ public final class KafkaImageSource implements ImageSource {
 
     @Override
     public Map<Integer, Long> beginning() {
+        if (pinned != null) {
+            return pinned.start();
+        }
         return patience.call("first offsets of " + topic, () -> byPartition(consumer.beginningOffsets(partitions())));
     }
 
     @Override
     public Map<Integer, Long> end() {
+        if (pinned != null) {
+            return pinned.end();
+        }
         return patience.call("end offsets of " + topic, () -> byPartition(consumer.endOffsets(partitions())));
     }
 
@@ -79,14 +100,23 @@ public final class KafkaImageSource implements ImageSource {
             }
             consumer.assign(List.of(tp));
             consumer.seek(tp, from);
-            while (consumer.position(tp) < to && !cancelled.getAsBoolean()) {
+            while (!cancelled.getAsBoolean()) {
+                long next = nextOfTheSource(tp.partition(), consumer.position(tp));
+                if (next >= to) {
+                    break;
+                }
+                if (next > consumer.position(tp)) {
+                    consumer.seek(tp, next); // over another dataset's records
+                }
                 List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
                 for (ConsumerRecord<String, byte[]> record :
                         poll(Duration.ofMillis(200)).records(tp)) {
                     if (record.offset() >= to) {
                         break;
                     }
-                    records.add(record);
+                    if (pinned == null || pinned.contains(record.partition(), record.offset())) {
+                        records.add(record);
+                    }
                 }
                 List<Object> decoded = decoder.decode(records);
                 for (int i = 0; i < records.size(); i++) {
@@ -100,6 +130,9 @@ public final class KafkaImageSource implements ImageSource {
     @Override
     public Map<Integer, Long> readAtLeast(
             Map<Integer, Long> start, long minSamples, Consumer<Sample> sink, BooleanSupplier cancelled) {
+        if (pinned != null) {
+            throw new IllegalStateException("a dataset's records are a fixed set; continuous mode follows its topic");
+        }
         List<TopicPartition> partitions = partitions();
         consumer.assign(partitions);
         Map<Integer, Long> next = new HashMap<>(start);
@@ -148,9 +181,25 @@ public final class KafkaImageSource implements ImageSource {
         }
     }
 
+    /** The first offset at or after {@code offset} that this source holds, or Long.MAX_VALUE past its last. */
+    private long nextOfTheSource(int partition, long offset) {
+        if (pinned == null) {
+            return offset;
+        }
+        long next = Long.MAX_VALUE;
+        for (OffsetRange range : pinned.ranges()) {
+            if (range.partition() == partition && range.to() > offset) {
+                next = Math.min(next, Math.max(offset, range.from()));
+            }
+        }
+        return next;
+    }
+
     /** Hands a decoded record's samples on, or dead-letters it (once per run) with the reason it was refused. */
     private int deliver(ConsumerRecord<String, byte[]> record, Object result, Consumer<Sample> sink) {
+        tally.read(record.topic());
         if (result instanceof InvalidRecordException e) {
+            tally.rejected(record.topic(), e.problem());
             if (ledger.firstLook(record.topic(), record.partition(), record.offset())) {
                 deadLetter(record, e);
             }

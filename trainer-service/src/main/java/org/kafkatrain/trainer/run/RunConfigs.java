@@ -101,7 +101,8 @@ public final class RunConfigs {
                 r.adam() == null
                         ? defaults.adam().json()
                         : AdamOptimizer.Kernel.parse(r.adam()).json(),
-                or(r.replicas(), 1));
+                or(r.replicas(), 1),
+                or(r.wholeTopics(), false));
         validate(resolved);
         return resolved;
     }

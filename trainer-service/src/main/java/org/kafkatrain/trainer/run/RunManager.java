@@ -6,6 +6,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
+import org.kafkatrain.contracts.DatasetManifest;
+import org.kafkatrain.contracts.DatasetRecords;
+import org.kafkatrain.contracts.InvalidRecordException;
+import org.kafkatrain.contracts.TrainingStep;
 import org.kafkatrain.contracts.runs.RunConfig;
 import org.kafkatrain.contracts.runs.RunState;
 import org.kafkatrain.contracts.runs.RunStatus;
@@ -101,19 +105,38 @@ public class RunManager {
                             "fromRun " + requested.fromRun() + " has no run.json in bucket " + store.bucket()));
             config = RunConfigs.fork(requested, parent);
         } else {
-            config = RunConfigs.resolve(
-                    requested,
-                    new RunConfigs.Defaults(
-                            this.config.trainTopic(),
-                            this.config.valTopic(),
-                            this.config.device(),
-                            this.config.adamKernel()));
+            config = RunConfigs.resolve(requested, newRunDefaults(requested.dataset()));
         }
         TrainingRun run = new TrainingRun(config, services, this::startQueued);
         runs.put(runId, run);
         queue.add(run);
         startQueued();
         return status(run);
+    }
+
+    /**
+     * What a new run takes when its request leaves it out: its dataset's topics as the manifest records them (so
+     * that {@code --dataset} alone is enough), else the configured topics.
+     */
+    private RunConfigs.Defaults newRunDefaults(String dataset) {
+        Optional<DatasetManifest> manifest = Optional.empty();
+        if (dataset != null && !dataset.isBlank()) {
+            try {
+                manifest = services.catalog().find(dataset);
+            } catch (InvalidRecordException | RuntimeException e) {
+                // The run's setup reads the manifest again and fails with the reason if it is still unreadable.
+                LOG.warnf("manifest of %s unreadable now (%s): the run gets the configured topics", dataset, e);
+            }
+        }
+        return new RunConfigs.Defaults(
+                topicOf(manifest, TrainingStep.TRAIN).orElse(config.trainTopic()),
+                topicOf(manifest, TrainingStep.VAL).orElse(config.valTopic()),
+                config.device(),
+                config.adamKernel());
+    }
+
+    private static Optional<String> topicOf(Optional<DatasetManifest> manifest, String split) {
+        return manifest.flatMap(m -> m.recordsOf(split)).map(DatasetRecords::topic);
     }
 
     /** Starts queued runs while slots are free; runs call it as they end. */

@@ -3,6 +3,7 @@ package org.kafkatrain.trainer.run;
 import org.bytedeco.pytorch.Device;
 import org.jboss.logging.Logger;
 import org.kafkatrain.contracts.DatasetManifest;
+import org.kafkatrain.contracts.DatasetRecords;
 import org.kafkatrain.contracts.TrainingStep;
 import org.kafkatrain.contracts.runs.RunConfig;
 import org.kafkatrain.contracts.runs.RunMode;
@@ -18,6 +19,7 @@ import org.kafkatrain.trainer.data.DeadLetterLedger;
 import org.kafkatrain.trainer.data.EpochBatches;
 import org.kafkatrain.trainer.data.EpochSpan;
 import org.kafkatrain.trainer.data.ImageSource;
+import org.kafkatrain.trainer.data.IntakeTally;
 import org.kafkatrain.trainer.data.Stripe;
 import org.kafkatrain.trainer.store.ResumePoint;
 
@@ -25,6 +27,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +46,9 @@ record RunSetup(
         ImageSource.Factory sources,
         ResumePoint position,
         Optional<LatestCheckpoint> resumedFrom,
-        Stripe stripe) {
+        Stripe stripe,
+        IntakeTally intake,
+        Map<String, DatasetRecords> pinned) {
     private static final Logger LOG = Logger.getLogger(RunSetup.class);
 
     /**
@@ -68,7 +73,9 @@ record RunSetup(
                 chosen,
                 RunConfigs.compute(config, services.config().adamKernel()));
         DeadLetterLedger ledger = new DeadLetterLedger();
-        ImageSource.Factory sources = services.imageSources(manifest, ledger, onWait, leader);
+        IntakeTally intake = new IntakeTally();
+        Map<String, DatasetRecords> pinned = pinned(config, manifest);
+        ImageSource.Factory sources = services.imageSources(manifest, pinned, ledger, intake, onWait, leader);
         services.store().ensureBucket();
         Optional<LatestCheckpoint> latest = services.store().latest(config.runId());
         ResumePoint position;
@@ -135,7 +142,65 @@ record RunSetup(
                     manifest.channels(),
                     chosen.str().getString());
         }
-        return new RunSetup(manifest, trainer, ledger, sources, position, latest, stripe);
+        return new RunSetup(manifest, trainer, ledger, sources, position, latest, stripe, intake, pinned);
+    }
+
+    /**
+     * Topic -> the dataset's records there, for the topics this run reads only those of: its split's topic as the
+     * manifest records it. A topic the manifest does not name (records from any client), a train topic in
+     * continuous mode (a live stream, not a fixed set), one topic for both splits, or a run that asks for
+     * {@code wholeTopics} reads the topic whole.
+     */
+    static Map<String, DatasetRecords> pinned(RunConfig config, DatasetManifest manifest) {
+        if (config.readsWholeTopics() || config.trainTopic().equals(config.valTopic())) {
+            return Map.of();
+        }
+        Map<String, DatasetRecords> pinned = new HashMap<>();
+        manifest.recordsOf(TrainingStep.TRAIN)
+                .filter(r -> config.mode() == RunMode.EPOCHS && r.topic().equals(config.trainTopic()))
+                .ifPresent(r -> pinned.put(r.topic(), r));
+        manifest.recordsOf(TrainingStep.VAL)
+                .filter(r -> r.topic().equals(config.valTopic()))
+                .ifPresent(r -> pinned.put(r.topic(), r));
+        return pinned;
+    }
+
+    /**
+     * Fails the run when an epoch's train pass took in nothing it could train on, or rejected more than
+     * {@code maxRejectedShare} of what it read: such a run most likely reads records that are not its dataset's, and
+     * ending FINISHED with an untrained model would hide it.
+     *
+     * @param taken the train topic's records read and rejected during the epoch's pass
+     */
+    void checkIntake(RunConfig config, int epoch, IntakeTally.Count taken, long trained, double maxRejectedShare) {
+        String topic = config.trainTopic();
+        if (taken.records() == 0 && trained == 0) {
+            throw new IllegalStateException("epoch " + epoch + " read no record of " + topic + hint(config));
+        }
+        double share = taken.records() == 0 ? 0 : (double) taken.rejectedTotal() / taken.records();
+        if (trained == 0 || share > maxRejectedShare) {
+            throw new IllegalStateException(String.format(
+                    "epoch %d %s: %d of %d records of %s rejected (%s; dead-lettered with their reasons)%s",
+                    epoch,
+                    trained == 0
+                            ? "trained no sample"
+                            : String.format("rejected more than trainer.max-rejected-share %.2f", maxRejectedShare),
+                    taken.rejectedTotal(),
+                    taken.records(),
+                    topic,
+                    taken.problems(),
+                    hint(config)));
+        }
+    }
+
+    /** What to check when a run's train topic does not give it its dataset's samples. */
+    private String hint(RunConfig config) {
+        Optional<DatasetRecords> train = manifest.recordsOf(TrainingStep.TRAIN);
+        if (train.isPresent() && !train.get().topic().equals(config.trainTopic())) {
+            return "; dataset " + manifest.dataset() + "'s train records are on "
+                    + train.get().topic() + ": leave trainTopic out (--train-topic) and the run reads them";
+        }
+        return "; check that the topic holds dataset " + manifest.dataset() + "'s records (--dataset, --train-topic)";
     }
 
     /** The file of {@code initWeights}: a {@code file:} path on this machine, else an object key in the bucket. */
@@ -198,10 +263,7 @@ record RunSetup(
     long samplesPerEpoch(RunConfig config) {
         return switch (config.mode()) {
             case CONTINUOUS -> config.epochSamples();
-            case EPOCHS ->
-                manifest.counts().getOrDefault(TrainingStep.TRAIN, Map.of()).values().stream()
-                        .mapToLong(Long::longValue)
-                        .sum();
+            case EPOCHS -> manifest.imagesOf(TrainingStep.TRAIN);
         };
     }
 }

@@ -7,12 +7,14 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.kafkatrain.contracts.DatasetManifest;
+import org.kafkatrain.contracts.DatasetRecords;
 import org.kafkatrain.contracts.ImageRecordCodec;
 import org.kafkatrain.store.CheckpointStore;
 import org.kafkatrain.trainer.config.TrainerConfig;
 import org.kafkatrain.trainer.data.DatasetCatalog;
 import org.kafkatrain.trainer.data.DeadLetterLedger;
 import org.kafkatrain.trainer.data.ImageSource;
+import org.kafkatrain.trainer.data.IntakeTally;
 import org.kafkatrain.trainer.data.KafkaClients;
 import org.kafkatrain.trainer.data.KafkaImageSource;
 import org.kafkatrain.trainer.data.KafkaPatience;
@@ -23,6 +25,7 @@ import org.kafkatrain.trainer.events.StepEventPublisher;
 import org.kafkatrain.trainer.events.TrainerMetrics;
 
 import java.io.UncheckedIOException;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
@@ -104,19 +107,35 @@ public class TrainerServices {
     }
 
     /**
-     * Kafka image sources for a run: records decoded for its classes and shape, rejects dead-lettered once, a broker
-     * that is away waited for up to {@code trainer.kafka-patience} ({@code onWait} hears of it).
+     * Kafka image sources for a run: records decoded for its classes and shape, rejects dead-lettered once and
+     * counted in {@code tally}, a broker that is away waited for up to {@code trainer.kafka-patience} ({@code onWait}
+     * hears of it).
+     *
+     * @param pinned     topic -> the dataset's records there, for the topics the run reads only those of
+     * @param deadLetter whether this process publishes the dead letters (one replica of a run does)
      */
-    /** @param deadLetter whether this process publishes the dead letters (one replica of a run does) */
     ImageSource.Factory imageSources(
-            DatasetManifest manifest, DeadLetterLedger ledger, Consumer<String> onWait, boolean deadLetter) {
+            DatasetManifest manifest,
+            Map<String, DatasetRecords> pinned,
+            DeadLetterLedger ledger,
+            IntakeTally tally,
+            Consumer<String> onWait,
+            boolean deadLetter) {
         KafkaPatience patience = new KafkaPatience(config.kafkaPatience(), onWait);
         ImageRecordCodec codec = new ImageRecordCodec(
                 config.limits().recordLimits(manifest.classes().size()));
         RecordDecoder decoder =
                 new RecordDecoder(codec, manifest.height(), manifest.width(), manifest.channels(), decoders);
         return (clientId, topic) -> new KafkaImageSource(
-                kafka, clientId, topic, decoder, deadLetter ? deadLetters : null, ledger, patience);
+                kafka,
+                clientId,
+                topic,
+                pinned.get(topic),
+                decoder,
+                deadLetter ? deadLetters : null,
+                ledger,
+                tally,
+                patience);
     }
 
     String json(Object value) {

@@ -7,6 +7,7 @@ import org.kafkatrain.contracts.runs.RunStatus;
 import org.kafkatrain.engine.ReplicaGroup;
 import org.kafkatrain.engine.ReplicaLostException;
 import org.kafkatrain.trainer.data.BatchFeed;
+import org.kafkatrain.trainer.data.IntakeTally;
 import org.kafkatrain.trainer.events.StepEventListener;
 import org.kafkatrain.trainer.loop.EpochMeter;
 import org.kafkatrain.trainer.loop.PeriodicCheckpoints;
@@ -184,6 +185,7 @@ final class TrainingRun implements Runnable {
             position = setup.epochStart(config, epoch, position);
             board.epochStarted(epoch, position.epochSamples());
             AtomicReference<Map<Integer, Long>> reached = new AtomicReference<>(position.epochEnd());
+            IntakeTally.Count intakeBefore = setup.intake().of(config.trainTopic());
             TrainingLoop.TrainResult trained;
             try (BatchFeed feed = setup.trainFeed(config, position, reached::set)) {
                 trained = loop.train(position, lockstep == null ? feed : lockstep.over(feed, setup.shape(1), true));
@@ -202,6 +204,12 @@ final class TrainingRun implements Runnable {
                 board.ended(RunState.STOPPED);
                 return;
             }
+            setup.checkIntake(
+                    config,
+                    epoch,
+                    setup.intake().of(config.trainTopic()).since(intakeBefore),
+                    position.epochSamples(),
+                    services.config().maxRejectedShare());
             EpochMeter val;
             try (BatchFeed feed = setup.evalFeed(config)) {
                 val = loop.evaluate(position, lockstep == null ? feed : lockstep.over(feed, setup.shape(1), false));

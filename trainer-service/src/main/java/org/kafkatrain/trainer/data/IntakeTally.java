@@ -1,0 +1,69 @@
+package org.kafkatrain.trainer.data;
+
+import org.kafkatrain.contracts.InvalidRecordException.Problem;
+
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Records a run's sources have read per topic, and those rejected by problem, every pass counted (unlike the
+ * {@link DeadLetterLedger}, which dead-letters a record once per run): what an epoch took in, to tell a run that
+ * trains on its data from one that reads someone else's.
+ */
+public final class IntakeTally {
+    private final Map<String, Count> byTopic = new HashMap<>();
+
+    synchronized void read(String topic) {
+        byTopic.merge(topic, new Count(1, Map.of()), Count::plus);
+    }
+
+    synchronized void rejected(String topic, Problem problem) {
+        byTopic.merge(topic, new Count(0, Map.of(problem, 1L)), Count::plus);
+    }
+
+    public synchronized Count of(String topic) {
+        return byTopic.getOrDefault(topic, Count.NONE);
+    }
+
+    /** Records read and rejected (by problem) on one topic. */
+    public record Count(long records, Map<Problem, Long> rejected) {
+        static final Count NONE = new Count(0, Map.of());
+
+        public Count {
+            rejected = Map.copyOf(rejected);
+        }
+
+        Count plus(Count other) {
+            Map<Problem, Long> sum = new EnumMap<>(Problem.class);
+            sum.putAll(rejected);
+            other.rejected.forEach((p, n) -> sum.merge(p, n, Long::sum));
+            return new Count(records + other.records, sum);
+        }
+
+        /** What was counted after {@code before}. */
+        public Count since(Count before) {
+            Map<Problem, Long> diff = new EnumMap<>(Problem.class);
+            rejected.forEach((p, n) -> {
+                long d = n - before.rejected.getOrDefault(p, 0L);
+                if (d > 0) {
+                    diff.put(p, d);
+                }
+            });
+            return new Count(records - before.records, diff);
+        }
+
+        public long rejectedTotal() {
+            return rejected.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** "LABEL_OUT_OF_RANGE 92, SHAPE_MISMATCH 3", most frequent first. */
+        public String problems() {
+            return rejected.entrySet().stream()
+                    .sorted(Map.Entry.<Problem, Long>comparingByValue().reversed())
+                    .map(e -> e.getKey() + " " + e.getValue())
+                    .collect(Collectors.joining(", "));
+        }
+    }
+}
