@@ -1,8 +1,6 @@
 package org.kafkatrain.store;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
@@ -20,9 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import okhttp3.OkHttpClient;
 import org.jboss.logging.Logger;
-import org.kafkatrain.contracts.DatasetManifest;
-import org.kafkatrain.contracts.runs.RunConfig;
-import org.kafkatrain.contracts.runs.RunOverride;
+import org.kafkatrain.contracts.runs.RunSpec;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -115,44 +111,24 @@ public class CheckpointStore {
                 client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()));
     }
 
-    public void writeRunJson(String runId, Object runDocument) throws IOException {
-        putJson(runPrefix(runId) + "run.json", runDocument);
+    /** Writes {@code runs/<id>/run.json}. */
+    public void writeRunDocument(RunDocument document) throws IOException {
+        putBytes(runPrefix(document.spec().runId()) + "run.json", RunDocumentCodec.write(document), "application/json");
+    }
+
+    /** A run's run.json; empty for a run id never started. */
+    public Optional<RunDocument> runDocument(String runId) throws IOException {
+        Optional<byte[]> bytes = readBytes(runPrefix(runId) + "run.json");
+        return bytes.isPresent() ? Optional.of(RunDocumentCodec.read(bytes.get())) : Optional.empty();
     }
 
     /**
-     * Records in run.json that a resumed run changed settings on purpose: the config becomes {@code config} and
-     * {@code overrides} lists when and what, so the history of the run stays readable.
+     * Records in run.json that a resumed run changed settings on purpose: its spec becomes {@code resumed} and its
+     * overrides list when and what, so the history of the run stays readable.
      */
-    public void recordOverride(String runId, RunConfig config, List<String> changes) throws IOException {
-        ObjectNode run = (ObjectNode) readJson(runPrefix(runId) + "run.json", JsonNode.class)
-                .orElseThrow(() -> new IOException("run " + runId + " has no run.json"));
-        run.set("config", json.valueToTree(config));
-        run.withArray("overrides").add(json.valueToTree(new RunOverride(System.currentTimeMillis(), changes)));
-        putJson(runPrefix(runId) + "run.json", run);
-    }
-
-    /** The overrides run.json records, oldest first; empty for a run resumed only with its own settings. */
-    public List<RunOverride> overrides(String runId) throws IOException {
-        Optional<JsonNode> run = readJson(runPrefix(runId) + "run.json", JsonNode.class);
-        if (run.isEmpty() || !run.get().has("overrides")) {
-            return List.of();
-        }
-        return json.readerForListOf(RunOverride.class).readValue(run.get().get("overrides"));
-    }
-
-    /** The config a run was started with, from its run.json; empty for a run id never started. */
-    public Optional<RunConfig> storedConfig(String runId) throws IOException {
-        return runJsonEntry(runId, "config", RunConfig.class);
-    }
-
-    /** The manifest of the dataset a run trains on (classes, image shape), from its run.json. */
-    public Optional<DatasetManifest> storedDataset(String runId) throws IOException {
-        return runJsonEntry(runId, "dataset", DatasetManifest.class);
-    }
-
-    private <T> Optional<T> runJsonEntry(String runId, String entry, Class<T> type) throws IOException {
-        Optional<JsonNode> run = readJson(runPrefix(runId) + "run.json", JsonNode.class);
-        return run.isPresent() ? Optional.of(json.treeToValue(run.get().get(entry), type)) : Optional.empty();
+    public void recordOverride(String runId, RunSpec resumed, List<String> changes) throws IOException {
+        RunDocument run = runDocument(runId).orElseThrow(() -> new IOException("run " + runId + " has no run.json"));
+        writeRunDocument(run.overridden(resumed, changes));
     }
 
     /** The user metadata of an object (a checkpoint's epoch, step, loss, acc1, acc5, sha256); empty when it is gone. */
@@ -199,17 +175,8 @@ public class CheckpointStore {
     }
 
     public <T> Optional<T> readJson(String key, Class<T> type) throws IOException {
-        return call(() -> {
-            try (InputStream in = client.getObject(
-                    GetObjectArgs.builder().bucket(bucket).object(key).build())) {
-                return Optional.of(json.readValue(in, type));
-            } catch (ErrorResponseException e) {
-                if ("NoSuchKey".equals(e.errorResponse().code())) {
-                    return Optional.empty();
-                }
-                throw e;
-            }
-        });
+        Optional<byte[]> bytes = readBytes(key);
+        return bytes.isPresent() ? Optional.of(json.readValue(bytes.get(), type)) : Optional.empty();
     }
 
     public InputStream open(String key) throws IOException {
@@ -326,11 +293,28 @@ public class CheckpointStore {
     }
 
     private void putJson(String key, Object value) throws IOException {
-        byte[] bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
+        putBytes(key, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(value), "application/json");
+    }
+
+    private void putBytes(String key, byte[] bytes, String contentType) throws IOException {
         call(() -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(
                         new ByteArrayInputStream(bytes), bytes.length, -1)
-                .contentType("application/json")
+                .contentType(contentType)
                 .build()));
+    }
+
+    private Optional<byte[]> readBytes(String key) throws IOException {
+        return call(() -> {
+            try (InputStream in = client.getObject(
+                    GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+                return Optional.of(in.readAllBytes());
+            } catch (ErrorResponseException e) {
+                if ("NoSuchKey".equals(e.errorResponse().code())) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+        });
     }
 
     /** Runs an SDK call, turning the SDK's many checked exceptions into IOException. */

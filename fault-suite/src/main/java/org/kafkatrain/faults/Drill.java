@@ -1,6 +1,8 @@
 package org.kafkatrain.faults;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import org.kafkatrain.contracts.runs.RunField;
+import org.kafkatrain.contracts.runs.RunRequest;
 import org.kafkatrain.contracts.runs.RunState;
 import org.kafkatrain.contracts.runs.RunStatus;
 import org.kafkatrain.launcher.LauncherException;
@@ -10,9 +12,7 @@ import org.kafkatrain.testing.FashionMnist;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -90,18 +90,17 @@ final class Drill {
 
     /** Starts the run, or resumes it from its checkpoints after a trainer restart (the same request). */
     void startRun() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("runId", runId);
-        config.put("dataset", dataset);
-        config.put("trainTopic", trainTopic);
-        config.put("valTopic", valTopic);
-        config.put("epochs", epochs);
-        config.put("batchSize", BATCH);
-        config.put("seed", 11);
-        config.put("checkpointEvery", CHECKPOINT_EVERY);
         // The records a careless producer adds after ingest (bad ones and valid extras) are part of the drills: the
         // run reads its topics whole, not only the records the dataset's manifest pins.
-        config.put("wholeTopics", true);
+        RunRequest config = RunRequest.forRun(runId)
+                .with(RunField.DATASET, dataset)
+                .with(RunField.TRAIN_TOPIC, trainTopic)
+                .with(RunField.VAL_TOPIC, valTopic)
+                .with(RunField.WHOLE_TOPICS, true)
+                .with(RunField.EPOCHS, epochs)
+                .with(RunField.BATCH_SIZE, BATCH)
+                .with(RunField.SEED, 11L)
+                .with(RunField.CHECKPOINT_EVERY, CHECKPOINT_EVERY);
         trainer.post("/runs", config, 201, STATUS);
     }
 

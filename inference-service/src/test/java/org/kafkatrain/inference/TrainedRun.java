@@ -5,7 +5,11 @@ import org.bytedeco.pytorch.global.torch.DeviceType;
 import org.kafkatrain.contracts.CheckpointEvent;
 import org.kafkatrain.contracts.DatasetManifest;
 import org.kafkatrain.contracts.Sha256;
-import org.kafkatrain.contracts.runs.RunConfig;
+import org.kafkatrain.contracts.runs.AdamKernel;
+import org.kafkatrain.contracts.runs.RunField;
+import org.kafkatrain.contracts.runs.RunRequest;
+import org.kafkatrain.contracts.runs.RunSpec;
+import org.kafkatrain.contracts.runs.RunSpecs;
 import org.kafkatrain.engine.Batch;
 import org.kafkatrain.engine.BatchResult;
 import org.kafkatrain.engine.Checkpoints;
@@ -14,6 +18,7 @@ import org.kafkatrain.engine.TorchCheckpointFile;
 import org.kafkatrain.engine.Trainer;
 import org.kafkatrain.store.CheckpointStore;
 import org.kafkatrain.store.LatestCheckpoint;
+import org.kafkatrain.store.RunDocument;
 import org.kafkatrain.testing.FashionMnist;
 
 import java.io.IOException;
@@ -72,12 +77,8 @@ final class TrainedRun {
     CheckpointEvent store(CheckpointStore store, int epoch, Double acc1, Path dir) throws IOException {
         long step = trainer.optimizer().stepCount();
         String key = CheckpointStore.runPrefix(runId) + String.format("epoch-%04d.tar", epoch);
-        if (store.storedConfig(runId).isEmpty()) {
-            Map<String, Object> run = new LinkedHashMap<>();
-            run.put("v", 1);
-            run.put("config", config());
-            run.put("dataset", manifest());
-            store.writeRunJson(runId, run);
+        if (store.runDocument(runId).isEmpty()) {
+            store.writeRunDocument(RunDocument.started(spec(), manifest(), Map.of(0, 0L), null));
         }
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("epoch", (long) epoch);
@@ -117,43 +118,19 @@ final class TrainedRun {
                 now);
     }
 
-    private RunConfig config() {
+    /** The run's spec as the trainer would resolve it, with the engine's hyperparameters (mean and std matter). */
+    private RunSpec spec() {
         Hyperparameters hp = trainer.hyperparameters();
-        return new RunConfig(
-                runId,
-                "fashion-mnist",
-                "images.train",
-                "images.val",
-                null,
-                1,
-                0L,
-                hp.lr(),
-                hp.beta1(),
-                hp.beta2(),
-                hp.eps(),
-                hp.weightDecay(),
-                hp.stepSize(),
-                hp.gamma(),
-                hp.batchSize(),
-                64,
-                hp.mean(),
-                hp.std(),
-                hp.seed(),
-                false,
-                "cpu",
-                0,
-                3,
-                10_000,
-                0L,
-                null,
-                0,
-                null,
-                null,
-                "fp32",
-                false,
-                "fused",
-                1,
-                false);
+        RunRequest request = RunRequest.forRun(runId)
+                .with(RunField.DATASET, "fashion-mnist")
+                .with(RunField.LR, hp.lr())
+                .with(RunField.BATCH_SIZE, hp.batchSize())
+                .with(RunField.SEED, hp.seed())
+                .with(RunField.MEAN, hp.mean())
+                .with(RunField.STD, hp.std())
+                .with(RunField.DEVICE, "cpu");
+        return RunSpecs.resolve(
+                request, new RunSpecs.Deployment("images.train", "images.val", "cpu", AdamKernel.FUSED));
     }
 
     private static DatasetManifest manifest() {

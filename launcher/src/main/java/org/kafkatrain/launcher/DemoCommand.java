@@ -1,7 +1,8 @@
 package org.kafkatrain.launcher;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import org.kafkatrain.contracts.runs.RunConfig;
+import org.kafkatrain.contracts.runs.RunField;
+import org.kafkatrain.contracts.runs.RunRequest;
 import org.kafkatrain.contracts.runs.RunState;
 import org.kafkatrain.contracts.runs.RunStatus;
 import picocli.CommandLine.Command;
@@ -67,12 +68,11 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServiceClient trainer = services.trainer();
         String runId = "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        TrainCommand train = new TrainCommand();
-        train.dataset = dataset;
-        train.trainTopic = trainTopic;
-        train.valTopic = valTopic;
-        train.epochs = epochs;
-        RunConfig config = train.request(runId, trainer);
+        RunRequest config = RunRequest.forRun(runId)
+                .with(RunField.DATASET, dataset)
+                .with(RunField.TRAIN_TOPIC, trainTopic)
+                .with(RunField.VAL_TOPIC, valTopic)
+                .with(RunField.EPOCHS, epochs);
         TrainCommand.start(trainer, config, false);
         RunStatus end = new RunFollower(trainer, System.err, System.console() != null).follow(runId);
         int code = RunFollower.report(end, System.err);

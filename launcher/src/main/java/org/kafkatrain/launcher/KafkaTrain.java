@@ -1,5 +1,7 @@
 package org.kafkatrain.launcher;
 
+import org.kafkatrain.contracts.runs.AdamKernel;
+import org.kafkatrain.contracts.runs.Precision;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,7 +31,16 @@ public final class KafkaTrain implements Runnable {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new KafkaTrain())
+        CommandLine commandLine = new CommandLine(new KafkaTrain());
+        commandLine
+                .getSubcommands()
+                .get("train")
+                .getCommandSpec()
+                .usageMessage()
+                .description(TrainCommand.description());
+        return commandLine
+                .registerConverter(Precision.class, Precision::parse)
+                .registerConverter(AdamKernel.class, AdamKernel::parse)
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     cmd.getErr()

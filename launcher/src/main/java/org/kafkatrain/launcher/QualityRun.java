@@ -1,8 +1,8 @@
 package org.kafkatrain.launcher;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.kafkatrain.contracts.TrainingMetrics;
 import org.kafkatrain.contracts.runs.RunOverride;
+import org.kafkatrain.contracts.runs.RunSpec;
 
 import java.util.Comparator;
 import java.util.List;
@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * from {@code training.metrics} (train and val top-1/top-5 per epoch) and its wall time from the first step to the
  * last val summary.
  */
-record QualityRun(String runId, JsonNode config, List<RunOverride> overrides, List<TrainingMetrics> epochs) {
+record QualityRun(String runId, RunSpec config, List<RunOverride> overrides, List<TrainingMetrics> epochs) {
     /** An epoch checkpoint of a run in the bucket, as DESIGN lays out keys: {@code runs/<run-id>/epoch-<NNNN>.tar}. */
     private static final Pattern RUN_CHECKPOINT = Pattern.compile("runs/([^/]+)/epoch-(\\d+)\\.tar");
 
@@ -38,7 +38,8 @@ record QualityRun(String runId, JsonNode config, List<RunOverride> overrides, Li
 
     /** The run this one started from: a fork's parent, or the run whose epoch checkpoint gave it its weights. */
     Optional<String> parentRunId() {
-        return text("fromRun").or(() -> initWeightsCheckpoint().map(m -> m.group(1)));
+        return Optional.ofNullable(config.start().fromRun())
+                .or(() -> initWeightsCheckpoint().map(m -> m.group(1)));
     }
 
     /**
@@ -46,7 +47,7 @@ record QualityRun(String runId, JsonNode config, List<RunOverride> overrides, Li
      * parent's, so none; a run started from {@code epoch-NNNN.tar} follows that epoch.
      */
     int epochsAfterParentStart() {
-        if (text("fromRun").isPresent()) {
+        if (Optional.ofNullable(config.start().fromRun()).isPresent()) {
             return 0;
         }
         return initWeightsCheckpoint()
@@ -62,26 +63,26 @@ record QualityRun(String runId, JsonNode config, List<RunOverride> overrides, Li
                 "Run `%s`: ResNet-50 through the Kafka path, dataset `%s` (topics `%s`, `%s`), %d epochs, batch %d,"
                         + " Adam lr %s, StepLR step %d gamma %s, augment %s, precision %s, channels_last %s, seed %d.",
                 runId,
-                config.path("dataset").asText(),
-                config.path("trainTopic").asText(),
-                config.path("valTopic").asText(),
-                config.path("epochs").asInt(),
-                config.path("batchSize").asInt(),
-                config.path("lr").asText(),
-                config.path("stepSize").asInt(),
-                config.path("gamma").asText(),
-                config.path("augment").asText(),
-                config.path("precision").asText("fp32"),
-                config.path("channelsLast").asText("false"),
-                config.path("seed").asLong()));
-        text("fromRun")
+                config.data().dataset(),
+                config.data().trainTopic(),
+                config.data().valTopic(),
+                config.epochs(),
+                config.optimization().batchSize(),
+                config.optimization().lr(),
+                config.optimization().stepSize(),
+                config.optimization().gamma(),
+                config.data().augment(),
+                config.compute().precision().json(),
+                config.compute().channelsLast(),
+                config.data().seed()));
+        Optional.ofNullable(config.start().fromRun())
                 .ifPresent(parent -> md.append(String.format(
                         Locale.ROOT,
                         " Forked from run `%s`'s checkpoint `%s`: its weights, Adam moments, StepLR and Kafka offsets;"
                                 + " the epochs go on from the parent's.",
                         parent,
-                        text("fromCheckpoint").orElse("latest"))));
-        text("initWeights")
+                        Optional.ofNullable(config.start().fromCheckpoint()).orElse("latest"))));
+        Optional.ofNullable(config.start().initWeights())
                 .ifPresent(weights -> md.append(initWeightsCheckpoint()
                         .map(m -> String.format(
                                 Locale.ROOT,
@@ -126,12 +127,9 @@ record QualityRun(String runId, JsonNode config, List<RunOverride> overrides, Li
     }
 
     private Optional<Matcher> initWeightsCheckpoint() {
-        return text("initWeights").map(RUN_CHECKPOINT::matcher).filter(Matcher::matches);
-    }
-
-    private Optional<String> text(String field) {
-        JsonNode node = config.path(field);
-        return node.isTextual() && !node.asText().isBlank() ? Optional.of(node.asText()) : Optional.empty();
+        return Optional.ofNullable(config.start().initWeights())
+                .map(RUN_CHECKPOINT::matcher)
+                .filter(Matcher::matches);
     }
 
     /** The first epoch whose training ended after {@code millis}: the one a change made then applied to first. */

@@ -6,6 +6,8 @@ import org.kafkatrain.contracts.TrainingMetrics;
 import org.kafkatrain.contracts.bench.BenchFigure;
 import org.kafkatrain.contracts.bench.BenchResults;
 import org.kafkatrain.contracts.runs.RunOverride;
+import org.kafkatrain.contracts.runs.RunSpec;
+import org.kafkatrain.contracts.runs.RunSpecs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -144,8 +146,9 @@ final class ReportCommand implements Callable<Integer> {
         if (epochs.isEmpty()) {
             return Optional.empty();
         }
-        JsonNode config = services.trainer()
+        RunSpec config = services.trainer()
                 .get("/runs/" + runId + "/config", new TypeReference<JsonNode>() {})
+                .map(RunSpecs::read)
                 .orElseThrow(() -> new LauncherException("no run " + runId + " on trainer-service"));
         List<RunOverride> overrides = services.trainer()
                 .get("/runs/" + runId + "/overrides", new TypeReference<List<RunOverride>>() {})

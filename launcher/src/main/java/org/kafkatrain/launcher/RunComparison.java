@@ -1,31 +1,27 @@
 package org.kafkatrain.launcher;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.kafkatrain.contracts.TrainingMetrics;
 import org.kafkatrain.contracts.TrainingStep;
+import org.kafkatrain.contracts.runs.RunSpec;
+import org.kafkatrain.contracts.runs.RunSpecs;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /** The tables of {@code runs show} and {@code runs compare}: hyperparameters side by side, val metrics per epoch. */
 final class RunComparison {
     private RunComparison() {}
 
-    /** One row per setting of either config: name, each run's value, and {@code *} where they differ. */
-    static List<List<String>> settings(List<JsonNode> configs) {
-        TreeSet<String> names = new TreeSet<>();
-        configs.forEach(c -> c.fieldNames().forEachRemaining(names::add));
-        names.remove("runId");
+    /** One row per setting, by its path in the spec: each run's value, and {@code *} where they differ. */
+    static List<List<String>> settings(List<RunSpec> specs) {
+        List<Map<String, Object>> flat = specs.stream().map(RunSpecs::flat).toList();
         List<List<String>> rows = new ArrayList<>();
-        for (String name : names) {
+        for (String name : flat.get(0).keySet()) {
             List<String> row = new ArrayList<>(List.of(name));
-            configs.forEach(c -> row.add(value(c.get(name))));
+            flat.forEach(f -> row.add(value(f.get(name))));
             boolean differs = row.subList(1, row.size()).stream().distinct().count() > 1;
             row.add(differs ? "*" : "");
             rows.add(row);
@@ -75,17 +71,13 @@ final class RunComparison {
                 .orElse(null);
     }
 
-    private static String value(JsonNode node) {
-        if (node == null || node.isNull()) {
+    private static String value(Object value) {
+        if (value == null) {
             return "-";
         }
-        if (node.isArray()) {
-            List<String> items = new ArrayList<>();
-            for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
-                items.add(value(it.next()));
-            }
-            return String.join(",", items);
+        if (value instanceof List<?> items) {
+            return items.stream().map(RunComparison::value).collect(java.util.stream.Collectors.joining(","));
         }
-        return Objects.toString(node.asText());
+        return value.toString();
     }
 }

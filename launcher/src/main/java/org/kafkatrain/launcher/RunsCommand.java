@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.kafkatrain.contracts.TrainingMetrics;
 import org.kafkatrain.contracts.runs.RunOverride;
+import org.kafkatrain.contracts.runs.RunSpec;
+import org.kafkatrain.contracts.runs.RunSpecs;
 import org.kafkatrain.contracts.runs.RunStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -76,9 +78,10 @@ final class RunsCommand implements Callable<Integer> {
                 .orElse(List.of());
     }
 
-    private static JsonNode config(Services services, String runId) {
+    private static RunSpec config(Services services, String runId) {
         return services.trainer()
                 .get("/runs/" + runId + "/config", new TypeReference<JsonNode>() {})
+                .map(RunSpecs::read)
                 .orElseThrow(() -> new LauncherException("no run " + runId + " (no run.json in the bucket)"));
     }
 
@@ -149,7 +152,7 @@ final class RunsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            List<JsonNode> configs =
+            List<RunSpec> configs =
                     runIds.stream().map(id -> config(services, id)).toList();
             List<String> header = new ArrayList<>(List.of("setting"));
             header.addAll(runIds);

@@ -1,12 +1,17 @@
 package org.kafkatrain.launcher;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import org.kafkatrain.contracts.runs.RunConfig;
+import org.kafkatrain.contracts.runs.AdamKernel;
+import org.kafkatrain.contracts.runs.Precision;
+import org.kafkatrain.contracts.runs.RunField;
 import org.kafkatrain.contracts.runs.RunMode;
+import org.kafkatrain.contracts.runs.RunRequest;
 import org.kafkatrain.contracts.runs.RunStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -22,24 +27,20 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         abbreviateSynopsis = true,
-        description = {
-            "Starts a training run on trainer-service and follows it to its end with a progress line; exits non-zero if the run fails.",
-            "A run id that has checkpoints resumes from the newest with its stored config (only --epochs, --device, --checkpoint-every,",
-            "--keep-last and --max-eval-samples may change). A new run defaults to dataset fashion-mnist, 1 epoch, batch 32,",
-            "Adam lr 1e-3, StepLR step 20 gamma 0.1."
-        })
+        description = "(set by KafkaTrain from TrainCommand.description(), which RunField declares)")
 final class TrainCommand implements Callable<Integer> {
     static final TypeReference<RunStatus> STATUS = new TypeReference<>() {};
-    static final String DEFAULT_DATASET = "fashion-mnist";
 
     @Option(names = "--run-id", description = "default: run-<date>-<time>")
     String runId;
 
     @Option(
             names = "--dataset",
-            description =
-                    "dataset id (a manifest on the datasets topic; default for a new run: " + DEFAULT_DATASET + ")")
+            description = "dataset id (a manifest on the datasets topic; a new run's default: fashion-mnist)")
     String dataset;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--train-topic")
     String trainTopic;
@@ -86,7 +87,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--precision",
             description = "fp32 (default), tf32 (TF32 matmuls on CUDA; fp32 on the CPU) or bf16 (bfloat16 autocast)")
-    String precision;
+    Precision precision;
 
     @Option(
             names = "--channels-last",
@@ -97,7 +98,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--adam",
             description = "Adam's kernel: fused (ATen's _fused_adam_, default) or for-loop (reference)")
-    String adam;
+    AdamKernel adam;
 
     @Option(names = "--mode", description = "epochs or continuous")
     RunMode mode;
@@ -163,7 +164,7 @@ final class TrainCommand implements Callable<Integer> {
         String id = runId != null
                 ? runId
                 : "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        RunConfig request = request(id, trainer);
+        RunRequest request = request(id);
         List<String> ranks = replicaUrls == null ? List.of() : replicaUrls;
         if (replicas != null && replicas > 1 && ranks.size() != replicas - 1) {
             throw new IllegalArgumentException("--replicas " + replicas + " needs the REST addresses of ranks 1.."
@@ -182,50 +183,36 @@ final class TrainCommand implements Callable<Integer> {
                 new RunFollower(trainer, System.err, System.console() != null).follow(started.runId()), System.err);
     }
 
-    /** The request as given; a new run (unknown to the trainer and the bucket) gets the default dataset. */
-    RunConfig request(String id, ServiceClient trainer) {
-        String ds = dataset;
-        if (ds == null && trainer.get("/runs/" + id, STATUS).isEmpty()) {
-            ds = DEFAULT_DATASET;
+    /**
+     * The request as given: each option that sets a {@link RunField} and was given, by the field's declared option;
+     * the trainer fills in the rest (defaults for a new run, the stored spec for an existing one).
+     */
+    RunRequest request(String id) {
+        RunRequest request = RunRequest.forRun(id);
+        for (RunField field : RunField.values()) {
+            if (field.option().isPresent()) {
+                request = request.with(
+                        field, spec.findOption(field.option().get()).getValue());
+            }
         }
-        return new RunConfig(
-                id,
-                ds,
-                trainTopic,
-                valTopic,
-                mode,
-                epochs,
-                epochSamples,
-                lr,
-                null,
-                null,
-                null,
-                weightDecay,
-                stepSize,
-                gamma,
-                batchSize,
-                evalBatchSize,
-                null,
-                null,
-                seed,
-                augment,
-                device,
-                checkpointEvery,
-                keepLast,
-                shuffleBuffer,
-                maxEvalSamples,
-                initWeights,
-                freezeEpochs,
-                fromRun,
-                fromCheckpoint,
-                precision,
-                channelsLast,
-                adam,
-                replicas,
-                wholeTopics);
+        return request;
     }
 
-    static RunStatus start(ServiceClient trainer, RunConfig config, boolean override) {
+    /** The command's description, with what a resumed run may change as {@link RunField} declares it. */
+    static String[] description() {
+        return new String[] {
+            "Starts a training run on trainer-service and follows it to its end with a progress line; exits non-zero if"
+                    + " the run fails.",
+            "A run id that has checkpoints resumes from the newest with its stored spec; a resumed run may change only "
+                    + RunField.adjustableOnResumeText() + " (others need --override).",
+            "A new run defaults to dataset " + RunField.DATASET.defaultValue() + ", " + RunField.EPOCHS.defaultValue()
+                    + " epoch, batch " + RunField.BATCH_SIZE.defaultValue() + ", Adam lr " + RunField.LR.defaultValue()
+                    + ", StepLR step " + RunField.STEP_SIZE.defaultValue() + " gamma " + RunField.GAMMA.defaultValue()
+                    + "; a dataset's topics are the ones its manifest names."
+        };
+    }
+
+    static RunStatus start(ServiceClient trainer, RunRequest config, boolean override) {
         RunStatus status = trainer.post(override ? "/runs?override=true" : "/runs", config, 201, STATUS);
         String how = status.queuePosition() == null
                 ? "started"

@@ -2,24 +2,29 @@ package org.kafkatrain.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.kafkatrain.contracts.TrainingMetrics;
+import org.kafkatrain.contracts.runs.RunField;
+import org.kafkatrain.contracts.runs.RunSpec;
+import org.kafkatrain.contracts.runs.RunSpecs;
 
 import java.util.List;
 
 class RunComparisonTest {
     @Test
-    void settingsSideBySideMarkWhatDiffers() throws Exception {
-        JsonNode a = ServiceClient.JSON.readTree(
-                "{\"runId\":\"a\",\"lr\":0.001,\"batchSize\":32,\"mean\":[0.5],\"augment\":null}");
-        JsonNode b = ServiceClient.JSON.readTree("{\"runId\":\"b\",\"lr\":0.01,\"batchSize\":32,\"mean\":[0.5]}");
-        assertThat(RunComparison.settings(List.of(a, b)))
-                .containsExactly(
-                        List.of("augment", "-", "-", ""),
-                        List.of("batchSize", "32", "32", ""),
-                        List.of("lr", "0.001", "0.01", "*"),
-                        List.of("mean", "0.5", "0.5", ""));
+    void settingsSideBySideByTheirPathMarkWhatDiffers() throws Exception {
+        RunSpec a = RunSpecs.read(ServiceClient.JSON.readTree("{\"runId\":\"a\",\"lr\":0.001,\"augment\":null}"));
+        RunSpec b = RunSpecs.read(ServiceClient.JSON.readTree(
+                "{\"v\":2,\"runId\":\"b\",\"optimization\":{\"lr\":0.01},\"start\":{\"initWeights\":\"w.pt\"}}"));
+        List<List<String>> rows = RunComparison.settings(List.of(a, b));
+        assertThat(rows).hasSize(RunField.values().length);
+        assertThat(rows)
+                .contains(
+                        List.of("data.augment", "false", "false", ""),
+                        List.of("optimization.batchSize", "32", "32", ""),
+                        List.of("optimization.lr", "0.001", "0.01", "*"),
+                        List.of("data.mean", "0.485,0.456,0.406", "0.485,0.456,0.406", ""),
+                        List.of("start.initWeights", "-", "w.pt", "*"));
     }
 
     @Test

@@ -8,8 +8,9 @@ import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.kafkatrain.contracts.runs.RunConfig;
-import org.kafkatrain.contracts.runs.RunMode;
+import org.kafkatrain.contracts.runs.RunField;
+import org.kafkatrain.contracts.runs.RunRequest;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -24,7 +25,6 @@ import java.util.List;
 class TrainCommandTest {
     private HttpServer server;
     private final List<String> posted = new ArrayList<>();
-    private volatile boolean runExists;
 
     @BeforeEach
     void start() throws IOException {
@@ -36,13 +36,13 @@ class TrainCommandTest {
             if (exchange.getRequestMethod().equals("POST")) {
                 posted.add(body);
                 JsonNode request = ServiceClient.JSON.readTree(body);
-                code = request.path("batchSize").asInt(0) == 999 ? 400 : 201;
+                code = request.path("optimization").path("batchSize").asInt(0) == 999 ? 400 : 201;
                 reply = code == 400
                         ? "{\"error\":\"run r exists with batchSize = 32\"}"
                         : status(request.get("runId").asText(), "PENDING");
             } else {
-                code = runExists ? 200 : 404;
-                reply = runExists ? status("r", "RESUMABLE") : "{\"error\":\"no run\"}";
+                code = 200;
+                reply = status("r", "RUNNING");
             }
             byte[] bytes = reply.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -59,7 +59,7 @@ class TrainCommandTest {
     }
 
     @Test
-    void newRunSendsOnlyWhatWasGivenPlusTheDefaultDataset() throws Exception {
+    void aRunIsSentWithOnlyWhatWasGivenSoTheTrainerFillsInTheRest() throws Exception {
         assertThat(run(
                         "train",
                         "--run-id",
@@ -70,32 +70,47 @@ class TrainCommandTest {
                         "continuous",
                         "--epoch-samples",
                         "500",
+                        "--adam",
+                        "for-loop",
                         "--no-follow"))
                 .isZero();
-        RunConfig sent = ServiceClient.JSON.readValue(posted.get(0), RunConfig.class);
-        assertThat(sent.runId()).isEqualTo("r");
-        assertThat(sent.dataset()).isEqualTo(TrainCommand.DEFAULT_DATASET);
-        assertThat(sent.epochs()).isEqualTo(3);
-        assertThat(sent.mode()).isEqualTo(RunMode.CONTINUOUS);
-        assertThat(sent.batchSize()).as("left to the trainer").isNull();
-        assertThat(sent.lr()).isNull();
+        JsonNode sent = ServiceClient.JSON.readTree(posted.get(0));
+        assertThat(sent.toString())
+                .isEqualTo(
+                        "{\"v\":2,\"runId\":\"r\",\"epochs\":3,\"data\":{\"mode\":\"continuous\",\"epochSamples\":500},"
+                                + "\"compute\":{\"adam\":\"for-loop\"}}");
+        RunRequest request = RunRequest.fromJson(sent);
+        assertThat(request.get(RunField.DATASET))
+                .as("a new run's default dataset is the trainer's")
+                .isEmpty();
+        assertThat(request.get(RunField.BATCH_SIZE)).as("left to the trainer").isEmpty();
+
+        posted.clear();
+        assertThat(run("train", "--run-id", "r", "--no-follow")).isZero();
+        assertThat(ServiceClient.JSON.readTree(posted.get(0)).toString())
+                .as("an existing run by its id alone resumes with its stored spec: no CLI default of 1 epoch")
+                .isEqualTo("{\"v\":2,\"runId\":\"r\"}");
     }
 
     @Test
-    void existingRunIsSentByIdAloneSoItResumesWithItsStoredConfig() throws Exception {
-        runExists = true;
-        assertThat(run("train", "--run-id", "r", "--no-follow")).isZero();
-        JsonNode sent = ServiceClient.JSON.readTree(posted.get(0));
-        assertThat(sent.get("runId").asText()).isEqualTo("r");
-        assertThat(sent.get("dataset").isNull()).isTrue();
-        assertThat(sent.get("epochs").isNull()).as("no CLI default of 1 epoch").isTrue();
+    void everyOptionThatSetsARunFieldIsAnOptionOfTrainAndTheHelpSaysWhatAResumeMayChange() {
+        CommandLine train = KafkaTrain.commandLine().getSubcommands().get("train");
+        for (RunField field : RunField.values()) {
+            field.option()
+                    .ifPresent(option -> assertThat(train.getCommandSpec().findOption(option))
+                            .as("train has %s for %s", option, field.path())
+                            .isNotNull());
+        }
+        // picocli wraps lines where it likes: compare without white space
+        String help = train.getUsageMessage().replaceAll("\\s+", "");
+        assertThat(help).contains(RunField.adjustableOnResumeText().replaceAll("\\s+", ""));
     }
 
     @Test
     void refusedRunFailsWithTheTrainersReason() {
         ServiceClient trainer = new ServiceClient("trainer-service", url());
         assertThatThrownBy(() -> trainer.post(
-                        "/runs", java.util.Map.of("runId", "r", "batchSize", 999), 201, TrainCommand.STATUS))
+                        "/runs", RunRequest.forRun("r").with(RunField.BATCH_SIZE, 999), 201, TrainCommand.STATUS))
                 .isInstanceOf(LauncherException.class)
                 .hasMessage("trainer-service /runs: HTTP 400: run r exists with batchSize = 32");
     }

@@ -15,6 +15,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.TensorType;
 import org.bytedeco.pytorch.Type;
+import org.kafkatrain.contracts.runs.AdamKernel;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,33 +26,12 @@ import java.util.List;
  * state the bindings do not expose: that is what lets a checkpoint carry the optimizer in PyTorch's own
  * {@code state_dict} layout and a resumed run continue bit for bit.
  * <p>
- * Two kernels compute the same step over those tensors: {@link Kernel#FUSED}, ATen's {@code _fused_adam_} (what
+ * Two kernels compute the same step over those tensors: {@link AdamKernel#FUSED}, ATen's {@code _fused_adam_} (what
  * {@code torch.optim.Adam(fused=True)} runs: one pass over all parameters, with CPU and CUDA kernels), called
- * through the dispatcher because the bindings have no Java method for it; and {@link Kernel#FOR_LOOP}, the
+ * through the dispatcher because the bindings have no Java method for it; and {@link AdamKernel#FOR_LOOP}, the
  * single-tensor loop in Java, kept as the reference the fused one is tested against.
  */
 public final class AdamOptimizer {
-    /** How a step is computed; both keep the same state. */
-    public enum Kernel {
-        FUSED,
-        FOR_LOOP;
-
-        /** A run config's spelling: {@code fused}, {@code for-loop} (or {@code FOR_LOOP}). */
-        public static Kernel parse(String value) {
-            for (Kernel k : values()) {
-                if (k.name().equalsIgnoreCase(value.replace('-', '_'))) {
-                    return k;
-                }
-            }
-            throw new IllegalArgumentException("adam must be fused or for-loop: " + value);
-        }
-
-        /** As a run config writes it. */
-        public String json() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-        }
-    }
-
     private static final String FUSED_OP = "aten::_fused_adam_";
 
     private final List<Tensor> params;
@@ -61,7 +41,7 @@ public final class AdamOptimizer {
     private final double beta2;
     private final double eps;
     private final double weightDecay;
-    private final Kernel kernel;
+    private final AdamKernel kernel;
     /** The step count as the fused kernel reads it: a 0-dim float tensor on the parameters' device. */
     private final Tensor stepTensor;
 
@@ -69,11 +49,17 @@ public final class AdamOptimizer {
     private long step;
 
     public AdamOptimizer(List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
-        this(params, lr, beta1, beta2, eps, weightDecay, Kernel.FUSED);
+        this(params, lr, beta1, beta2, eps, weightDecay, AdamKernel.FUSED);
     }
 
     public AdamOptimizer(
-            List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay, Kernel kernel) {
+            List<Tensor> params,
+            double lr,
+            double beta1,
+            double beta2,
+            double eps,
+            double weightDecay,
+            AdamKernel kernel) {
         this.params = List.copyOf(params);
         this.kernel = kernel;
         this.lr = lr;
@@ -90,7 +76,7 @@ public final class AdamOptimizer {
                 new TensorOptions().device(new DeviceOptional(this.params.get(0).device())));
     }
 
-    public Kernel kernel() {
+    public AdamKernel kernel() {
         return kernel;
     }
 
@@ -105,7 +91,7 @@ public final class AdamOptimizer {
 
     public void step() {
         step++;
-        if (kernel == Kernel.FUSED) {
+        if (kernel == AdamKernel.FUSED) {
             fusedStep();
         } else {
             loopStep();

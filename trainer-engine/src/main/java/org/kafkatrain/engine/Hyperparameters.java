@@ -1,5 +1,7 @@
 package org.kafkatrain.engine;
 
+import org.kafkatrain.contracts.runs.RunField;
+
 import java.util.List;
 
 /**
@@ -20,21 +22,23 @@ public record Hyperparameters(
         List<Double> std,
         long seed,
         boolean augment) {
+    /** A new run's, as {@link RunField} declares them, at a 32 px image side. */
+    @SuppressWarnings("unchecked")
     public static Hyperparameters defaults() {
         return new Hyperparameters(
-                1e-3,
-                0.9,
-                0.999,
-                1e-8,
-                0.0,
-                20,
-                0.1,
+                (Double) RunField.LR.defaultValue(),
+                (Double) RunField.BETA1.defaultValue(),
+                (Double) RunField.BETA2.defaultValue(),
+                (Double) RunField.EPS.defaultValue(),
+                (Double) RunField.WEIGHT_DECAY.defaultValue(),
+                (Integer) RunField.STEP_SIZE.defaultValue(),
+                (Double) RunField.GAMMA.defaultValue(),
+                (Integer) RunField.BATCH_SIZE.defaultValue(),
                 32,
-                32,
-                List.of(0.485, 0.456, 0.406),
-                List.of(0.229, 0.224, 0.225),
-                42L,
-                false);
+                (List<Double>) RunField.MEAN.defaultValue(),
+                (List<Double>) RunField.STD.defaultValue(),
+                (Long) RunField.SEED.defaultValue(),
+                (Boolean) RunField.AUGMENT.defaultValue());
     }
 
     public Hyperparameters {

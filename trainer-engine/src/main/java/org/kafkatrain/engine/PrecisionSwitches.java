@@ -4,6 +4,7 @@ import static org.bytedeco.pytorch.global.torch.globalContext;
 
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.global.torch.DeviceType;
+import org.kafkatrain.contracts.runs.Precision;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -8,6 +8,7 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.kafkatrain.contracts.runs.AdamKernel;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +28,8 @@ class AdamKernelsTest {
         List<Tensor> a = params();
         List<Tensor> b =
                 a.stream().map(t -> t.detach().clone().requires_grad_(true)).toList();
-        AdamOptimizer fused = new AdamOptimizer(a, 1e-3, 0.9, 0.999, 1e-8, weightDecay, AdamOptimizer.Kernel.FUSED);
-        AdamOptimizer loop = new AdamOptimizer(b, 1e-3, 0.9, 0.999, 1e-8, weightDecay, AdamOptimizer.Kernel.FOR_LOOP);
+        AdamOptimizer fused = new AdamOptimizer(a, 1e-3, 0.9, 0.999, 1e-8, weightDecay, AdamKernel.FUSED);
+        AdamOptimizer loop = new AdamOptimizer(b, 1e-3, 0.9, 0.999, 1e-8, weightDecay, AdamKernel.FOR_LOOP);
         for (int step = 1; step <= 20; step++) {
             fused.zeroGrad();
             loop.zeroGrad();

@@ -3,6 +3,8 @@ package org.kafkatrain.engine;
 import org.bytedeco.pytorch.Device;
 import org.kafkatrain.contracts.bench.BenchFigure;
 import org.kafkatrain.contracts.bench.BenchResults;
+import org.kafkatrain.contracts.runs.AdamKernel;
+import org.kafkatrain.contracts.runs.Precision;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -97,7 +99,7 @@ public final class ComputeBench {
         return new ComputeOptions(
                 Precision.parse(parts.get(0)),
                 parts.contains("cl"),
-                parts.contains("loop") ? AdamOptimizer.Kernel.FOR_LOOP : AdamOptimizer.Kernel.FUSED);
+                parts.contains("loop") ? AdamKernel.FOR_LOOP : AdamKernel.FUSED);
     }
 
     /**

@@ -10,6 +10,8 @@ import org.bytedeco.pytorch.global.torch.DeviceType;
 import org.bytedeco.pytorch.global.torch.MemoryFormat;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.kafkatrain.contracts.runs.AdamKernel;
+import org.kafkatrain.contracts.runs.Precision;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -25,7 +27,7 @@ import java.util.Random;
  */
 class ComputeOptionsTest {
     private static final Device CPU = new Device(DeviceType.CPU);
-    private static final AdamOptimizer.Kernel FUSED = AdamOptimizer.Kernel.FUSED;
+    private static final AdamKernel FUSED = AdamKernel.FUSED;
 
     @BeforeAll
     static void threads() {

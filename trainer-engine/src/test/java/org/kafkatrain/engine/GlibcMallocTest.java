@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.bytedeco.pytorch.Device;
 import org.junit.jupiter.api.Test;
+import org.kafkatrain.contracts.runs.AdamKernel;
+import org.kafkatrain.contracts.runs.Precision;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +35,7 @@ class GlibcMallocTest {
                 10,
                 Hyperparameters.defaults().withBatch(32, 28),
                 device,
-                new ComputeOptions(Precision.BF16, true, AdamOptimizer.Kernel.FUSED));
+                new ComputeOptions(Precision.BF16, true, AdamKernel.FUSED));
         List<Batch> batches = new ArrayList<>();
         Random random = new Random(3);
         BatchAssembler assembler = new BatchAssembler(32, 28, 28, 1, null, batches::add);

@@ -63,7 +63,7 @@ class DatasetsShareATopicTest {
             assertThat(given().get("/runs/" + run + "/config")
                             .then()
                             .extract()
-                            .path("trainTopic")
+                            .path("data.trainTopic")
                             .toString())
                     .as("the manifest names the topics")
                     .isEqualTo(train);

@@ -99,9 +99,9 @@ class StartingPointsTest {
         given().get("/runs/" + fast + "/config")
                 .then()
                 .statusCode(200)
-                .body("dataset", org.hamcrest.Matchers.is(n.dataset()))
-                .body("batchSize", org.hamcrest.Matchers.is(16))
-                .body("fromCheckpoint", org.hamcrest.Matchers.is("epoch-0000.tar"));
+                .body("data.dataset", org.hamcrest.Matchers.is(n.dataset()))
+                .body("optimization.batchSize", org.hamcrest.Matchers.is(16))
+                .body("start.fromCheckpoint", org.hamcrest.Matchers.is("epoch-0000.tar"));
         given().contentType(ContentType.JSON)
                 .body(Map.of("runId", parent + "-x", "fromRun", "no-such-run"))
                 .post("/runs")

@@ -6,12 +6,12 @@ import org.bytedeco.pytorch.Device;
 import org.jboss.logging.Logger;
 import org.kafkatrain.contracts.DatasetManifest;
 import org.kafkatrain.contracts.Sha256;
-import org.kafkatrain.contracts.runs.RunConfig;
 import org.kafkatrain.engine.DeviceChoice;
 import org.kafkatrain.engine.Predictor;
 import org.kafkatrain.engine.TorchCheckpointFile;
 import org.kafkatrain.inference.config.InferenceConfig;
 import org.kafkatrain.store.CheckpointStore;
+import org.kafkatrain.store.RunDocument;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,10 +53,12 @@ public class ModelLoader {
      */
     public ServedModel load(String runId, String object, String expectedSha256) throws IOException {
         long t0 = System.nanoTime();
-        RunConfig run = store.storedConfig(runId)
+        RunDocument run = store.runDocument(runId)
                 .orElseThrow(() -> new UnknownModelException("run " + runId + " has no run.json"));
-        DatasetManifest dataset = store.storedDataset(runId)
-                .orElseThrow(() -> new UnknownModelException("run " + runId + "'s run.json names no dataset"));
+        DatasetManifest dataset = run.dataset();
+        if (dataset == null) {
+            throw new UnknownModelException("run " + runId + "'s run.json names no dataset");
+        }
         MessageDigest sha256 = Sha256.digest();
         Map<String, Object> checkpoint;
         try (InputStream in = new DigestInputStream(store.open(object), sha256)) {
@@ -67,7 +69,12 @@ public class ModelLoader {
             throw new IOException("checkpoint " + object + " hashes to " + actual + ", the trainer recorded "
                     + expectedSha256 + ": refusing a corrupt or replaced object");
         }
-        Predictor predictor = new Predictor(checkpoint, dataset.classes().size(), run.mean(), run.std(), device());
+        Predictor predictor = new Predictor(
+                checkpoint,
+                dataset.classes().size(),
+                run.spec().data().mean(),
+                run.spec().data().std(),
+                device());
         ModelInfo info = new ModelInfo(
                 runId,
                 object,
@@ -81,8 +88,8 @@ public class ModelLoader {
                 dataset.height(),
                 dataset.width(),
                 dataset.channels(),
-                run.mean(),
-                run.std(),
+                run.spec().data().mean(),
+                run.spec().data().std(),
                 System.currentTimeMillis());
         LOG.infof(
                 "loaded %s (run %s, epoch %d, step %d, %d classes) in %.1f s",

@@ -1,5 +1,6 @@
 package org.kafkatrain.trainer.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -8,12 +9,15 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
-import org.kafkatrain.contracts.runs.RunConfig;
 import org.kafkatrain.contracts.runs.RunOverride;
+import org.kafkatrain.contracts.runs.RunRequest;
+import org.kafkatrain.contracts.runs.RunSpec;
 import org.kafkatrain.contracts.runs.RunStatus;
 import org.kafkatrain.store.CheckpointStore;
+import org.kafkatrain.store.RunDocument;
 import org.kafkatrain.trainer.run.RunConflictException;
 import org.kafkatrain.trainer.run.RunManager;
 
@@ -24,9 +28,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs over REST: {@code POST /runs} starts one (JSON {@link RunConfig}; an existing run id resumes from its
- * checkpoint with its stored config), {@code GET /runs} lists, {@code GET /runs/{id}} shows live status,
- * {@code GET /runs/{id}/config} its stored config, {@code POST /runs/{id}/stop} stops gracefully.
+ * Runs over REST: {@code POST /runs} starts one (a {@link RunRequest}; an existing run id resumes from its
+ * checkpoint with its stored spec), {@code GET /runs} lists, {@code GET /runs/{id}} shows live status,
+ * {@code GET /runs/{id}/config} its resolved {@link RunSpec}, {@code POST /runs/{id}/stop} stops gracefully.
  */
 @Path("/runs")
 public class RunResource {
@@ -38,11 +42,18 @@ public class RunResource {
 
     /** @param override resume an existing run even with changed data or model settings (recorded in its run.json) */
     @POST
-    public Response start(RunConfig config, @QueryParam("override") boolean override) throws IOException {
-        if (config == null) {
-            throw new IllegalArgumentException("POST /runs needs a JSON run config with at least runId and dataset");
+    public Response start(
+            @RequestBody(
+                            description = "a run request: runId and any settings of a run spec, grouped as"
+                                    + " GET /runs/{id}/config returns them (v2), or flat (v1); unset ones take the"
+                                    + " defaults, a resumed run's stored values, or a fork's parent's")
+                    JsonNode request,
+            @QueryParam("override") boolean override)
+            throws IOException {
+        if (request == null) {
+            throw new IllegalArgumentException("POST /runs needs a JSON run request with at least runId");
         }
-        RunStatus status = runs.start(config, override);
+        RunStatus status = runs.start(RunRequest.fromJson(request), override);
         return Response.created(URI.create("/runs/" + status.runId()))
                 .entity(status)
                 .build();
@@ -60,18 +71,22 @@ public class RunResource {
                 .orElseThrow(() -> new NotFoundException("no run " + id + " in this trainer nor in the bucket"));
     }
 
-    /** The run's hyperparameters and settings as stored in its run.json (defaults filled in, overrides applied). */
+    /** The run's resolved spec as stored in its run.json (defaults filled in, overrides applied). */
     @GET
     @Path("{id}/config")
-    public RunConfig config(@PathParam("id") String id) throws IOException {
-        return store.storedConfig(id).orElseThrow(() -> new NotFoundException("run " + id + " has no run.json"));
+    public RunSpec config(@PathParam("id") String id) throws IOException {
+        return document(id).spec();
     }
 
     /** The resumes that changed the run's settings ({@code ?override=true}), oldest first, from its run.json. */
     @GET
     @Path("{id}/overrides")
     public List<RunOverride> overrides(@PathParam("id") String id) throws IOException {
-        return store.overrides(id);
+        return document(id).overrides();
+    }
+
+    private RunDocument document(String id) throws IOException {
+        return store.runDocument(id).orElseThrow(() -> new NotFoundException("run " + id + " has no run.json"));
     }
 
     /** Checkpoint objects of a run in the bucket, with their metadata (epoch, step, loss, acc1, acc5). */

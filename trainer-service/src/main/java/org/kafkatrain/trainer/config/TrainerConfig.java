@@ -4,7 +4,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import org.kafkatrain.contracts.DecoderLimits;
 import org.kafkatrain.contracts.Topics;
-import org.kafkatrain.engine.AdamOptimizer;
+import org.kafkatrain.contracts.runs.AdamKernel;
+import org.kafkatrain.contracts.runs.RunField;
 
 import java.time.Duration;
 
@@ -22,7 +23,7 @@ public interface TrainerConfig {
     String datasetsTopic();
 
     /** {@code auto} (CUDA when libtorch sees a GPU, else CPU), {@code cpu}, {@code cuda} or {@code cuda:N}. */
-    @WithDefault("auto")
+    @WithDefault(RunField.Deployment.DEVICE)
     String device();
 
     /**
@@ -30,8 +31,8 @@ public interface TrainerConfig {
      * {@code torch.optim.Adam(fused=True)}), or {@code FOR_LOOP}, the per-parameter reference. Same state, same
      * checkpoint layout; they agree within float rounding.
      */
-    @WithDefault("FUSED")
-    AdamOptimizer.Kernel adamKernel();
+    @WithDefault(RunField.Deployment.ADAM)
+    AdamKernel adamKernel();
 
     /**
      * Training steps issued before the host reads their loss and hits back, in one copy: reading makes the host wait

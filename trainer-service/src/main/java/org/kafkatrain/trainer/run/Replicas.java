@@ -2,7 +2,7 @@ package org.kafkatrain.trainer.run;
 
 import org.bytedeco.pytorch.Device;
 import org.jboss.logging.Logger;
-import org.kafkatrain.contracts.runs.RunConfig;
+import org.kafkatrain.contracts.runs.RunSpec;
 import org.kafkatrain.engine.DataParallel;
 import org.kafkatrain.engine.ReplicaGroup;
 import org.kafkatrain.trainer.config.TrainerConfig;
@@ -22,8 +22,8 @@ import java.util.function.BooleanSupplier;
 record Replicas(int count, int rank, String rendezvous, Duration timeout) {
     private static final Logger LOG = Logger.getLogger(Replicas.class);
 
-    static Replicas of(RunConfig config, TrainerConfig.Replicas process) {
-        int count = config.replicaCount();
+    static Replicas of(RunSpec config, TrainerConfig.Replicas process) {
+        int count = config.distribution().replicas();
         int rank = count == 1 ? 0 : process.rank();
         if (rank >= count) {
             throw new IllegalArgumentException(

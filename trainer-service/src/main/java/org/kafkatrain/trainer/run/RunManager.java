@@ -10,12 +10,16 @@ import org.kafkatrain.contracts.DatasetManifest;
 import org.kafkatrain.contracts.DatasetRecords;
 import org.kafkatrain.contracts.InvalidRecordException;
 import org.kafkatrain.contracts.TrainingStep;
-import org.kafkatrain.contracts.runs.RunConfig;
+import org.kafkatrain.contracts.runs.RunField;
+import org.kafkatrain.contracts.runs.RunRequest;
+import org.kafkatrain.contracts.runs.RunSpec;
+import org.kafkatrain.contracts.runs.RunSpecs;
 import org.kafkatrain.contracts.runs.RunState;
 import org.kafkatrain.contracts.runs.RunStatus;
 import org.kafkatrain.engine.NativeRuntime;
 import org.kafkatrain.store.CheckpointStore;
 import org.kafkatrain.store.LatestCheckpoint;
+import org.kafkatrain.store.RunDocument;
 import org.kafkatrain.trainer.config.TrainerConfig;
 
 import java.io.IOException;
@@ -80,34 +84,43 @@ public class RunManager {
         }
     }
 
-    /** A new run with the defaults filled in, or an existing run (config in its run.json) resumed from its checkpoint. */
-    /** @param override apply changes to a resumed run's data or model settings (recorded in its run.json) */
-    public synchronized RunStatus start(RunConfig requested, boolean override) throws IOException {
-        String runId = RunConfigs.runId(requested);
+    /**
+     * A new run with the defaults filled in, an existing run (its spec in its run.json) resumed from its checkpoint,
+     * or a fork of another run.
+     *
+     * @param override apply changes to a resumed run's data or model settings (recorded in its run.json)
+     */
+    public synchronized RunStatus start(RunRequest requested, boolean override) throws IOException {
+        String runId = RunSpecs.runId(requested.runId());
         TrainingRun same = runs.get(runId);
         if (same != null && status(same).state().live()) {
             throw new RunConflictException(
                     "run " + runId + " is " + status(same).state() + " already");
         }
         threadsByRun.values().removeIf(t -> !t.isAlive()); // only threads of runs still going are kept
-        Optional<RunConfig> stored = store.storedConfig(runId);
-        RunConfig config;
+        Optional<RunDocument> stored = store.runDocument(runId);
+        String fromRun = requested.text(RunField.FROM_RUN);
+        RunSpec spec;
         if (stored.isPresent()) {
-            RunConfigs.Resumed resumed = RunConfigs.resume(requested, stored.get(), override);
-            if (!resumed.overridden().isEmpty()) {
-                store.recordOverride(runId, resumed.config(), resumed.overridden());
-                LOG.warnf("run %s resumes with overridden settings: %s", runId, resumed.overridden());
+            RunSpecs.Resumed resumed = RunSpecs.resume(requested, stored.get().spec());
+            if (!resumed.refused().isEmpty()) {
+                if (!override) {
+                    throw new RunConflictException(RunSpecs.refusal(runId, resumed.refused()));
+                }
+                store.recordOverride(runId, resumed.spec(), resumed.refused());
+                LOG.warnf("run %s resumes with overridden settings: %s", runId, resumed.refused());
             }
-            config = resumed.config();
-        } else if (requested.fromRun() != null) {
-            RunConfig parent = store.storedConfig(requested.fromRun())
+            spec = resumed.spec();
+        } else if (fromRun != null) {
+            RunSpec parent = store.runDocument(fromRun)
                     .orElseThrow(() -> new IllegalArgumentException(
-                            "fromRun " + requested.fromRun() + " has no run.json in bucket " + store.bucket()));
-            config = RunConfigs.fork(requested, parent);
+                            "fromRun " + fromRun + " has no run.json in bucket " + store.bucket()))
+                    .spec();
+            spec = RunSpecs.fork(requested, parent);
         } else {
-            config = RunConfigs.resolve(requested, newRunDefaults(requested.dataset()));
+            spec = RunSpecs.resolve(requested, deployment(requested.text(RunField.DATASET)));
         }
-        TrainingRun run = new TrainingRun(config, services, this::startQueued);
+        TrainingRun run = new TrainingRun(spec, services, this::startQueued);
         runs.put(runId, run);
         queue.add(run);
         startQueued();
@@ -115,20 +128,20 @@ public class RunManager {
     }
 
     /**
-     * What a new run takes when its request leaves it out: its dataset's topics as the manifest records them (so
-     * that {@code --dataset} alone is enough), else the configured topics.
+     * What a new run takes when its request leaves it out, besides {@link RunField}'s defaults: its dataset's topics
+     * as the manifest records them (so that {@code --dataset} alone is enough), else the configured topics; the
+     * configured device and Adam kernel.
      */
-    private RunConfigs.Defaults newRunDefaults(String dataset) {
+    private RunSpecs.Deployment deployment(String requestedDataset) {
+        String dataset = requestedDataset != null ? requestedDataset : (String) RunField.DATASET.defaultValue();
         Optional<DatasetManifest> manifest = Optional.empty();
-        if (dataset != null && !dataset.isBlank()) {
-            try {
-                manifest = services.catalog().find(dataset);
-            } catch (InvalidRecordException | RuntimeException e) {
-                // The run's setup reads the manifest again and fails with the reason if it is still unreadable.
-                LOG.warnf("manifest of %s unreadable now (%s): the run gets the configured topics", dataset, e);
-            }
+        try {
+            manifest = services.catalog().find(dataset);
+        } catch (InvalidRecordException | RuntimeException e) {
+            // The run's setup reads the manifest again and fails with the reason if it is still unreadable.
+            LOG.warnf("manifest of %s unreadable now (%s): the run gets the configured topics", dataset, e);
         }
-        return new RunConfigs.Defaults(
+        return new RunSpecs.Deployment(
                 topicOf(manifest, TrainingStep.TRAIN).orElse(config.trainTopic()),
                 topicOf(manifest, TrainingStep.VAL).orElse(config.valTopic()),
                 config.device(),
@@ -146,7 +159,7 @@ public class RunManager {
             Thread thread = new Thread(run, "run-" + run.config().runId());
             threadsByRun.put(run.config().runId(), thread);
             run.startOn(RunDevices.pick(
-                    run.config().device(),
+                    run.config().compute().device(),
                     holdingSlots().stream().map(TrainingRun::device).toList()));
             thread.start();
         }
@@ -210,7 +223,8 @@ public class RunManager {
 
     /** A run known only from the bucket: FINISHED once its last epoch's checkpoint is stored, else RESUMABLE. */
     private RunStatus stored(LatestCheckpoint latest) throws IOException {
-        int epochs = store.storedConfig(latest.runId()).map(RunConfig::epochs).orElse(0);
+        int epochs =
+                store.runDocument(latest.runId()).map(d -> d.spec().epochs()).orElse(0);
         boolean finished = finished(latest, epochs);
         return new RunStatus(
                 latest.runId(),

@@ -5,14 +5,15 @@ import org.jboss.logging.Logger;
 import org.kafkatrain.contracts.DatasetManifest;
 import org.kafkatrain.contracts.DatasetRecords;
 import org.kafkatrain.contracts.TrainingStep;
-import org.kafkatrain.contracts.runs.RunConfig;
 import org.kafkatrain.contracts.runs.RunMode;
+import org.kafkatrain.contracts.runs.RunSpec;
 import org.kafkatrain.engine.Checkpoints;
 import org.kafkatrain.engine.DeviceChoice;
 import org.kafkatrain.engine.ShuffleBuffer;
 import org.kafkatrain.engine.TorchCheckpointFile;
 import org.kafkatrain.engine.Trainer;
 import org.kafkatrain.store.LatestCheckpoint;
+import org.kafkatrain.store.RunDocument;
 import org.kafkatrain.trainer.data.BatchFeed;
 import org.kafkatrain.trainer.data.BatchShape;
 import org.kafkatrain.trainer.data.DeadLetterLedger;
@@ -28,7 +29,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,19 +59,19 @@ record RunSetup(
      * @param onWait hears when the run waits for Kafka
      */
     static RunSetup prepare(
-            RunConfig config, String device, TrainerServices services, Stripe stripe, Consumer<String> onWait)
+            RunSpec config, String device, TrainerServices services, Stripe stripe, Consumer<String> onWait)
             throws Exception {
         boolean leader = stripe.rank() == 0;
         DatasetManifest manifest = services.catalog()
-                .find(config.dataset())
-                .orElseThrow(() -> new IllegalStateException("no manifest for dataset '" + config.dataset()
-                        + "' on the datasets topic: ingest the dataset first"));
+                .find(config.data().dataset())
+                .orElseThrow(() -> new IllegalStateException("no manifest for dataset '"
+                        + config.data().dataset() + "' on the datasets topic: ingest the dataset first"));
         Device chosen = DeviceChoice.select(device);
         Trainer trainer = new Trainer(
                 manifest.classes().size(),
-                RunConfigs.hyperparameters(config, manifest.height()),
+                EngineSettings.hyperparameters(config, manifest.height()),
                 chosen,
-                RunConfigs.compute(config, services.config().adamKernel()));
+                EngineSettings.compute(config));
         DeadLetterLedger ledger = new DeadLetterLedger();
         IntakeTally intake = new IntakeTally();
         Map<String, DatasetRecords> pinned = pinned(config, manifest);
@@ -96,19 +96,17 @@ record RunSetup(
                     position.step(),
                     trainer.lr());
         } else {
-            Map<String, Object> run = new LinkedHashMap<>();
-            run.put("v", 1);
-            run.put("config", config);
-            run.put("dataset", manifest);
-            if (config.fromRun() != null) {
-                String parent = services.store().checkpointKey(config.fromRun(), config.fromCheckpoint());
+            RunDocument.ForkedFrom forkedFrom = null;
+            if (config.start().fromRun() != null) {
+                String parent = services.store()
+                        .checkpointKey(config.start().fromRun(), config.start().fromCheckpoint());
                 try (InputStream in = services.store().open(parent)) {
                     Map<String, Object> checkpoint = TorchCheckpointFile.read(in);
                     Checkpoints.restore(trainer, checkpoint);
                     ledger.restore(checkpoint.get("dead_letters"));
                     position = ResumePoint.forkedFrom(checkpoint);
                 }
-                run.put("forkedFrom", Map.of("run", config.fromRun(), "checkpoint", parent));
+                forkedFrom = new RunDocument.ForkedFrom(config.start().fromRun(), parent);
                 LOG.infof(
                         "run %s forks %s at epoch %d (%d samples done), step %d, lr %g",
                         config.runId(),
@@ -118,20 +116,20 @@ record RunSetup(
                         position.step(),
                         trainer.lr());
             } else {
-                try (ImageSource source = sources.open(config.runId() + "-offsets", config.trainTopic())) {
+                try (ImageSource source =
+                        sources.open(config.runId() + "-offsets", config.data().trainTopic())) {
                     position = ResumePoint.fresh(source.beginning());
                 }
-                if (config.initWeights() != null) {
+                if (config.start().initWeights() != null) {
                     List<String> fresh = Checkpoints.initFrom(trainer.model(), initialWeights(config, services));
                     LOG.infof(
                             "run %s starts from the weights in %s%s",
-                            config.runId(), config.initWeights(), fresh.isEmpty() ? "" : "; new " + fresh);
+                            config.runId(), config.start().initWeights(), fresh.isEmpty() ? "" : "; new " + fresh);
                 }
             }
-            run.put("runStartOffsets", position.runStart());
-            run.put("createdAt", System.currentTimeMillis());
             if (leader) {
-                services.store().writeRunJson(config.runId(), run);
+                services.store()
+                        .writeRunDocument(RunDocument.started(config, manifest, position.runStart(), forkedFrom));
             }
             LOG.infof(
                     "run %s starts: %d classes, %dx%dx%d images, device %s",
@@ -151,16 +149,18 @@ record RunSetup(
      * continuous mode (a live stream, not a fixed set), one topic for both splits, or a run that asks for
      * {@code wholeTopics} reads the topic whole.
      */
-    static Map<String, DatasetRecords> pinned(RunConfig config, DatasetManifest manifest) {
-        if (config.readsWholeTopics() || config.trainTopic().equals(config.valTopic())) {
+    static Map<String, DatasetRecords> pinned(RunSpec config, DatasetManifest manifest) {
+        if (config.data().wholeTopics()
+                || config.data().trainTopic().equals(config.data().valTopic())) {
             return Map.of();
         }
         Map<String, DatasetRecords> pinned = new HashMap<>();
         manifest.recordsOf(TrainingStep.TRAIN)
-                .filter(r -> config.mode() == RunMode.EPOCHS && r.topic().equals(config.trainTopic()))
+                .filter(r -> config.data().mode() == RunMode.EPOCHS
+                        && r.topic().equals(config.data().trainTopic()))
                 .ifPresent(r -> pinned.put(r.topic(), r));
         manifest.recordsOf(TrainingStep.VAL)
-                .filter(r -> r.topic().equals(config.valTopic()))
+                .filter(r -> r.topic().equals(config.data().valTopic()))
                 .ifPresent(r -> pinned.put(r.topic(), r));
         return pinned;
     }
@@ -172,8 +172,8 @@ record RunSetup(
      *
      * @param taken the train topic's records read and rejected during the epoch's pass
      */
-    void checkIntake(RunConfig config, int epoch, IntakeTally.Count taken, long trained, double maxRejectedShare) {
-        String topic = config.trainTopic();
+    void checkIntake(RunSpec config, int epoch, IntakeTally.Count taken, long trained, double maxRejectedShare) {
+        String topic = config.data().trainTopic();
         if (taken.records() == 0 && trained == 0) {
             throw new IllegalStateException("epoch " + epoch + " read no record of " + topic + hint(config));
         }
@@ -194,9 +194,9 @@ record RunSetup(
     }
 
     /** What to check when a run's train topic does not give it its dataset's samples. */
-    private String hint(RunConfig config) {
+    private String hint(RunSpec config) {
         Optional<DatasetRecords> train = manifest.recordsOf(TrainingStep.TRAIN);
-        if (train.isPresent() && !train.get().topic().equals(config.trainTopic())) {
+        if (train.isPresent() && !train.get().topic().equals(config.data().trainTopic())) {
             return "; dataset " + manifest.dataset() + "'s train records are on "
                     + train.get().topic() + ": leave trainTopic out (--train-topic) and the run reads them";
         }
@@ -204,8 +204,8 @@ record RunSetup(
     }
 
     /** The file of {@code initWeights}: a {@code file:} path on this machine, else an object key in the bucket. */
-    private static Map<String, Object> initialWeights(RunConfig config, TrainerServices services) throws IOException {
-        String source = config.initWeights();
+    private static Map<String, Object> initialWeights(RunSpec config, TrainerServices services) throws IOException {
+        String source = config.start().initWeights();
         try (InputStream in = source.startsWith("file:")
                 ? Files.newInputStream(Path.of(source.substring("file:".length())))
                 : services.store().open(source)) {
@@ -216,43 +216,44 @@ record RunSetup(
     }
 
     /** Where epoch {@code epoch} starts: the checkpoint's own span when resuming inside it, else fresh offsets. */
-    ResumePoint epochStart(RunConfig config, int epoch, ResumePoint position) {
+    ResumePoint epochStart(RunSpec config, int epoch, ResumePoint position) {
         if (epoch == position.epoch() && position.midEpoch()) {
             return position; // samples it already trained are read again, in the same order, and skipped
         }
-        boolean continuous = config.mode() == RunMode.CONTINUOUS;
+        boolean continuous = config.data().mode() == RunMode.CONTINUOUS;
         Map<Integer, Long> start =
                 continuous && position.epochEnd() != null ? position.epochEnd() : position.runStart();
-        try (ImageSource source = sources.open(config.runId() + "-offsets", config.trainTopic())) {
+        try (ImageSource source =
+                sources.open(config.runId() + "-offsets", config.data().trainTopic())) {
             return position.inEpoch(epoch, 0, position.step(), start, continuous ? null : source.end());
         }
     }
 
     /** The epoch's batches from {@code position}'s span, in the seeded order; {@code reachedEnd} as in EpochBatches. */
-    BatchFeed trainFeed(RunConfig config, ResumePoint position, Consumer<Map<Integer, Long>> reachedEnd) {
+    BatchFeed trainFeed(RunSpec config, ResumePoint position, Consumer<Map<Integer, Long>> reachedEnd) {
         EpochSpan span = new EpochSpan(
-                position.epochStart(), position.epochEnd(), config.epochSamples(), position.epochSamples());
+                position.epochStart(), position.epochEnd(), config.data().epochSamples(), position.epochSamples());
         return EpochBatches.train(
                 sources,
                 config.runId() + "-train",
-                config.trainTopic(),
+                config.data().trainTopic(),
                 span,
                 stripe,
-                shape(config.batchSize()),
-                config.shuffleBuffer(),
-                ShuffleBuffer.epochSeed(config.seed(), position.epoch()),
-                config.augment(),
+                shape(config.optimization().batchSize()),
+                config.data().shuffleBuffer(),
+                ShuffleBuffer.epochSeed(config.data().seed(), position.epoch()),
+                config.data().augment(),
                 reachedEnd);
     }
 
-    BatchFeed evalFeed(RunConfig config) {
+    BatchFeed evalFeed(RunSpec config) {
         return EpochBatches.eval(
                 sources,
                 config.runId() + "-val",
-                config.valTopic(),
+                config.data().valTopic(),
                 stripe,
-                shape(config.evalBatchSize()),
-                config.maxEvalSamples() > 0 ? config.maxEvalSamples() : Long.MAX_VALUE);
+                shape(config.evaluation().batchSize()),
+                config.evaluation().maxSamples() > 0 ? config.evaluation().maxSamples() : Long.MAX_VALUE);
     }
 
     BatchShape shape(int batchSize) {
@@ -260,9 +261,9 @@ record RunSetup(
     }
 
     /** Samples in one epoch: the manifest's train count, or the configured epoch length in continuous mode. */
-    long samplesPerEpoch(RunConfig config) {
-        return switch (config.mode()) {
-            case CONTINUOUS -> config.epochSamples();
+    long samplesPerEpoch(RunSpec config) {
+        return switch (config.data().mode()) {
+            case CONTINUOUS -> config.data().epochSamples();
             case EPOCHS -> manifest.imagesOf(TrainingStep.TRAIN);
         };
     }

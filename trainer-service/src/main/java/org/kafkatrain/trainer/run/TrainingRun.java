@@ -1,7 +1,7 @@
 package org.kafkatrain.trainer.run;
 
 import org.jboss.logging.Logger;
-import org.kafkatrain.contracts.runs.RunConfig;
+import org.kafkatrain.contracts.runs.RunSpec;
 import org.kafkatrain.contracts.runs.RunState;
 import org.kafkatrain.contracts.runs.RunStatus;
 import org.kafkatrain.engine.ReplicaGroup;
@@ -32,7 +32,7 @@ import java.util.function.BooleanSupplier;
 final class TrainingRun implements Runnable {
     private static final Logger LOG = Logger.getLogger(TrainingRun.class);
 
-    private final RunConfig config;
+    private final RunSpec config;
     private final TrainerServices services;
     private final RunStatusBoard board;
     private final Runnable onEnd;
@@ -42,19 +42,19 @@ final class TrainingRun implements Runnable {
     private volatile ReplicaReports replicaReports;
 
     /** @param onEnd called on the run's thread once it has ended, whichever way */
-    TrainingRun(RunConfig config, TrainerServices services, Runnable onEnd) {
+    TrainingRun(RunSpec config, TrainerServices services, Runnable onEnd) {
         this.config = config;
         this.services = services;
         this.onEnd = onEnd;
-        this.device = config.device();
+        this.device = config.compute().device();
         this.board = new RunStatusBoard(
                 config.runId(),
                 config.epochs(),
-                config.lr(),
+                config.optimization().lr(),
                 () -> setup == null ? 0 : setup.ledger().rejected());
     }
 
-    RunConfig config() {
+    RunSpec config() {
         return config;
     }
 
@@ -115,9 +115,9 @@ final class TrainingRun implements Runnable {
                     new CheckpointWriter(
                             services.store(),
                             config.runId(),
-                            config.trainTopic(),
+                            config.data().trainTopic(),
                             services.json(config),
-                            config.keepLast()),
+                            config.checkpointing().keepLast()),
                     setup,
                     board,
                     services.metrics(),
@@ -149,7 +149,7 @@ final class TrainingRun implements Runnable {
     private void train(RunCheckpoints checkpoints, ReplicaLockstep lockstep) throws InterruptedException {
         BooleanSupplier stop = lockstep == null ? () -> stopRequested : lockstep::stopAgreed;
         PeriodicCheckpoints periodic = new PeriodicCheckpoints(
-                config.checkpointEvery(), stop, (at, meter) -> checkpoints.save(at, false, meter, null, false));
+                config.checkpointing().every(), stop, (at, meter) -> checkpoints.save(at, false, meter, null, false));
         List<TrainingListener> listeners = new ArrayList<>(List.of(board));
         if (lockstep == null || lockstep.rank() == 0) {
             listeners.add(new StepEventListener(config.runId(), setup.ledger()::rejected, services.steps()::publish));
@@ -181,11 +181,11 @@ final class TrainingRun implements Runnable {
             if (epoch == position.epoch() && position.epochComplete()) {
                 continue; // the checkpoint closed this epoch: go on with the next
             }
-            setup.trainer().freezeBackbone(epoch < config.freezeEpochs());
+            setup.trainer().freezeBackbone(epoch < config.start().freezeEpochs());
             position = setup.epochStart(config, epoch, position);
             board.epochStarted(epoch, position.epochSamples());
             AtomicReference<Map<Integer, Long>> reached = new AtomicReference<>(position.epochEnd());
-            IntakeTally.Count intakeBefore = setup.intake().of(config.trainTopic());
+            IntakeTally.Count intakeBefore = setup.intake().of(config.data().trainTopic());
             TrainingLoop.TrainResult trained;
             try (BatchFeed feed = setup.trainFeed(config, position, reached::set)) {
                 trained = loop.train(position, lockstep == null ? feed : lockstep.over(feed, setup.shape(1), true));
@@ -207,7 +207,7 @@ final class TrainingRun implements Runnable {
             setup.checkIntake(
                     config,
                     epoch,
-                    setup.intake().of(config.trainTopic()).since(intakeBefore),
+                    setup.intake().of(config.data().trainTopic()).since(intakeBefore),
                     position.epochSamples(),
                     services.config().maxRejectedShare());
             EpochMeter val;

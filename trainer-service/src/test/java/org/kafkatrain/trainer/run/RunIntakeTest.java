@@ -4,15 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.kafkatrain.contracts.DatasetManifest;
 import org.kafkatrain.contracts.DatasetRecords;
 import org.kafkatrain.contracts.InvalidRecordException.Problem;
 import org.kafkatrain.contracts.OffsetRange;
-import org.kafkatrain.contracts.runs.RunConfig;
+import org.kafkatrain.contracts.runs.AdamKernel;
+import org.kafkatrain.contracts.runs.RunField;
 import org.kafkatrain.contracts.runs.RunMode;
-import org.kafkatrain.engine.AdamOptimizer;
+import org.kafkatrain.contracts.runs.RunRequest;
+import org.kafkatrain.contracts.runs.RunSpec;
+import org.kafkatrain.contracts.runs.RunSpecs;
 import org.kafkatrain.trainer.data.IntakeTally;
 
 import java.util.List;
@@ -20,8 +22,8 @@ import java.util.Map;
 
 /** What a run reads of its topics (the dataset's pinned records or the topic whole), and when its intake fails it. */
 class RunIntakeTest {
-    private static final RunConfigs.Defaults DEFAULTS =
-            new RunConfigs.Defaults("images.train", "images.val", "cpu", AdamOptimizer.Kernel.FUSED);
+    private static final RunSpecs.Deployment DEPLOYMENT =
+            new RunSpecs.Deployment("images.train", "images.val", "cpu", AdamKernel.FUSED);
     private static final DatasetRecords TRAIN = new DatasetRecords("own.train", List.of(new OffsetRange(0, 5, 9)));
     private static final DatasetRecords VAL = new DatasetRecords("own.val", List.of(new OffsetRange(0, 0, 2)));
     private static final DatasetManifest MANIFEST = new DatasetManifest(
@@ -39,7 +41,7 @@ class RunIntakeTest {
 
     @Test
     void aRunOfTheDatasetsTopicsReadsOnlyItsRecordsUnlessItAsksForTheWholeTopics() {
-        RunConfig own = config("own.train", "own.val", RunMode.EPOCHS, null);
+        RunSpec own = config("own.train", "own.val", RunMode.EPOCHS, null);
         assertThat(RunSetup.pinned(own, MANIFEST)).isEqualTo(Map.of("own.train", TRAIN, "own.val", VAL));
         assertThat(RunSetup.pinned(config("own.train", "own.val", RunMode.EPOCHS, true), MANIFEST))
                 .isEmpty();
@@ -54,7 +56,7 @@ class RunIntakeTest {
     @Test
     void anEpochWithNoSampleOrTooManyRejectsFailsNamingTheProblemsAndWhereTheDatasetIs() {
         RunSetup setup = setup();
-        RunConfig wrongTopic = config("images.train", "own.val", RunMode.EPOCHS, null);
+        RunSpec wrongTopic = config("images.train", "own.val", RunMode.EPOCHS, null);
         assertThatThrownBy(() -> setup.checkIntake(
                         wrongTopic,
                         0,
@@ -67,7 +69,7 @@ class RunIntakeTest {
         assertThatThrownBy(() -> setup.checkIntake(wrongTopic, 1, new IntakeTally.Count(0, Map.of()), 0, MAX_SHARE))
                 .hasMessageContaining("epoch 1 read no record of images.train");
 
-        RunConfig own = config("own.train", "own.val", RunMode.EPOCHS, null);
+        RunSpec own = config("own.train", "own.val", RunMode.EPOCHS, null);
         IntakeTally.Count mostlyBad =
                 new IntakeTally.Count(10, Map.of(Problem.SHAPE_MISMATCH, 4L, Problem.LABEL_OUT_OF_RANGE, 2L));
         assertThatThrownBy(() -> setup.checkIntake(own, 0, mostlyBad, 40, MAX_SHARE))
@@ -92,23 +94,14 @@ class RunIntakeTest {
         return new RunSetup(MANIFEST, null, null, null, null, null, null, new IntakeTally(), Map.of());
     }
 
-    private static RunConfig config(String train, String val, RunMode mode, Boolean wholeTopics) {
-        Map<String, Object> request = new java.util.HashMap<>(Map.of(
-                "runId",
-                "r1",
-                "dataset",
-                "own",
-                "trainTopic",
-                train,
-                "valTopic",
-                val,
-                "mode",
-                mode,
-                "epochSamples",
-                64));
-        if (wholeTopics != null) {
-            request.put("wholeTopics", wholeTopics);
-        }
-        return RunConfigs.resolve(new ObjectMapper().convertValue(request, RunConfig.class), DEFAULTS);
+    private static RunSpec config(String train, String val, RunMode mode, Boolean wholeTopics) {
+        RunRequest request = RunRequest.forRun("r1")
+                .with(RunField.DATASET, "own")
+                .with(RunField.TRAIN_TOPIC, train)
+                .with(RunField.VAL_TOPIC, val)
+                .with(RunField.MODE, mode)
+                .with(RunField.EPOCH_SAMPLES, 64)
+                .with(RunField.WHOLE_TOPICS, wholeTopics);
+        return RunSpecs.resolve(request, DEPLOYMENT);
     }
 }

@@ -9,10 +9,15 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.kafkatrain.contracts.runs.RunConfig;
+import org.kafkatrain.contracts.runs.AdamKernel;
+import org.kafkatrain.contracts.runs.RunField;
 import org.kafkatrain.contracts.runs.RunOverride;
+import org.kafkatrain.contracts.runs.RunRequest;
+import org.kafkatrain.contracts.runs.RunSpec;
+import org.kafkatrain.contracts.runs.RunSpecs;
 import org.kafkatrain.store.CheckpointStore;
 import org.kafkatrain.store.LatestCheckpoint;
+import org.kafkatrain.store.RunDocument;
 import org.kafkatrain.store.S3Config;
 import org.kafkatrain.testing.LocalStack;
 import org.kafkatrain.testing.LocalStackExtension;
@@ -84,23 +89,31 @@ class CheckpointStoreIT {
     }
 
     @Test
-    void overridesAccumulateInRunJsonAndTheConfigFollowsTheLast() throws Exception {
+    void overridesAccumulateInRunJsonAndTheSpecFollowsTheLast() throws Exception {
         LocalStack stack = LocalStack.ensureRunning();
         CheckpointStore store = store(stack.s3Endpoint(), stack, 3);
         store.ensureBucket();
         String run = "store-" + UUID.randomUUID().toString().substring(0, 8);
-        assertThat(store.overrides(run)).isEmpty();
-        store.writeRunJson(run, Map.of("v", 1, "config", RunConfig.of(run, "d")));
-        assertThat(store.overrides(run)).isEmpty();
+        assertThat(store.runDocument(run)).isEmpty();
+        store.writeRunDocument(RunDocument.started(spec(run, "d"), null, Map.of(0, 5L), null));
+        assertThat(store.runDocument(run).orElseThrow().overrides()).isEmpty();
 
-        store.recordOverride(run, RunConfig.of(run, "d2"), List.of("dataset d -> d2"));
-        store.recordOverride(run, RunConfig.of(run, "d3"), List.of("dataset d2 -> d3", "seed 1 -> 2"));
+        store.recordOverride(run, spec(run, "d2"), List.of("data.dataset d -> d2"));
+        store.recordOverride(run, spec(run, "d3"), List.of("data.dataset d2 -> d3", "data.seed 1 -> 2"));
 
-        assertThat(store.overrides(run))
+        RunDocument document = store.runDocument(run).orElseThrow();
+        assertThat(document.overrides())
                 .extracting(RunOverride::changes)
-                .containsExactly(List.of("dataset d -> d2"), List.of("dataset d2 -> d3", "seed 1 -> 2"));
-        assertThat(store.overrides(run).get(0).at()).isPositive();
-        assertThat(store.storedConfig(run).orElseThrow().dataset()).isEqualTo("d3");
+                .containsExactly(List.of("data.dataset d -> d2"), List.of("data.dataset d2 -> d3", "data.seed 1 -> 2"));
+        assertThat(document.overrides().get(0).at()).isPositive();
+        assertThat(document.spec().data().dataset()).isEqualTo("d3");
+        assertThat(document.runStartOffsets()).isEqualTo(Map.of(0, 5L));
+    }
+
+    private static RunSpec spec(String run, String dataset) {
+        return RunSpecs.resolve(
+                RunRequest.forRun(run).with(RunField.DATASET, dataset),
+                new RunSpecs.Deployment("t", "v", "cpu", AdamKernel.FUSED));
     }
 
     @Test

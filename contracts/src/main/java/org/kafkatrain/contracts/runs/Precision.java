@@ -1,4 +1,7 @@
-package org.kafkatrain.engine;
+package org.kafkatrain.contracts.runs;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.util.Locale;
 
@@ -24,7 +27,8 @@ public enum Precision {
      */
     BF16;
 
-    /** A run config's spelling ({@code fp32}, {@code tf32}, {@code bf16}, any case). */
+    /** A run spec's spelling ({@code fp32}, {@code tf32}, {@code bf16}, any case). */
+    @JsonCreator
     public static Precision parse(String value) {
         for (Precision p : values()) {
             if (p.name().equalsIgnoreCase(value)) {
@@ -34,7 +38,8 @@ public enum Precision {
         throw new IllegalArgumentException("precision must be fp32, tf32 or bf16: " + value);
     }
 
-    /** As a run config writes it. */
+    /** As a run spec writes it. */
+    @JsonValue
     public String json() {
         return name().toLowerCase(Locale.ROOT);
     }
