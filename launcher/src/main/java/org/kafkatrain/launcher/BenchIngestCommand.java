@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -75,6 +76,12 @@ final class BenchIngestCommand implements Callable<Integer> {
             description = "rounds of the uncompressed ingest and ProducerPerformance")
     int rounds;
 
+    @Option(
+            names = "--results",
+            defaultValue = "${env:BENCH_RESULTS}",
+            description = "append the figures to this file (default: $BENCH_RESULTS; none: only print them)")
+    Path resultsFile;
+
     private record Shape(String name, int size, int channels, int images) {}
 
     @Override
@@ -85,7 +92,7 @@ final class BenchIngestCommand implements Callable<Integer> {
         }
         String tag = Long.toString(System.currentTimeMillis() / 1000);
         List<List<String>> rows = new ArrayList<>();
-        BenchResults results = BenchResults.fromEnvironment();
+        BenchResults results = BenchResults.to(Optional.ofNullable(resultsFile));
         for (Shape shape : List.of(new Shape("28x28x1", 0, 0, small), new Shape("224x224x3", 224, 3, large))) {
             for (String codec : List.of("none", "lz4", "zstd")) {
                 // Uncompressed: rounds of ingest and ProducerPerformance one after the other, so that each ratio

@@ -5,10 +5,13 @@ import org.kafkatrain.contracts.runs.RunField;
 import org.kafkatrain.contracts.runs.RunRequest;
 import org.kafkatrain.contracts.runs.RunState;
 import org.kafkatrain.contracts.runs.RunStatus;
+import org.kafkatrain.stack.Stack;
+import org.kafkatrain.stack.StackCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -17,9 +20,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * The training half of {@code ./kafka-train demo}, after the script has started the stack and the services and
- * ingested the data: train, then show what the system made of it (per-epoch metrics from training.metrics,
- * the checkpoints, where the dashboard is).
+ * {@code ./kafka-train demo}, the README's main job: the stack and the services up, a Fashion-MNIST subset ingested
+ * (once), a run trained, then what the system made of it (per-epoch metrics from training.metrics, the checkpoints,
+ * where the dashboard is, a prediction by the served model).
  */
 @Command(
         name = "demo",
@@ -37,28 +40,19 @@ final class DemoCommand implements Callable<Integer> {
     /** Fashion-MNIST's class 7. */
     private static final int SNEAKER = 7;
 
-    @Option(names = "--dataset", required = true, description = "the ingested dataset")
-    String dataset;
+    @Option(
+            names = "--per-class",
+            defaultValue = "${env:DEMO_PER_CLASS:-300}",
+            description = "Fashion-MNIST training images per class (default: ${DEFAULT-VALUE}; val: a fifth of it)")
+    int perClass;
 
-    @Option(names = "--train-topic", required = true)
-    String trainTopic;
-
-    @Option(names = "--val-topic", required = true)
-    String valTopic;
-
-    @Option(names = "--epochs", defaultValue = "2")
+    @Option(names = "--epochs", defaultValue = "${env:DEMO_EPOCHS:-2}", description = "default: ${DEFAULT-VALUE}")
     int epochs;
 
-    @Option(names = "--kafka", defaultValue = "127.0.0.1:9092", description = "shown in the closing hints")
-    String kafka;
-
     @Option(
-            names = "--sample-image",
-            description =
-                    "where to write a test-set image (a sneaker) for the prediction it shows; needs --dataset-dir")
-    Path sampleImage;
-
-    @Option(names = "--dataset-dir", description = "the Fashion-MNIST IDX files the demo ingested")
+            names = "--dataset-dir",
+            defaultValue = "/usr/share/datasets/fashion-mnist",
+            description = "the Fashion-MNIST IDX files (Debian: apt-get install dataset-fashion-mnist)")
     Path datasetDir;
 
     @Mixin
@@ -66,6 +60,36 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!Files.isDirectory(datasetDir)) {
+            throw new LauncherException(
+                    "demo needs Fashion-MNIST in " + datasetDir + ": apt-get install dataset-fashion-mnist");
+        }
+        String dataset = "fashion-mnist-demo-" + perClass;
+        String trainTopic = "demo.images.train." + perClass;
+        String valTopic = "demo.images.val." + perClass;
+        Stack stack = StackCommand.fromEnvironment();
+        stack.up();
+        int ingested = IngestCommand.run(
+                stack,
+                List.of(
+                        datasetDir.toString(),
+                        "--dataset",
+                        dataset,
+                        "--train-topic",
+                        trainTopic,
+                        "--val-topic",
+                        valTopic,
+                        "--limit",
+                        Integer.toString(perClass),
+                        "--val-limit",
+                        Integer.toString(perClass / 5),
+                        "--if-absent"));
+        if (ingested != 0) {
+            throw new LauncherException("ingesting " + datasetDir + " failed (exit " + ingested + ")");
+        }
+        stack.inference();
+        String kafka = stack.settings().bootstrapServers();
+        Path sampleImage = stack.settings().home().resolve("demo/sneaker.png");
         ServiceClient trainer = services.trainer();
         String runId = "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         RunRequest config = RunRequest.forRun(runId)
@@ -88,8 +112,7 @@ final class DemoCommand implements Callable<Integer> {
                         .orElse(List.of())));
         System.err.println("kafka-train: dashboard " + services.metricsUrl + "/?run=" + runId
                 + "   metrics topic: kcat -b " + kafka + " -C -t training.metrics");
-        Path image =
-                sampleImage != null && datasetDir != null ? DemoImage.write(datasetDir, SNEAKER, sampleImage) : null;
+        Path image = DemoImage.write(datasetDir, SNEAKER, sampleImage);
         ServeCommand.show(services.inference(), services.inferenceUrl, runId, image, System.err, System.out);
         System.err.println("kafka-train: or through Kafka: kcat -b " + kafka + " -P -t images.infer -H run=" + runId
                 + " -H content-type=image/png -k mine " + (image == null ? "image.png" : image)

@@ -2,25 +2,30 @@ package org.kafkatrain.launcher;
 
 import org.kafkatrain.contracts.runs.AdamKernel;
 import org.kafkatrain.contracts.runs.Precision;
+import org.kafkatrain.stack.StackCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The Java half of {@code ./kafka-train}: the commands that talk to the services. The script keeps what only a
- * shell does well (finding Java, building on first use, starting and stopping the local stack's processes) and
- * hands everything else to this.
+ * {@code ./kafka-train}'s commands. The script only finds Java and builds this on first use; the commands start the
+ * local stack's processes they need (local-stack/control), talk to the services, and run the benchmarks.
  */
 @Command(
         name = "kafka-train",
         mixinStandardHelpOptions = true,
         version = "kafka-train 0.1.0",
         subcommands = {
+            StackCommand.class,
+            UpCommand.class,
+            IngestCommand.class,
             TrainCommand.class,
             RunsCommand.class,
             DemoCommand.class,
             ServeCommand.class,
+            BenchCommand.class,
             BenchIngestCommand.class,
-            ReportCommand.class
+            ReportCommand.class,
+            FaultsCommand.class
         })
 public final class KafkaTrain implements Runnable {
     @CommandLine.Spec
@@ -42,6 +47,11 @@ public final class KafkaTrain implements Runnable {
                 .registerConverter(Precision.class, Precision::parse)
                 .registerConverter(AdamKernel.class, AdamKernel::parse)
                 .setCaseInsensitiveEnumValuesAllowed(true)
+                // one line and exit 1, as every failure of the launcher's
+                .setParameterExceptionHandler((e, args) -> {
+                    e.getCommandLine().getErr().println("kafka-train: " + e.getMessage() + " (see --help)");
+                    return 1;
+                })
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     cmd.getErr()
                             .println(

@@ -8,6 +8,8 @@ import org.kafkatrain.contracts.bench.BenchResults;
 import org.kafkatrain.contracts.runs.RunOverride;
 import org.kafkatrain.contracts.runs.RunSpec;
 import org.kafkatrain.contracts.runs.RunSpecs;
+import org.kafkatrain.stack.Stack;
+import org.kafkatrain.stack.StackCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,15 +30,22 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
- * {@code report}: the figures the benchmarks left in a results file (see {@link BenchResults}) as
- * {@code docs/report.md} with its charts beside it, the machine described, and optionally a quality run.
+ * {@code report}: every benchmark with its figures collected in a results file (see {@link BenchResults}), then
+ * those figures as {@code docs/report.md} with its charts beside it, the machine described, and optionally a
+ * quality run.
  */
 @Command(
         name = "report",
         mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = {
-            "Writes the performance report (markdown and PNG charts) from the benchmarks' figures.",
-            "./kafka-train report runs every benchmark first and then this; see ./kafka-train report --help."
+            "Runs every benchmark (./kafka-train bench --help), each appending its figures to $KT_HOME/report/results.jsonl,",
+            "then writes docs/report.md and its charts beside it (PNG, JFreeChart): the machine, the side-by-side ratios,",
+            "a table per benchmark (median, runs, spread), the trainer's RSS over steps, and a quality run. About 40",
+            "minutes on 2 cores; give the machine to it alone. REPORT_REPEATS (3) runs of the single-shot benchmarks (scale,",
+            "metrics) for a median; REPORT_PYTHON, a Python with torch and torchvision, adds PyTorch eager's side of the",
+            "compute benchmark (tools/pytorch_compute_bench.py) and the Java / PyTorch ratios, the two taking turns a round",
+            "each; the bench variables (BENCH_COMPUTE_STEPS, ...) apply as in ./kafka-train bench."
         })
 final class ReportCommand implements Callable<Integer> {
     static final String RATIOS_PNG = "report-ratios.png";
@@ -44,10 +53,17 @@ final class ReportCommand implements Callable<Integer> {
     /** How long the report waits for metrics-stream to restore its history after a start (about 40 s here). */
     private static final Duration METRICS_RESTORE_PATIENCE = Duration.ofMinutes(3);
 
-    @Option(names = "--results", required = true, description = "the benchmarks' figures, one JSON line each")
+    @Option(
+            names = "--reuse-results",
+            description = "write the report from the figures of the last run, without benchmarking again")
+    boolean reuseResults;
+
+    @Option(
+            names = "--results",
+            description = "write the report from this file of figures (one JSON line each), without benchmarking")
     Path results;
 
-    @Option(names = "--out", defaultValue = "docs/report.md", description = "the report; charts go beside it")
+    @Option(names = "--out", description = "the report; charts go beside it (default: docs/report.md of the checkout)")
     Path out;
 
     @Option(
@@ -64,6 +80,29 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (results == null) {
+            Stack stack = StackCommand.fromEnvironment();
+            results = stack.settings().home().resolve("report/results.jsonl");
+            if (!reuseResults) {
+                Files.createDirectories(results.getParent());
+                Files.deleteIfExists(results);
+                System.err.println("kafka-train: running every benchmark (about 40 min on 2 cores)");
+                new Benchmarks(stack, results).forReport();
+            }
+            if (!Files.exists(results) || Files.size(results) == 0) {
+                throw new LauncherException(
+                        "no figures in " + results + ": run ./kafka-train report without --reuse-results");
+            }
+            if (qualityRun != null && services.local("--trainer-url")) {
+                stack.up();
+            }
+            if (out == null) {
+                out = stack.repository().root().resolve("docs/report.md");
+            }
+        }
+        if (out == null) {
+            out = Path.of("docs/report.md");
+        }
         System.setProperty("java.awt.headless", "true");
         List<BenchFigure> figures = new ArrayList<>(BenchReport.merged(BenchResults.read(results)));
         figures.addAll(BenchReport.againstPyTorch(figures));

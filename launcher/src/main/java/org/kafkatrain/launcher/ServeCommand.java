@@ -3,6 +3,7 @@ package org.kafkatrain.launcher;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.kafkatrain.contracts.TopClass;
+import org.kafkatrain.stack.StackCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,6 +43,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (services.local("--inference-url")) {
+            StackCommand.fromEnvironment().inference();
+        }
         ServiceClient inference = services.inference();
         if (run == null) {
             System.err.println("kafka-train: inference-service at " + services.inferenceUrl

@@ -7,6 +7,8 @@ import org.kafkatrain.contracts.runs.RunField;
 import org.kafkatrain.contracts.runs.RunMode;
 import org.kafkatrain.contracts.runs.RunRequest;
 import org.kafkatrain.contracts.runs.RunStatus;
+import org.kafkatrain.stack.Stack;
+import org.kafkatrain.stack.StackCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -141,7 +143,9 @@ final class TrainCommand implements Callable<Integer> {
             names = "--replica-urls",
             split = ",",
             defaultValue = "${env:KT_REPLICA_URLS}",
-            description = "REST addresses of ranks 1..N-1, which get the same request (default: $KT_REPLICA_URLS)")
+            description =
+                    "REST addresses of ranks 1..N-1, which get the same request (default: $KT_REPLICA_URLS, or the"
+                            + " ranks the launcher starts beside a local trainer)")
     List<String> replicaUrls;
 
     @Option(names = "--max-eval-samples")
@@ -166,6 +170,14 @@ final class TrainCommand implements Callable<Integer> {
                 : "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         RunRequest request = request(id);
         List<String> ranks = replicaUrls == null ? List.of() : replicaUrls;
+        if (services.local("--trainer-url")) {
+            // a run on the local stack: bring up what it needs (the stack, the trainer, metrics-stream, the ranks)
+            Stack stack = StackCommand.fromEnvironment();
+            stack.up();
+            if (replicas != null && replicas > 1 && replicaUrls == null) {
+                ranks = stack.replicas(replicas);
+            }
+        }
         if (replicas != null && replicas > 1 && ranks.size() != replicas - 1) {
             throw new IllegalArgumentException("--replicas " + replicas + " needs the REST addresses of ranks 1.."
                     + (replicas - 1) + " (--replica-urls or KT_REPLICA_URLS): got " + ranks);
