@@ -22,13 +22,13 @@ BUNDLE=$ROOT/gpu-bundle
 bundle() {
   local kit=${GPU_KIT:-$ROOT/../shared/gpu-kit} cp=$ROOT/target/gpu-classpath.txt
   mkdir -p "$ROOT/target"
-  "$ROOT/mvnw" -q -pl trainer-engine -am test-compile
-  # test scope: ComputeBench is a test class, and BenchResults (contracts) a test dependency of the engine
-  "$ROOT/mvnw" -q -pl trainer-engine dependency:build-classpath -DincludeScope=test -Dmdep.outputFile="$cp"
+  "$ROOT/mvnw" -q -pl benchmarks -am install -DskipTests
+  # ComputeBench (benchmarks) loads only the engine and contracts: the engine's runtime classpath is all it needs
+  "$ROOT/mvnw" -q -pl trainer-engine dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$cp"
   # Left out: the test frameworks, and contracts' Kafka client and codecs, which the benchmark never loads.
   "$kit/bundle.sh" --classpath-file "$cp" \
-    --classes "$ROOT/trainer-engine/target/classes:$ROOT/trainer-engine/target/test-classes" \
-    --out "$BUNDLE" --main org.kafkatrain.engine.ComputeBench \
+    --classes "$ROOT/trainer-engine/target/classes:$ROOT/benchmarks/target/classes" \
+    --out "$BUNDLE" --main org.kafkatrain.bench.ComputeBench \
     --exclude 'junit-*' --exclude 'assertj-*' --exclude 'byte-buddy-*' --exclude 'opentest4j-*' \
     --exclude 'apiguardian-*' --exclude 'jspecify-*' --exclude 'kafka-clients-*' --exclude 'zstd-jni-*' \
     --exclude 'lz4-java-*' --exclude 'snappy-java-*' --exclude 'protobuf-java-*'
@@ -47,7 +47,7 @@ run() {
   local batch failed=0
   for batch in ${GPU_BENCH_BATCHES:-64 256}; do
     # one process each, the same rounds, steps and batches; Java first, then PyTorch, so neither starts warm
-    RUN_TIMEOUT=${GPU_BENCH_JAVA_TIMEOUT:-200} bash "$BUNDLE/run.sh" -- org.kafkatrain.engine.ComputeBench \
+    RUN_TIMEOUT=${GPU_BENCH_JAVA_TIMEOUT:-200} bash "$BUNDLE/run.sh" -- org.kafkatrain.bench.ComputeBench \
       "$steps" "$batch" "$rounds" "$size" "$variants" 2>&1 | tee -a "$out/java.log" || failed=1
     "$python" "$ROOT/tools/pytorch_compute_bench.py" "$steps" "$batch" "$rounds" "$size" "$variants" 2>&1 \
       | tee -a "$out/pytorch.log" || failed=1

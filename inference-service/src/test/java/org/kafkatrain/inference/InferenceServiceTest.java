@@ -28,6 +28,7 @@ import org.kafkatrain.contracts.Prediction;
 import org.kafkatrain.contracts.Sample;
 import org.kafkatrain.contracts.Topics;
 import org.kafkatrain.contracts.proto.PixelEncoding;
+import org.kafkatrain.fixtures.TrainedRun;
 import org.kafkatrain.store.CheckpointStore;
 import org.kafkatrain.testing.LocalStackResource;
 import org.kafkatrain.testing.TopicContents;

@@ -7,10 +7,8 @@ import picocli.CommandLine;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The benchmarks of {@code ./kafka-train bench}, each with the local stack it needs, each in a JVM of its own with a
@@ -25,8 +23,8 @@ final class Benchmarks {
     private final Stack stack;
     private final StackSettings settings;
     private final Path results;
-    /** Modules built in this run: a benchmark measures the sources as they are, each built once. */
-    private final Set<String> built = new HashSet<>();
+    /** Whether the benchmarks module and what it runs were built in this run: a benchmark measures the sources as they are. */
+    private boolean built;
 
     /** @param results where the figures go, or null: only printed */
     Benchmarks(Stack stack, Path results) {
@@ -36,6 +34,11 @@ final class Benchmarks {
     }
 
     void run(String which) {
+        if (!built) {
+            // before any service starts from what it builds (inference-service's application)
+            stack.repository().rebuild("benchmarks");
+            built = true;
+        }
         switch (which) {
             case "ingest" -> ingest();
             case "trainer" -> {
@@ -201,7 +204,6 @@ final class Benchmarks {
 
     /** The same requests with the service restarted per batching setting, so that the lines compare side by side. */
     private void inference() {
-        build("inference-service"); // before the service starts from what it builds
         for (String batch : env("BENCH_INFERENCE_BATCHES", "1 8 32").trim().split("\\s+")) {
             stack.stopInference();
             stack.inference(List.of("-Dinference.batching.max-images=" + batch));
@@ -216,38 +218,22 @@ final class Benchmarks {
         stack.stopInference();
     }
 
-    private void main(String module, String mainClass, String... args) {
-        mainWith(Map.of(), module, mainClass, args);
+    private void main(String bench, String... args) {
+        mainWith(Map.of(), bench, args);
     }
 
-    /** A benchmark's main class from the module's test classpath, through the Maven wrapper's exec plugin. */
-    private void mainWith(Map<String, String> extra, String module, String mainClass, String... args) {
-        build(module);
-        List<String> arguments = new ArrayList<>(List.of(
+    /** A benchmark's main class (org.kafkatrain.bench) in a JVM of its own, from the benchmarks module. */
+    private void mainWith(Map<String, String> extra, String bench, String... args) {
+        List<String> command = new ArrayList<>(List.of(Foreground.java()));
+        command.addAll(List.of(
                 env("BENCH_JVM_OPTS", "-Xms2g -Xmx2g -XX:+AlwaysPreTouch").split("\\s+")));
-        arguments.addAll(List.of("-cp", "%classpath", mainClass));
+        command.addAll(List.of("-cp", stack.repository().mainClasspath("benchmarks"), "org.kafkatrain.bench." + bench));
         for (String arg : args) {
             if (!arg.isEmpty()) {
-                arguments.add(arg);
+                command.add(arg);
             }
         }
-        List<String> command = List.of(
-                stack.repository().root().resolve("mvnw").toString(),
-                "-B",
-                "-q",
-                "-pl",
-                module,
-                "exec:exec",
-                "-Dexec.classpathScope=test",
-                "-Dexec.executable=" + Foreground.java(),
-                "-Dexec.args=" + String.join(" ", arguments));
-        check(Foreground.run(command, environment(extra), stack.repository().root()), mainClass);
-    }
-
-    private void build(String module) {
-        if (built.add(module)) {
-            stack.repository().rebuild(module);
-        }
+        check(Foreground.run(command, environment(extra), stack.repository().root()), bench);
     }
 
     private Map<String, String> environment(Map<String, String> extra) {

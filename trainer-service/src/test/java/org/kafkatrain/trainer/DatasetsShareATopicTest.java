@@ -18,6 +18,7 @@ import org.kafkatrain.contracts.OffsetRange;
 import org.kafkatrain.contracts.SampleDigest;
 import org.kafkatrain.contracts.Topics;
 import org.kafkatrain.contracts.TrainingStep;
+import org.kafkatrain.fixtures.TrainingData;
 import org.kafkatrain.testing.LocalStackResource;
 
 import java.time.Duration;

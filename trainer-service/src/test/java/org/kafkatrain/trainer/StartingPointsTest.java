@@ -17,6 +17,7 @@ import org.kafkatrain.contracts.TrainingStep;
 import org.kafkatrain.engine.TensorData;
 import org.kafkatrain.engine.Tensors;
 import org.kafkatrain.engine.TorchCheckpointFile;
+import org.kafkatrain.fixtures.TrainingData;
 import org.kafkatrain.store.CheckpointStore;
 import org.kafkatrain.testing.LocalStack;
 import org.kafkatrain.testing.LocalStackResource;

@@ -11,6 +11,7 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import org.kafkatrain.engine.TensorData;
 import org.kafkatrain.engine.TorchCheckpointFile;
+import org.kafkatrain.fixtures.TrainingData;
 import org.kafkatrain.testing.LocalStack;
 
 import java.io.InputStream;

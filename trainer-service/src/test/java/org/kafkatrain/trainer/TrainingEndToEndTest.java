@@ -26,6 +26,7 @@ import org.kafkatrain.contracts.Sample;
 import org.kafkatrain.contracts.Topics;
 import org.kafkatrain.contracts.TrainingStep;
 import org.kafkatrain.contracts.proto.PixelEncoding;
+import org.kafkatrain.fixtures.TrainingData;
 import org.kafkatrain.testing.LocalStackResource;
 import org.kafkatrain.testing.TopicContents;
 

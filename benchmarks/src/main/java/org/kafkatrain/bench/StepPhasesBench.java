@@ -1,4 +1,4 @@
-package org.kafkatrain.engine;
+package org.kafkatrain.bench;
 
 import static org.bytedeco.pytorch.global.torch.cross_entropy;
 
@@ -7,6 +7,13 @@ import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.DeviceType;
 import org.kafkatrain.contracts.bench.BenchFigure;
+import org.kafkatrain.engine.Batch;
+import org.kafkatrain.engine.ComputeOptions;
+import org.kafkatrain.engine.Hyperparameters;
+import org.kafkatrain.engine.InputTransform;
+import org.kafkatrain.engine.NativeRuntime;
+import org.kafkatrain.engine.Tensors;
+import org.kafkatrain.engine.Trainer;
 
 import java.util.Random;
 

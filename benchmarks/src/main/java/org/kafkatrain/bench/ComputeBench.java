@@ -1,10 +1,20 @@
-package org.kafkatrain.engine;
+package org.kafkatrain.bench;
 
 import org.bytedeco.pytorch.Device;
 import org.kafkatrain.contracts.bench.BenchFigure;
 import org.kafkatrain.contracts.bench.BenchResults;
 import org.kafkatrain.contracts.runs.AdamKernel;
 import org.kafkatrain.contracts.runs.Precision;
+import org.kafkatrain.engine.Batch;
+import org.kafkatrain.engine.BatchAssembler;
+import org.kafkatrain.engine.BatchResult;
+import org.kafkatrain.engine.ComputeOptions;
+import org.kafkatrain.engine.CpuThreads;
+import org.kafkatrain.engine.DeviceChoice;
+import org.kafkatrain.engine.GlibcMalloc;
+import org.kafkatrain.engine.Hyperparameters;
+import org.kafkatrain.engine.PendingResult;
+import org.kafkatrain.engine.Trainer;
 
 import java.util.ArrayList;
 import java.util.List;

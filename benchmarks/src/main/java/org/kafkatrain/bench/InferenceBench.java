@@ -1,9 +1,5 @@
-package org.kafkatrain.inference;
+package org.kafkatrain.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,8 +15,8 @@ import org.kafkatrain.contracts.ImageFiles;
 import org.kafkatrain.contracts.Topics;
 import org.kafkatrain.contracts.bench.BenchFigure;
 import org.kafkatrain.contracts.bench.BenchResults;
+import org.kafkatrain.fixtures.TrainedRun;
 import org.kafkatrain.store.CheckpointStore;
-import org.kafkatrain.store.S3Config;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -59,13 +55,7 @@ public final class InferenceBench {
         String url = System.getenv().getOrDefault("INFERENCE_URL", "http://127.0.0.1:8083");
         String bootstrap = System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
 
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .addDefaultSources()
-                .withSources(new PropertiesConfigSource(
-                        InferenceBench.class.getClassLoader().getResource("application.properties"), 250))
-                .withMapping(S3Config.class)
-                .build();
-        CheckpointStore store = new CheckpointStore(config.getConfigMapping(S3Config.class), new ObjectMapper());
+        CheckpointStore store = BenchEnvironment.store();
         store.ensureBucket();
         TrainedRun run = new TrainedRun("bench-" + UUID.randomUUID().toString().substring(0, 8));
         run.train(4);

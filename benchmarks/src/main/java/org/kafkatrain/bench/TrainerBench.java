@@ -1,4 +1,4 @@
-package org.kafkatrain.trainer;
+package org.kafkatrain.bench;
 
 import org.bytedeco.pytorch.Device;
 import org.kafkatrain.contracts.ImageRecordCodec;
@@ -11,6 +11,7 @@ import org.kafkatrain.engine.DeviceChoice;
 import org.kafkatrain.engine.Hyperparameters;
 import org.kafkatrain.engine.NativeRuntime;
 import org.kafkatrain.engine.Trainer;
+import org.kafkatrain.fixtures.TrainingData;
 import org.kafkatrain.testing.FashionMnist;
 import org.kafkatrain.trainer.data.BatchFeed;
 import org.kafkatrain.trainer.data.BatchShape;
@@ -64,7 +65,7 @@ public final class TrainerBench {
 
         KafkaClients kafka = new KafkaClients(bootstrap, 64, Map.of());
         ImageRecordCodec codec = new ImageRecordCodec(RecordLimits.DEFAULT.withNumClasses(10));
-        ImageSource.Factory sources = TrainingData.sources(kafka, new RecordDecoder(codec, 28, 28, 1, null));
+        ImageSource.Factory sources = BenchEnvironment.sources(kafka, new RecordDecoder(codec, 28, 28, 1, null));
         EpochSpan span;
         try (ImageSource source = sources.open("bench-offsets", topic)) {
             span = new EpochSpan(source.beginning(), source.end(), 0, 0);

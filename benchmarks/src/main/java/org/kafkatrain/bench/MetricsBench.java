@@ -1,4 +1,4 @@
-package org.kafkatrain.metrics.streams;
+package org.kafkatrain.bench;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -18,6 +18,8 @@ import org.kafkatrain.contracts.TrainingMetrics;
 import org.kafkatrain.contracts.TrainingStep;
 import org.kafkatrain.contracts.bench.BenchFigure;
 import org.kafkatrain.contracts.bench.BenchResults;
+import org.kafkatrain.metrics.streams.MetricsSettings;
+import org.kafkatrain.metrics.streams.TopologyProducer;
 
 import java.nio.file.Files;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package org.kafkatrain.trainer;
+package org.kafkatrain.bench;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -13,6 +13,7 @@ import org.kafkatrain.contracts.bench.BenchFigure;
 import org.kafkatrain.contracts.bench.BenchResults;
 import org.kafkatrain.contracts.proto.PixelEncoding;
 import org.kafkatrain.engine.Batch;
+import org.kafkatrain.fixtures.TrainingData;
 import org.kafkatrain.testing.FashionMnist;
 import org.kafkatrain.trainer.data.BatchFeed;
 import org.kafkatrain.trainer.data.BatchShape;
@@ -94,7 +95,7 @@ public final class FeedBench {
                 ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads) : null;
                 try {
                     RecordDecoder decoder = new RecordDecoder(codec, SIDE, SIDE, 3, pool);
-                    ImageSource.Factory sources = TrainingData.sources(kafka, decoder);
+                    ImageSource.Factory sources = BenchEnvironment.sources(kafka, decoder);
                     EpochSpan span;
                     try (ImageSource source = sources.open("bench-offsets", topic)) {
                         span = new EpochSpan(source.beginning(), source.end(), 0, 0);

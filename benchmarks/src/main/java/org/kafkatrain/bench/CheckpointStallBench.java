@@ -1,8 +1,5 @@
-package org.kafkatrain.trainer;
+package org.kafkatrain.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import org.bytedeco.pytorch.Device;
 import org.kafkatrain.contracts.bench.BenchFigure;
 import org.kafkatrain.contracts.bench.BenchResults;
@@ -11,9 +8,8 @@ import org.kafkatrain.engine.BatchAssembler;
 import org.kafkatrain.engine.DeviceChoice;
 import org.kafkatrain.engine.NativeRuntime;
 import org.kafkatrain.engine.Trainer;
+import org.kafkatrain.fixtures.TrainingData;
 import org.kafkatrain.store.CheckpointStore;
-import org.kafkatrain.store.S3Config;
-import org.kafkatrain.testing.LocalStack;
 import org.kafkatrain.trainer.store.CheckpointUploads;
 import org.kafkatrain.trainer.store.CheckpointWriter;
 import org.kafkatrain.trainer.store.ResumePoint;
@@ -42,8 +38,7 @@ public final class CheckpointStallBench {
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 32;
         NativeRuntime.prepare(Runtime.getRuntime().availableProcessors());
         Device device = DeviceChoice.select(System.getenv().getOrDefault("BENCH_DEVICE", "auto"));
-        LocalStack stack = LocalStack.ensureRunning();
-        CheckpointStore store = store(stack);
+        CheckpointStore store = BenchEnvironment.store();
         store.ensureBucket();
         String run = "stall-" + UUID.randomUUID().toString().substring(0, 8);
         CheckpointWriter writer = new CheckpointWriter(store, run, "bench.train", "{}", 2);
@@ -143,21 +138,6 @@ public final class CheckpointStallBench {
             assembler.add(pixels, random.nextInt(10), i, 0);
         }
         return batches;
-    }
-
-    private static CheckpointStore store(LocalStack stack) {
-        S3Config config = new SmallRyeConfigBuilder()
-                .withMapping(S3Config.class)
-                .withSources(new PropertiesConfigSource(
-                        Map.of(
-                                "s3.endpoint", stack.s3Endpoint(),
-                                "s3.access-key", stack.s3AccessKey(),
-                                "s3.secret-key", stack.s3SecretKey()),
-                        "bench",
-                        100))
-                .build()
-                .getConfigMapping(S3Config.class);
-        return new CheckpointStore(config, new ObjectMapper());
     }
 
     private static double seconds(long since) {

@@ -1,4 +1,4 @@
-package org.kafkatrain.engine;
+package org.kafkatrain.bench;
 
 import static org.bytedeco.pytorch.global.torch.randn;
 
@@ -7,6 +7,13 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.DeviceType;
 import org.kafkatrain.contracts.bench.BenchFigure;
 import org.kafkatrain.contracts.bench.BenchResults;
+import org.kafkatrain.engine.Batch;
+import org.kafkatrain.engine.BatchAssembler;
+import org.kafkatrain.engine.DataParallel;
+import org.kafkatrain.engine.Hyperparameters;
+import org.kafkatrain.engine.NativeRuntime;
+import org.kafkatrain.engine.ReplicaGroup;
+import org.kafkatrain.engine.Trainer;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
