@@ -20,9 +20,9 @@ import org.kafkatrain.trainer.data.BatchShape;
 import org.kafkatrain.trainer.data.EpochBatches;
 import org.kafkatrain.trainer.data.EpochSpan;
 import org.kafkatrain.trainer.data.ImageSource;
-import org.kafkatrain.trainer.data.KafkaClients;
 import org.kafkatrain.trainer.data.RecordDecoder;
 import org.kafkatrain.trainer.data.Stripe;
+import org.kafkatrain.trainer.kafka.KafkaClients;
 
 import java.util.ArrayList;
 import java.util.List;

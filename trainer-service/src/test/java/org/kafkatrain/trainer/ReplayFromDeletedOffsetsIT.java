@@ -17,10 +17,10 @@ import org.kafkatrain.testing.LocalStackExtension;
 import org.kafkatrain.trainer.data.DeadLetterLedger;
 import org.kafkatrain.trainer.data.ImageSource;
 import org.kafkatrain.trainer.data.IntakeTally;
-import org.kafkatrain.trainer.data.KafkaClients;
-import org.kafkatrain.trainer.data.KafkaImageSource;
-import org.kafkatrain.trainer.data.KafkaPatience;
 import org.kafkatrain.trainer.data.RecordDecoder;
+import org.kafkatrain.trainer.kafka.KafkaClients;
+import org.kafkatrain.trainer.kafka.KafkaImageSource;
+import org.kafkatrain.trainer.kafka.KafkaPatience;
 
 import java.time.Duration;
 import java.util.Map;

@@ -4,7 +4,6 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.WithDefault;
 import org.kafkatrain.contracts.Topics;
-import org.kafkatrain.metrics.streams.MetricsSettings;
 
 import java.time.Duration;
 
@@ -66,19 +65,6 @@ public interface MetricsConfig {
     interface TopicSettings {
         @WithDefault("1")
         int partitions();
-    }
-
-    default MetricsSettings settings() {
-        return new MetricsSettings(
-                stepsTopic(),
-                metricsTopic(),
-                window().size(),
-                window().advance(),
-                window().grace(),
-                lastN().steps(),
-                lastN().emitEvery(),
-                dedup().retention(),
-                series().retain());
     }
 
     /** The defaults above, without a running application (for the topology's plain tests and benchmarks). */

@@ -27,6 +27,20 @@ public record MetricsSettings(
         Duration dedupRetention,
         int seriesRetain) {
     public static MetricsSettings defaults() {
-        return MetricsConfig.defaults().settings();
+        return of(MetricsConfig.defaults());
+    }
+
+    /** The knobs a running application's configuration sets. */
+    public static MetricsSettings of(MetricsConfig config) {
+        return new MetricsSettings(
+                config.stepsTopic(),
+                config.metricsTopic(),
+                config.window().size(),
+                config.window().advance(),
+                config.window().grace(),
+                config.lastN().steps(),
+                config.lastN().emitEvery(),
+                config.dedup().retention(),
+                config.series().retain());
     }
 }

@@ -47,7 +47,7 @@ public class TopologyProducer {
     @Produces
     public Topology buildTopology() {
         topics.ensure(List.of(config.stepsTopic(), config.metricsTopic()));
-        return build(config.settings());
+        return build(MetricsSettings.of(config));
     }
 
     public static Topology build(MetricsSettings s) {

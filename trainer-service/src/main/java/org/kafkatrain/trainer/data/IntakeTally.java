@@ -15,11 +15,11 @@ import java.util.stream.Collectors;
 public final class IntakeTally {
     private final Map<String, Count> byTopic = new HashMap<>();
 
-    synchronized void read(String topic) {
+    public synchronized void read(String topic) {
         byTopic.merge(topic, new Count(1, Map.of()), Count::plus);
     }
 
-    synchronized void rejected(String topic, Problem problem) {
+    public synchronized void rejected(String topic, Problem problem) {
         byTopic.merge(topic, new Count(0, Map.of(problem, 1L)), Count::plus);
     }
 

@@ -34,17 +34,17 @@ public final class RecordDecoder {
         this.pool = pool;
     }
 
-    /** Each record's {@link DecodedRecord}, or the {@link InvalidRecordException} saying why it is refused. */
-    public List<Object> decode(List<ConsumerRecord<String, byte[]>> records) {
-        List<Object> out = new ArrayList<>(records.size());
+    /** Each record's samples, or why it is refused, in the records' order. */
+    public List<Decoded> decode(List<ConsumerRecord<String, byte[]>> records) {
+        List<Decoded> out = new ArrayList<>(records.size());
         if (pool == null || records.size() < 2) {
             records.forEach(r -> out.add(decode(r)));
             return out;
         }
-        List<Callable<Object>> work = new ArrayList<>(records.size());
+        List<Callable<Decoded>> work = new ArrayList<>(records.size());
         records.forEach(r -> work.add(() -> decode(r)));
         try {
-            for (Future<Object> f : pool.invokeAll(work)) {
+            for (Future<Decoded> f : pool.invokeAll(work)) {
                 out.add(f.get());
             }
         } catch (InterruptedException e) {
@@ -56,7 +56,7 @@ public final class RecordDecoder {
         return out;
     }
 
-    private Object decode(ConsumerRecord<String, byte[]> record) {
+    private Decoded decode(ConsumerRecord<String, byte[]> record) {
         try {
             DecodedRecord decoded = codec.decode(record);
             for (Sample s : decoded.samples()) {
@@ -67,9 +67,9 @@ public final class RecordDecoder {
                                     + ", this run trains on " + height + "x" + width + "x" + channels);
                 }
             }
-            return decoded;
+            return new Decoded.Accepted(decoded);
         } catch (InvalidRecordException e) {
-            return e;
+            return new Decoded.Rejected(e);
         }
     }
 }

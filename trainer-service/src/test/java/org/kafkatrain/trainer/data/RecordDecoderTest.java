@@ -49,9 +49,9 @@ class RecordDecoderTest {
                             ImageRecordCodec.BATCH_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
             records.add(record);
         }
-        List<Object> inline = new RecordDecoder(CODEC, 32, 32, 3, null).decode(records);
+        List<Decoded> inline = new RecordDecoder(CODEC, 32, 32, 3, null).decode(records);
         ExecutorService pool = Executors.newFixedThreadPool(4);
-        List<Object> pooled;
+        List<Decoded> pooled;
         try {
             pooled = new RecordDecoder(CODEC, 32, 32, 3, pool).decode(records);
         } finally {
@@ -60,20 +60,20 @@ class RecordDecoderTest {
         assertThat(pooled).hasSize(40);
         for (int i = 0; i < 40; i++) {
             if (i == 17 || i == 29) {
-                assertThat(pooled.get(i)).as("record %d", i).isInstanceOf(InvalidRecordException.class);
-                assertThat(((InvalidRecordException) pooled.get(i)).problem())
-                        .isEqualTo(((InvalidRecordException) inline.get(i)).problem());
+                assertThat(pooled.get(i)).as("record %d", i).isInstanceOf(Decoded.Rejected.class);
+                assertThat(((Decoded.Rejected) pooled.get(i)).reason().problem())
+                        .isEqualTo(((Decoded.Rejected) inline.get(i)).reason().problem());
                 continue;
             }
-            DecodedRecord a = (DecodedRecord) inline.get(i);
-            DecodedRecord b = (DecodedRecord) pooled.get(i);
+            DecodedRecord a = ((Decoded.Accepted) inline.get(i)).content();
+            DecodedRecord b = ((Decoded.Accepted) pooled.get(i)).content();
             assertThat(b.samples()).extracting(Sample::id).containsExactlyElementsOf(ids(a));
             for (int j = 0; j < 4; j++) {
                 assertThat(b.samples().get(j).pixels())
                         .isEqualTo(a.samples().get(j).pixels());
             }
         }
-        assertThat(((InvalidRecordException) pooled.get(17)).problem())
+        assertThat(((Decoded.Rejected) pooled.get(17)).reason().problem())
                 .isEqualTo(InvalidRecordException.Problem.SHAPE_MISMATCH);
     }
 

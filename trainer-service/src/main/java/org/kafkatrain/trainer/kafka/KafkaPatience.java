@@ -1,4 +1,4 @@
-package org.kafkatrain.trainer.data;
+package org.kafkatrain.trainer.kafka;
 
 import org.apache.kafka.common.errors.RetriableException;
 

@@ -1,4 +1,4 @@
-package org.kafkatrain.trainer.events;
+package org.kafkatrain.trainer.kafka;
 
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -16,7 +16,6 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 import org.kafkatrain.contracts.CheckpointEvent;
 import org.kafkatrain.contracts.KafkaTopics;
-import org.kafkatrain.trainer.data.KafkaClients;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package org.kafkatrain.trainer.data;
+package org.kafkatrain.trainer.kafka;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,4 +1,4 @@
-package org.kafkatrain.trainer.data;
+package org.kafkatrain.trainer.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

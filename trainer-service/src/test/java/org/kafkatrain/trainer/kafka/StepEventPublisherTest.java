@@ -1,4 +1,4 @@
-package org.kafkatrain.trainer.events;
+package org.kafkatrain.trainer.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;

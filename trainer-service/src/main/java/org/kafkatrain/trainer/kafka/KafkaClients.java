@@ -1,4 +1,4 @@
-package org.kafkatrain.trainer.data;
+package org.kafkatrain.trainer.kafka;
 
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,4 +1,4 @@
-package org.kafkatrain.trainer.events;
+package org.kafkatrain.trainer.kafka;
 
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;

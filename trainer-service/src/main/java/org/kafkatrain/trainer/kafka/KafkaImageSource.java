@@ -1,4 +1,4 @@
-package org.kafkatrain.trainer.data;
+package org.kafkatrain.trainer.kafka;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -11,7 +11,11 @@ import org.kafkatrain.contracts.DecodedRecord;
 import org.kafkatrain.contracts.InvalidRecordException;
 import org.kafkatrain.contracts.OffsetRange;
 import org.kafkatrain.contracts.Sample;
-import org.kafkatrain.trainer.events.DeadLetterPublisher;
+import org.kafkatrain.trainer.data.DeadLetterLedger;
+import org.kafkatrain.trainer.data.Decoded;
+import org.kafkatrain.trainer.data.ImageSource;
+import org.kafkatrain.trainer.data.IntakeTally;
+import org.kafkatrain.trainer.data.RecordDecoder;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -118,7 +122,7 @@ public final class KafkaImageSource implements ImageSource {
                         records.add(record);
                     }
                 }
-                List<Object> decoded = decoder.decode(records);
+                List<Decoded> decoded = decoder.decode(records);
                 for (int i = 0; i < records.size(); i++) {
                     samples += deliver(records.get(i), decoded.get(i), sink);
                 }
@@ -143,7 +147,7 @@ public final class KafkaImageSource implements ImageSource {
         while (samples < minSamples && !cancelled.getAsBoolean()) {
             List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
             poll(Duration.ofMillis(500)).forEach(records::add);
-            List<Object> decoded = decoder.decode(records);
+            List<Decoded> decoded = decoder.decode(records);
             for (int i = 0; i < records.size() && samples < minSamples; i++) {
                 ConsumerRecord<String, byte[]> record = records.get(i);
                 samples += deliver(record, decoded.get(i), sink);
@@ -196,16 +200,17 @@ public final class KafkaImageSource implements ImageSource {
     }
 
     /** Hands a decoded record's samples on, or dead-letters it (once per run) with the reason it was refused. */
-    private int deliver(ConsumerRecord<String, byte[]> record, Object result, Consumer<Sample> sink) {
+    private int deliver(ConsumerRecord<String, byte[]> record, Decoded result, Consumer<Sample> sink) {
         tally.read(record.topic());
-        if (result instanceof InvalidRecordException e) {
+        if (result instanceof Decoded.Rejected rejected) {
+            InvalidRecordException e = rejected.reason();
             tally.rejected(record.topic(), e.problem());
             if (ledger.firstLook(record.topic(), record.partition(), record.offset())) {
                 deadLetter(record, e);
             }
             return 0;
         }
-        DecodedRecord decoded = (DecodedRecord) result;
+        DecodedRecord decoded = ((Decoded.Accepted) result).content();
         ledger.firstLook(record.topic(), record.partition(), record.offset());
         decoded.samples().forEach(sink);
         return decoded.samples().size();

@@ -1,4 +1,4 @@
-package org.kafkatrain.trainer.events;
+package org.kafkatrain.trainer.kafka;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
