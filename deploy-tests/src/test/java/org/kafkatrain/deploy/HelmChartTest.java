@@ -181,6 +181,11 @@ class HelmChartTest {
         assertThat(env.get("TRAINER_REPLICAS_RENDEZVOUS").getValue())
                 .startsWith(PREFIX + "trainer-0." + PREFIX + "trainer-ranks.")
                 .endsWith(".svc:29400");
+        assertThat(env.get("TRAINER_REPLICAS_PEERS").getValue().split(","))
+                .as("rank 0 forwards a run to ranks 1 and 2 by their pods' names")
+                .hasSize(2)
+                .allSatisfy(url -> assertThat(url)
+                        .matches("http://" + PREFIX + "trainer-[12]\\." + PREFIX + "trainer-ranks\\..*\\.svc:8081"));
         assertThat(env.keySet()).allMatch(ServiceConfig.trainer()::reads);
         Service ranks = chart.get(Service.class, PREFIX + "trainer-ranks");
         assertThat(ranks.getSpec().getClusterIP()).isEqualTo("None");

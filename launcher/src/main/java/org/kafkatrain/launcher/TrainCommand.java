@@ -17,7 +17,6 @@ import picocli.CommandLine.Spec;
 
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -135,18 +134,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--replicas",
-            description = "train data-parallel on N trainer processes (./kafka-train starts ranks 1..N-1 beside the"
-                    + " trainer; the global batch is N x batch size)")
+            description = "train data-parallel on N trainer processes (./kafka-train starts ranks 1..N-1 beside a local"
+                    + " trainer, which forwards them the run; the global batch is N x batch size)")
     Integer replicas;
-
-    @Option(
-            names = "--replica-urls",
-            split = ",",
-            defaultValue = "${env:KT_REPLICA_URLS}",
-            description =
-                    "REST addresses of ranks 1..N-1, which get the same request (default: $KT_REPLICA_URLS, or the"
-                            + " ranks the launcher starts beside a local trainer)")
-    List<String> replicaUrls;
 
     @Option(names = "--max-eval-samples")
     Long maxEvalSamples;
@@ -169,25 +159,16 @@ final class TrainCommand implements Callable<Integer> {
                 ? runId
                 : "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         RunRequest request = request(id);
-        List<String> ranks = replicaUrls == null ? List.of() : replicaUrls;
         if (services.local("--trainer-url")) {
             // a run on the local stack: bring up what it needs (the stack, the trainer, metrics-stream, the ranks)
             Stack stack = StackCommand.fromEnvironment();
             stack.up();
-            if (replicas != null && replicas > 1 && replicaUrls == null) {
-                ranks = stack.replicas(replicas);
+            if (replicas != null && replicas > 1) {
+                stack.replicas(replicas);
             }
         }
-        if (replicas != null && replicas > 1 && ranks.size() != replicas - 1) {
-            throw new IllegalArgumentException("--replicas " + replicas + " needs the REST addresses of ranks 1.."
-                    + (replicas - 1) + " (--replica-urls or KT_REPLICA_URLS): got " + ranks);
-        }
+        // a data-parallel run too is posted once, to rank 0, which forwards it to its peers
         RunStatus started = start(trainer, request, override);
-        if (replicas != null && replicas > 1) {
-            for (int r = 1; r < replicas; r++) {
-                start(new ServiceClient("trainer-service rank " + r, ranks.get(r - 1)), request, override);
-            }
-        }
         if (noFollow) {
             return 0;
         }

@@ -10,9 +10,9 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * trainer-service's packages in layers, no import running back up: the REST API over the runs; a run over the
- * training loop, its listeners (events), the Kafka plumbing and the checkpoint store; the Kafka plumbing over the
- * data path, which knows nothing of Kafka clients or Quarkus.
+ * trainer-service's packages in layers, no import running back up: the REST API over the runs; a run over its
+ * replicas, the training loop, its listeners (events), the Kafka plumbing and the checkpoint store; the Kafka
+ * plumbing over the data path, which knows nothing of Kafka clients or Quarkus.
  */
 @AnalyzeClasses(packages = "org.kafkatrain.trainer", importOptions = ImportOption.DoNotIncludeTests.class)
 final class LayeringTest {

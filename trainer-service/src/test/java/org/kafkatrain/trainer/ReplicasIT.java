@@ -41,11 +41,19 @@ class ReplicasIT {
         config.put("checkpointEvery", 2);
         int[] ports = {TrainerProcess.freePort(), TrainerProcess.freePort()};
         String rendezvous = "127.0.0.1:" + TrainerProcess.freePort();
-        Process rank0 = start(stack, ports[0], 0, rendezvous);
-        Process rank1 = start(stack, ports[1], 1, rendezvous);
+        // rank 0 knows its peer: a client posts the run once, to rank 0, which forwards it
+        Process rank0 = start(stack, ports[0], 0, rendezvous, "http://127.0.0.1:" + ports[1]);
+        Process rank1 = start(stack, ports[1], 1, rendezvous, "");
         try {
             config.put("runId", "calm-" + id);
-            post(ports, config);
+            given().port(ports[1])
+                    .contentType(ContentType.JSON)
+                    .body(config)
+                    .post("/runs")
+                    .then()
+                    .statusCode(400)
+                    .body("error", org.hamcrest.Matchers.containsString("posted to rank 0"));
+            post(ports[0], config);
             JsonPath calm = awaitEnd(ports[0], "calm-" + id);
             assertThat(calm.getString("state")).as(calm.prettify()).isEqualTo("FINISHED");
             assertThat(awaitEnd(ports[1], "calm-" + id).getString("state")).isEqualTo("FINISHED");
@@ -72,7 +80,7 @@ class ReplicasIT {
                     replicated.subList(0, 2));
 
             config.put("runId", "killed-" + id);
-            post(ports, config);
+            post(ports[0], config);
             await().atMost(Duration.ofMinutes(3))
                     .pollInterval(Duration.ofMillis(200))
                     .until(() -> {
@@ -91,8 +99,8 @@ class ReplicasIT {
             assertThat(failed.getString("message")).contains("rank 0 of 2");
             assertThat(seconds).isLessThan(GROUP_TIMEOUT.toSeconds() + 30);
 
-            rank1 = start(stack, ports[1], 1, rendezvous);
-            post(ports, config);
+            rank1 = start(stack, ports[1], 1, rendezvous, "");
+            post(ports[0], config);
             JsonPath resumed = awaitEnd(ports[0], "killed-" + id);
             assertThat(resumed.getString("state")).as(resumed.prettify()).isEqualTo("FINISHED");
             assertThat(resumed.getLong("step")).isEqualTo(calm.getLong("step"));
@@ -118,31 +126,31 @@ class ReplicasIT {
                 .toList();
     }
 
-    private static Process start(LocalStack stack, int port, int rank, String rendezvous) throws Exception {
-        return TrainerProcess.start(
-                stack,
-                stack.s3Endpoint(),
-                port,
-                Map.of(
-                        "TRAINER_REPLICAS_RANK",
-                        Integer.toString(rank),
-                        "TRAINER_REPLICAS_RENDEZVOUS",
-                        rendezvous,
-                        "TRAINER_REPLICAS_TIMEOUT",
-                        GROUP_TIMEOUT.toString(),
-                        "TRAINER_THREADS",
-                        "1"));
+    /** @param peers rank 0's peers (TRAINER_REPLICAS_PEERS), blank on the others */
+    private static Process start(LocalStack stack, int port, int rank, String rendezvous, String peers)
+            throws Exception {
+        Map<String, String> env = new HashMap<>(Map.of(
+                "TRAINER_REPLICAS_RANK",
+                Integer.toString(rank),
+                "TRAINER_REPLICAS_RENDEZVOUS",
+                rendezvous,
+                "TRAINER_REPLICAS_TIMEOUT",
+                GROUP_TIMEOUT.toString(),
+                "TRAINER_THREADS",
+                "1"));
+        if (!peers.isEmpty()) {
+            env.put("TRAINER_REPLICAS_PEERS", peers);
+        }
+        return TrainerProcess.start(stack, stack.s3Endpoint(), port, env);
     }
 
-    private static void post(int[] ports, Map<String, Object> config) {
-        for (int port : ports) {
-            given().port(port)
-                    .contentType(ContentType.JSON)
-                    .body(config)
-                    .post("/runs")
-                    .then()
-                    .statusCode(201);
-        }
+    private static void post(int port, Map<String, Object> config) {
+        given().port(port)
+                .contentType(ContentType.JSON)
+                .body(config)
+                .post("/runs")
+                .then()
+                .statusCode(201);
     }
 
     private static JsonPath status(int port, String run) {

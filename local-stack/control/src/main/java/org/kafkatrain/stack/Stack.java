@@ -24,6 +24,9 @@ import java.util.stream.Stream;
  * so every command can ask for what it needs.
  */
 public final class Stack {
+    /** Trainer ranks the local stack runs at most: its replica ports are TRAINER_PORT+11 on. */
+    private static final int MAX_RANKS = 8;
+
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -205,7 +208,7 @@ public final class Stack {
     /** The stack plus trainer-service and metrics-stream. */
     public void up() {
         start();
-        trainer(0, settings.trainerPort(), List.of());
+        trainer(0, settings.trainerPort(), List.of("-Dtrainer.replicas.peers=" + String.join(",", peerUrls())));
         // metrics-stream is ready once its stores answer: after a restart, once they are restored from their
         // changelogs (tens of seconds for a long history) and a dead instance's group membership has expired (45 s)
         serve(
@@ -238,17 +241,27 @@ public final class Stack {
     }
 
     /**
-     * Trainer ranks 1..n-1 beside the trainer (rank 0), on TRAINER_PORT+10+r, one libtorch thread share each.
-     *
-     * @return their REST addresses
+     * Trainer ranks 1..n-1 beside the trainer (rank 0), on TRAINER_PORT+10+r, one libtorch thread share each; rank 0
+     * forwards them a data-parallel run.
      */
-    public List<String> replicas(int n) {
+    public void replicas(int n) {
+        if (n > MAX_RANKS) {
+            throw new StackException("the local stack runs up to " + MAX_RANKS + " trainer ranks, not " + n);
+        }
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / n);
-        List<String> urls = new ArrayList<>();
         for (int r = 1; r < n; r++) {
-            int port = settings.trainerPort() + 10 + r;
-            trainer(r, port, List.of("-Dtrainer.replicas.rank=" + r, "-Dtrainer.threads=" + threads));
-            urls.add("http://127.0.0.1:" + port);
+            trainer(
+                    r,
+                    settings.trainerPort() + 10 + r,
+                    List.of("-Dtrainer.replicas.rank=" + r, "-Dtrainer.threads=" + threads));
+        }
+    }
+
+    /** Where the local ranks 1..MAX_RANKS-1 listen, whether they run or not: rank 0's peers. */
+    private List<String> peerUrls() {
+        List<String> urls = new ArrayList<>();
+        for (int r = 1; r < MAX_RANKS; r++) {
+            urls.add("http://127.0.0.1:" + (settings.trainerPort() + 10 + r));
         }
         return urls;
     }

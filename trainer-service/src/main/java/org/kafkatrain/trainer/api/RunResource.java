@@ -96,6 +96,20 @@ public class RunResource {
         return store.checkpoints(id);
     }
 
+    /**
+     * A data-parallel run from its rank 0, for this trainer's rank: the resolved spec. Clients post a run to rank 0
+     * ({@code POST /runs}), which forwards it here.
+     */
+    @POST
+    @Path("{id}/ranks/{rank}")
+    public Response startRank(@PathParam("id") String id, @PathParam("rank") int rank, RunSpec spec) {
+        if (spec == null || !id.equals(spec.runId())) {
+            throw new IllegalArgumentException("POST /runs/" + id + "/ranks/" + rank + " needs run " + id + "'s spec");
+        }
+        RunStatus status = runs.startForwarded(spec, rank);
+        return Response.created(URI.create("/runs/" + id)).entity(status).build();
+    }
+
     @POST
     @Path("{id}/stop")
     public RunStatus stop(@PathParam("id") String id) {

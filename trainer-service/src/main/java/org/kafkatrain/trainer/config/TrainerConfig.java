@@ -8,6 +8,8 @@ import org.kafkatrain.contracts.runs.AdamKernel;
 import org.kafkatrain.contracts.runs.RunField;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** {@code trainer.*}: what a run takes when its request leaves it out, and the limits every run shares. */
 @ConfigMapping(prefix = "trainer")
@@ -108,6 +110,13 @@ public interface TrainerConfig {
          */
         @WithDefault("PT2M")
         Duration timeout();
+
+        /**
+         * Rank 0's peers: the REST addresses of ranks 1, 2, ... in order, to which rank 0 forwards a data-parallel run
+         * posted to it (a client posts the run once, to rank 0). The chart lists its StatefulSet's pods; the launcher
+         * the ranks it starts beside a local trainer.
+         */
+        Optional<List<String>> peers();
     }
 
     Consumer consumer();

@@ -120,7 +120,34 @@ public class RunManager {
         } else {
             spec = RunSpecs.resolve(requested, deployment(requested.text(RunField.DATASET)));
         }
-        TrainingRun run = new TrainingRun(spec, services, this::startQueued);
+        TrainingRun run = new TrainingRun(spec, services, false, this::startQueued);
+        runs.put(runId, run);
+        queue.add(run);
+        startQueued();
+        return status(run);
+    }
+
+    /**
+     * A data-parallel run that rank 0 forwards to this trainer, rank {@code rank} of its group: resolved there, taken
+     * as it is here (rank 0 wrote its run.json and any override).
+     */
+    public synchronized RunStatus startForwarded(RunSpec spec, int rank) {
+        String runId = RunSpecs.runId(spec.runId());
+        if (rank != config.replicas().rank()
+                || rank <= 0
+                || rank >= spec.distribution().replicas()) {
+            throw new IllegalArgumentException(
+                    "this trainer is rank " + config.replicas().rank()
+                            + " (trainer.replicas.rank), not rank " + rank + " of run " + runId + "'s "
+                            + spec.distribution().replicas() + " replicas");
+        }
+        TrainingRun same = runs.get(runId);
+        if (same != null && status(same).state().live()) {
+            throw new RunConflictException(
+                    "run " + runId + " is " + status(same).state() + " already");
+        }
+        threadsByRun.values().removeIf(t -> !t.isAlive());
+        TrainingRun run = new TrainingRun(spec, services, true, this::startQueued);
         runs.put(runId, run);
         queue.add(run);
         startQueued();

@@ -6,9 +6,11 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.kafkatrain.contracts.DatasetManifest;
 import org.kafkatrain.contracts.DatasetRecords;
 import org.kafkatrain.contracts.ImageRecordCodec;
+import org.kafkatrain.contracts.security.ApiToken;
 import org.kafkatrain.store.CheckpointStore;
 import org.kafkatrain.trainer.config.TrainerConfig;
 import org.kafkatrain.trainer.data.DeadLetterLedger;
@@ -23,9 +25,12 @@ import org.kafkatrain.trainer.kafka.KafkaClients;
 import org.kafkatrain.trainer.kafka.KafkaImageSource;
 import org.kafkatrain.trainer.kafka.KafkaPatience;
 import org.kafkatrain.trainer.kafka.StepEventPublisher;
+import org.kafkatrain.trainer.replica.PeerForwarder;
 
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
@@ -59,6 +64,9 @@ public class TrainerServices {
 
     @Inject
     ObjectMapper mapper;
+
+    @ConfigProperty(name = ApiToken.PROPERTY)
+    Optional<String> apiToken;
 
     /** Decoder threads shared by the runs' feeds; null with {@code trainer.decode-threads} 1 (decode on the feed). */
     private ExecutorService decoders;
@@ -148,5 +156,10 @@ public class TrainerServices {
 
     ObjectMapper mapper() {
         return mapper;
+    }
+
+    /** How rank 0 of a data-parallel run reaches its peers. */
+    PeerForwarder peers() {
+        return new PeerForwarder(config.replicas().peers().orElse(List.of()), apiToken, mapper);
     }
 }

@@ -4,16 +4,14 @@ import org.jboss.logging.Logger;
 import org.kafkatrain.contracts.runs.RunSpec;
 import org.kafkatrain.contracts.runs.RunState;
 import org.kafkatrain.contracts.runs.RunStatus;
-import org.kafkatrain.engine.ReplicaGroup;
-import org.kafkatrain.engine.ReplicaLostException;
 import org.kafkatrain.trainer.data.BatchFeed;
 import org.kafkatrain.trainer.data.IntakeTally;
 import org.kafkatrain.trainer.events.StepEventListener;
 import org.kafkatrain.trainer.loop.EpochMeter;
 import org.kafkatrain.trainer.loop.PeriodicCheckpoints;
-import org.kafkatrain.trainer.loop.ReplicaLockstep;
 import org.kafkatrain.trainer.loop.TrainingListener;
 import org.kafkatrain.trainer.loop.TrainingLoop;
+import org.kafkatrain.trainer.replica.RunReplicas;
 import org.kafkatrain.trainer.store.CheckpointWriter;
 import org.kafkatrain.trainer.store.ResumePoint;
 
@@ -39,10 +37,14 @@ final class TrainingRun implements Runnable {
     private volatile boolean stopRequested;
     private volatile RunSetup setup;
     private volatile String device;
-    private volatile ReplicaReports replicaReports;
+    private final RunReplicas replicas;
 
-    /** @param onEnd called on the run's thread once it has ended, whichever way */
-    TrainingRun(RunSpec config, TrainerServices services, Runnable onEnd) {
+    /**
+     * @param forwarded the run came from rank 0 of its group, not from a client
+     * @param onEnd     called on the run's thread once it has ended, whichever way
+     * @throws IllegalArgumentException when this trainer cannot take part in the run (its rank is not the run's)
+     */
+    TrainingRun(RunSpec config, TrainerServices services, boolean forwarded, Runnable onEnd) {
         this.config = config;
         this.services = services;
         this.onEnd = onEnd;
@@ -52,6 +54,8 @@ final class TrainingRun implements Runnable {
                 config.epochs(),
                 config.optimization().lr(),
                 () -> setup == null ? 0 : setup.ledger().rejected());
+        this.replicas = RunReplicas.of(
+                config, services.config().replicas(), services.peers(), forwarded, () -> stopRequested, board::current);
     }
 
     RunSpec config() {
@@ -59,10 +63,7 @@ final class TrainingRun implements Runnable {
     }
 
     RunStatus status() {
-        RunStatus s = board.current();
-        if (replicaReports != null) {
-            s = s.withReplicas(replicaReports.current());
-        }
+        RunStatus s = replicas.status(board.current());
         return stopRequested && s.state().active() ? s.withState(RunState.STOPPING) : s;
     }
 
@@ -89,10 +90,8 @@ final class TrainingRun implements Runnable {
 
     @Override
     public void run() {
-        ReplicaGroup group = null;
-        boolean groupLost = false;
+        Throwable failure = null;
         try {
-            Replicas replicas = Replicas.of(config, services.config().replicas());
             setup = RunSetup.prepare(config, device, services, replicas.stripe(), waiting -> {
                 LOG.warnf("run %s: %s", config.runId(), waiting);
                 board.problem(waiting);
@@ -102,14 +101,7 @@ final class TrainingRun implements Runnable {
                     setup.samplesPerEpoch(config),
                     setup.trainer().lr(),
                     setup.resumedFrom());
-            ReplicaLockstep lockstep = null;
-            if (replicas.count() > 1) {
-                board.problem("waiting for " + replicas.count() + " replicas at " + replicas.rendezvous());
-                group = replicas.join(config.runId(), setup.trainer().device());
-                lockstep = replicas.start(setup, group, () -> stopRequested);
-                replicaReports = new ReplicaReports(group, lockstep, board::current);
-                board.problem("");
-            }
+            replicas.start(setup.trainer(), setup.position(), board::problem);
             try (RunCheckpoints checkpoints = new RunCheckpoints(
                     config.runId(),
                     new CheckpointWriter(
@@ -123,59 +115,43 @@ final class TrainingRun implements Runnable {
                     services.metrics(),
                     services.config().checkpointPatience(),
                     services.checkpointEvents()::publish,
-                    replicas.stripe().rank() == 0)) {
-                train(checkpoints, lockstep);
+                    replicas.leads())) {
+                train(checkpoints);
             }
         } catch (Throwable t) {
+            failure = t;
             LOG.errorf(t, "run %s failed", config.runId());
             board.failed(t.getClass().getSimpleName() + ": " + t.getMessage());
-            groupLost = t instanceof ReplicaLostException;
         } finally {
-            if (replicaReports != null && !groupLost) {
-                replicaReports.report(true); // a lost group's store may be gone with rank 0: no last word then
-            }
-            if (group != null) {
-                group.close();
-            }
+            replicas.close(failure);
             onEnd.run();
         }
     }
 
     /**
-     * The epochs, from where the setup left the run; ends the board when they are done or a stop came. With
-     * {@code lockstep}, this process is one replica of the run: its steps are the group's, and only rank 0 sends
+     * The epochs, from where the setup left the run; ends the board when they are done or a stop came. The steps
+     * go through the run's replicas: this process's own, or the group's in lockstep, where only the leader sends
      * step events and metrics and writes checkpoints.
      */
-    private void train(RunCheckpoints checkpoints, ReplicaLockstep lockstep) throws InterruptedException {
-        BooleanSupplier stop = lockstep == null ? () -> stopRequested : lockstep::stopAgreed;
+    private void train(RunCheckpoints checkpoints) throws InterruptedException {
+        BooleanSupplier stop = replicas::stopped;
         PeriodicCheckpoints periodic = new PeriodicCheckpoints(
                 config.checkpointing().every(), stop, (at, meter) -> checkpoints.save(at, false, meter, null, false));
         List<TrainingListener> listeners = new ArrayList<>(List.of(board));
-        if (lockstep == null || lockstep.rank() == 0) {
+        if (replicas.leads()) {
             listeners.add(new StepEventListener(config.runId(), setup.ledger()::rejected, services.steps()::publish));
             listeners.add(services.metrics().listener(config.runId(), setup.ledger()::rejected));
             listeners.add(periodic);
         }
-        if (replicaReports != null) {
-            listeners.add(replicaReports);
-        }
-        TrainingLoop loop = lockstep == null
-                ? new TrainingLoop(
-                        setup.trainer()::issueTrainStep,
-                        setup.trainer()::issueEvalBatch,
-                        setup.trainer()::lr,
-                        listeners,
-                        stop,
-                        services.config().syncEvery(),
-                        periodic::due)
-                : new TrainingLoop(
-                        lockstep::train,
-                        lockstep::eval,
-                        setup.trainer()::lr,
-                        listeners,
-                        stop,
-                        services.config().syncEvery(),
-                        periodic::due);
+        listeners.addAll(replicas.listeners());
+        TrainingLoop loop = new TrainingLoop(
+                replicas::train,
+                replicas::evaluate,
+                setup.trainer()::lr,
+                listeners,
+                stop,
+                services.config().syncEvery(),
+                periodic::due);
         ResumePoint position = setup.position();
         for (int epoch = position.epoch(); epoch < config.epochs(); epoch++) {
             if (epoch == position.epoch() && position.epochComplete()) {
@@ -188,7 +164,7 @@ final class TrainingRun implements Runnable {
             IntakeTally.Count intakeBefore = setup.intake().of(config.data().trainTopic());
             TrainingLoop.TrainResult trained;
             try (BatchFeed feed = setup.trainFeed(config, position, reached::set)) {
-                trained = loop.train(position, lockstep == null ? feed : lockstep.over(feed, setup.shape(1), true));
+                trained = loop.train(position, replicas.paced(feed, setup.shape(1), true));
                 LOG.infof(
                         "run %s epoch %d: %d samples, loss %.4f, waited %.1f s for data",
                         config.runId(),
@@ -212,7 +188,7 @@ final class TrainingRun implements Runnable {
                     services.config().maxRejectedShare());
             EpochMeter val;
             try (BatchFeed feed = setup.evalFeed(config)) {
-                val = loop.evaluate(position, lockstep == null ? feed : lockstep.over(feed, setup.shape(1), false));
+                val = loop.evaluate(position, replicas.paced(feed, setup.shape(1), false));
             }
             LOG.infof(
                     "run %s epoch %d val: %d samples, loss %.4f, top-1 %.2f%%",

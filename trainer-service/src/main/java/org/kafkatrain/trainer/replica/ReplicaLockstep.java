@@ -1,4 +1,4 @@
-package org.kafkatrain.trainer.loop;
+package org.kafkatrain.trainer.replica;
 
 import org.kafkatrain.engine.Batch;
 import org.kafkatrain.engine.DataParallel;
@@ -14,14 +14,14 @@ import java.util.function.BooleanSupplier;
  * first takes part with an empty batch, so every rank makes the same collectives and optimizer steps), and a stop
  * asked of one rank is heard by all at the same step. The step then knows the global batch it is part of.
  */
-public final class ReplicaLockstep {
+final class ReplicaLockstep {
     private final DataParallel replicas;
     private final BooleanSupplier stopAskedHere;
     private boolean stopAgreed;
     private int globalSamples;
     private long localSamples;
 
-    public ReplicaLockstep(DataParallel replicas, BooleanSupplier stopAskedHere) {
+    ReplicaLockstep(DataParallel replicas, BooleanSupplier stopAskedHere) {
         this.replicas = replicas;
         this.stopAskedHere = stopAskedHere;
     }

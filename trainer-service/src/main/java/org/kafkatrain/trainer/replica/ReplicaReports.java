@@ -1,4 +1,4 @@
-package org.kafkatrain.trainer.run;
+package org.kafkatrain.trainer.replica;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,7 +7,6 @@ import org.kafkatrain.contracts.runs.ReplicaStatus;
 import org.kafkatrain.contracts.runs.RunStatus;
 import org.kafkatrain.engine.ReplicaGroup;
 import org.kafkatrain.trainer.loop.BatchEvent;
-import org.kafkatrain.trainer.loop.ReplicaLockstep;
 import org.kafkatrain.trainer.loop.TrainingListener;
 
 import java.util.ArrayList;
