@@ -107,30 +107,14 @@ public final class Stack {
                             + "\nadvertised.listeners=PLAINTEXT://127.0.0.1:" + settings.kafkaPort()
                             + "\nlog.dirs=" + dir.resolve("data") + "\n");
             if (!Files.exists(dir.resolve("data/meta.properties"))) {
-                String clusterId = run(
-                                dir.resolve("format.log"),
-                                java,
-                                "-cp",
-                                classpath,
-                                log4j,
-                                "kafka.tools.StorageTool",
-                                "random-uuid")
+                List<String> storageTool = List.of(java, "-cp", classpath, log4j, "kafka.tools.StorageTool");
+                Path log = dir.resolve("format.log");
+                String clusterId = run(log, concat(storageTool, "random-uuid"))
                         .lines()
                         .reduce((a, b) -> b)
                         .orElse("")
                         .strip();
-                run(
-                        dir.resolve("format.log"),
-                        java,
-                        "-cp",
-                        classpath,
-                        log4j,
-                        "kafka.tools.StorageTool",
-                        "format",
-                        "-t",
-                        clusterId,
-                        "-c",
-                        properties.toString());
+                run(log, concat(storageTool, "format", "-t", clusterId, "-c", properties.toString()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -396,8 +380,14 @@ public final class Stack {
         }
     }
 
+    private static List<String> concat(List<String> head, String... tail) {
+        List<String> all = new ArrayList<>(head);
+        all.addAll(List.of(tail));
+        return all;
+    }
+
     /** A command in the foreground, its output to {@code log}; returns that output, failing with it. */
-    private static String run(Path log, String... command) {
+    private static String run(Path log, List<String> command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
