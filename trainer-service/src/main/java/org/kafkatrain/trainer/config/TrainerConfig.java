@@ -78,8 +78,8 @@ public interface TrainerConfig {
     Duration kafkaPatience();
 
     /**
-     * The share of an epoch's train records that may be rejected (dead-lettered) before the run fails, naming the
-     * problems: above it, the run is most likely reading records that are not its dataset's (another dataset's
+     * The share of an epoch's train data that may be rejected (dead-lettered) before the run fails, naming the
+     * problems; each rejected record counts as one sample against the samples accepted: above it, the run is most likely reading records that are not its dataset's (another dataset's
      * labels or shape on the topic), and a model trained on the rest would not be what was asked for. An epoch that
      * trains no sample at all fails whatever this says.
      */

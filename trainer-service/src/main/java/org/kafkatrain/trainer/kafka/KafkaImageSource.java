@@ -201,7 +201,6 @@ public final class KafkaImageSource implements ImageSource {
 
     /** Hands a decoded record's samples on, or dead-letters it (once per run) with the reason it was refused. */
     private int deliver(ConsumerRecord<String, byte[]> record, Decoded result, Consumer<Sample> sink) {
-        tally.read(record.topic());
         if (result instanceof Decoded.Rejected rejected) {
             InvalidRecordException e = rejected.reason();
             tally.rejected(record.topic(), e.problem());
@@ -211,6 +210,7 @@ public final class KafkaImageSource implements ImageSource {
             return 0;
         }
         DecodedRecord decoded = ((Decoded.Accepted) result).content();
+        tally.accepted(record.topic(), decoded.samples().size());
         ledger.firstLook(record.topic(), record.partition(), record.offset());
         decoded.samples().forEach(sink);
         return decoded.samples().size();

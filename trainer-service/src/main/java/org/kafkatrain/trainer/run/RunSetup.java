@@ -167,8 +167,9 @@ record RunSetup(
 
     /**
      * Fails the run when an epoch's train pass took in nothing it could train on, or rejected more than
-     * {@code maxRejectedShare} of what it read: such a run most likely reads records that are not its dataset's, and
-     * ending FINISHED with an untrained model would hide it.
+     * {@code maxRejectedShare} of what it read (rejected records against them plus the samples accepted): such a run
+     * most likely reads records that are not its dataset's, and ending FINISHED with an untrained model would hide
+     * it.
      *
      * @param taken the train topic's records read and rejected during the epoch's pass
      */
@@ -177,18 +178,22 @@ record RunSetup(
         if (taken.records() == 0 && trained == 0) {
             throw new IllegalStateException("epoch " + epoch + " read no record of " + topic + hint(config));
         }
-        double share = taken.records() == 0 ? 0 : (double) taken.rejectedTotal() / taken.records();
+        double share = taken.rejectedShare();
         if (trained == 0 || share > maxRejectedShare) {
             throw new IllegalStateException(String.format(
-                    "epoch %d %s: %d of %d records of %s rejected (%s; dead-lettered with their reasons)%s",
+                    "epoch %d %s: %d of %d records of %s rejected (%s; dead-lettered with their reasons), %d samples"
+                            + " accepted%s",
                     epoch,
                     trained == 0
                             ? "trained no sample"
-                            : String.format("rejected more than trainer.max-rejected-share %.2f", maxRejectedShare),
+                            : String.format(
+                                    "rejected %.0f%% of its data, more than trainer.max-rejected-share %.2f",
+                                    100 * share, maxRejectedShare),
                     taken.rejectedTotal(),
                     taken.records(),
                     topic,
                     taken.problems(),
+                    taken.samples(),
                     hint(config)));
         }
     }

@@ -60,32 +60,36 @@ class RunIntakeTest {
         assertThatThrownBy(() -> setup.checkIntake(
                         wrongTopic,
                         0,
-                        new IntakeTally.Count(92, Map.of(Problem.LABEL_OUT_OF_RANGE, 92L)),
+                        new IntakeTally.Count(92, 0, Map.of(Problem.LABEL_OUT_OF_RANGE, 92L)),
                         0,
                         MAX_SHARE))
                 .hasMessageContaining("epoch 0 trained no sample: 92 of 92 records of images.train rejected")
                 .hasMessageContaining("LABEL_OUT_OF_RANGE 92")
                 .hasMessageContaining("dataset own's train records are on own.train");
-        assertThatThrownBy(() -> setup.checkIntake(wrongTopic, 1, new IntakeTally.Count(0, Map.of()), 0, MAX_SHARE))
+        assertThatThrownBy(() -> setup.checkIntake(wrongTopic, 1, new IntakeTally.Count(0, 0, Map.of()), 0, MAX_SHARE))
                 .hasMessageContaining("epoch 1 read no record of images.train");
 
         RunSpec own = config("own.train", "own.val", RunMode.EPOCHS, null);
+        // 6 records refused against 4 samples of the 4 accepted records: 60%
         IntakeTally.Count mostlyBad =
-                new IntakeTally.Count(10, Map.of(Problem.SHAPE_MISMATCH, 4L, Problem.LABEL_OUT_OF_RANGE, 2L));
-        assertThatThrownBy(() -> setup.checkIntake(own, 0, mostlyBad, 40, MAX_SHARE))
-                .hasMessageContaining("rejected more than trainer.max-rejected-share 0.50: 6 of 10")
+                new IntakeTally.Count(10, 4, Map.of(Problem.SHAPE_MISMATCH, 4L, Problem.LABEL_OUT_OF_RANGE, 2L));
+        assertThatThrownBy(() -> setup.checkIntake(own, 0, mostlyBad, 4, MAX_SHARE))
+                .hasMessageContaining("rejected 60% of its data, more than trainer.max-rejected-share 0.50: 6 of 10")
                 .hasMessageContaining("SHAPE_MISMATCH 4, LABEL_OUT_OF_RANGE 2");
-        IntakeTally.Count someBad = new IntakeTally.Count(10, Map.of(Problem.SHAPE_MISMATCH, 5L));
-        assertThatCode(() -> setup.checkIntake(own, 0, someBad, 50, MAX_SHARE)).doesNotThrowAnyException();
+        // the fault suite's bad records: 12 refused beside 3 batch envelopes of 202 samples: 6%
+        IntakeTally.Count envelopes = new IntakeTally.Count(15, 202, Map.of(Problem.CORRUPT_IMAGE, 12L));
+        assertThatCode(() -> setup.checkIntake(own, 0, envelopes, 202, MAX_SHARE))
+                .doesNotThrowAnyException();
     }
 
     @Test
     void countsSinceAnEarlierOneAreTheEpochsOwn() {
-        IntakeTally.Count before = new IntakeTally.Count(10, Map.of(Problem.SHAPE_MISMATCH, 1L));
+        IntakeTally.Count before = new IntakeTally.Count(10, 90, Map.of(Problem.SHAPE_MISMATCH, 1L));
         IntakeTally.Count after =
-                new IntakeTally.Count(25, Map.of(Problem.SHAPE_MISMATCH, 3L, Problem.EMPTY_VALUE, 1L));
+                new IntakeTally.Count(25, 200, Map.of(Problem.SHAPE_MISMATCH, 3L, Problem.EMPTY_VALUE, 1L));
         IntakeTally.Count epoch = after.since(before);
         assertThat(epoch.records()).isEqualTo(15);
+        assertThat(epoch.samples()).isEqualTo(110);
         assertThat(epoch.rejected()).isEqualTo(Map.of(Problem.SHAPE_MISMATCH, 2L, Problem.EMPTY_VALUE, 1L));
         assertThat(epoch.rejectedTotal()).isEqualTo(3);
     }
