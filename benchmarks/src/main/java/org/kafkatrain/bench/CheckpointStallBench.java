@@ -9,6 +9,7 @@ import org.kafkatrain.engine.DeviceChoice;
 import org.kafkatrain.engine.NativeRuntime;
 import org.kafkatrain.engine.Trainer;
 import org.kafkatrain.fixtures.TrainingData;
+import org.kafkatrain.store.CheckpointEntries;
 import org.kafkatrain.store.CheckpointStore;
 import org.kafkatrain.trainer.store.CheckpointUploads;
 import org.kafkatrain.trainer.store.CheckpointWriter;
@@ -116,7 +117,14 @@ public final class CheckpointStallBench {
     }
 
     private static CheckpointWriter.Plan plan(CheckpointWriter writer, ResumePoint at, long step) {
-        return writer.plan(at.advanced(step, step), false, 1.0, null, null, Map.of(), System.currentTimeMillis());
+        return writer.plan(
+                at.advanced(step, step),
+                false,
+                1.0,
+                null,
+                null,
+                CheckpointEntries.DeadLetters.NONE,
+                System.currentTimeMillis());
     }
 
     private static double rate(Trainer trainer, List<Batch> batches, int steps) {

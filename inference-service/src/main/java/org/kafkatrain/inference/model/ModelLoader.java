@@ -10,6 +10,7 @@ import org.kafkatrain.engine.DeviceChoice;
 import org.kafkatrain.engine.Predictor;
 import org.kafkatrain.engine.TorchCheckpointFile;
 import org.kafkatrain.inference.config.InferenceConfig;
+import org.kafkatrain.store.CheckpointEntries;
 import org.kafkatrain.store.CheckpointStore;
 import org.kafkatrain.store.RunDocument;
 
@@ -75,14 +76,18 @@ public class ModelLoader {
                 run.spec().data().mean(),
                 run.spec().data().std(),
                 device());
+        CheckpointEntries entries = CheckpointEntries.fromDict(checkpoint);
+        if (entries == null) {
+            throw new IOException(object + " is not a kafka-train checkpoint (no offsets, epoch or step in it)");
+        }
         ModelInfo info = new ModelInfo(
                 runId,
                 object,
-                Math.toIntExact((Long) checkpoint.get("epoch")),
-                Boolean.TRUE.equals(checkpoint.get("epoch_complete")),
-                (Long) checkpoint.get("step"),
-                (Double) checkpoint.get("acc1"),
-                (Double) checkpoint.get("acc5"),
+                entries.epoch(),
+                entries.epochComplete(),
+                entries.step(),
+                entries.acc1(),
+                entries.acc5(),
                 actual,
                 dataset.classes(),
                 dataset.height(),

@@ -1,5 +1,7 @@
 package org.kafkatrain.trainer.data;
 
+import org.kafkatrain.store.CheckpointEntries;
+
 import java.util.HashMap;
 import java.util.Map;
 
@@ -30,19 +32,13 @@ public final class DeadLetterLedger {
         return rejected;
     }
 
-    public synchronized Map<String, Object> toCheckpoint() {
-        Map<String, Object> out = new HashMap<>();
-        out.put("examined_up_to", new HashMap<>(examinedUpTo));
-        out.put("rejected", rejected);
-        return out;
+    public synchronized CheckpointEntries.DeadLetters toCheckpoint() {
+        return new CheckpointEntries.DeadLetters(Map.copyOf(examinedUpTo), rejected);
     }
 
-    @SuppressWarnings("unchecked")
-    public synchronized void restore(Object stored) {
-        if (stored instanceof Map<?, ?> map) {
-            examinedUpTo.clear();
-            ((Map<String, Long>) map.get("examined_up_to")).forEach(examinedUpTo::put);
-            rejected = (Long) map.get("rejected");
-        }
+    public synchronized void restore(CheckpointEntries.DeadLetters stored) {
+        examinedUpTo.clear();
+        examinedUpTo.putAll(stored.examinedUpTo());
+        rejected = stored.rejected();
     }
 }

@@ -12,6 +12,7 @@ import org.kafkatrain.engine.DeviceChoice;
 import org.kafkatrain.engine.ShuffleBuffer;
 import org.kafkatrain.engine.TorchCheckpointFile;
 import org.kafkatrain.engine.Trainer;
+import org.kafkatrain.store.CheckpointEntries;
 import org.kafkatrain.store.LatestCheckpoint;
 import org.kafkatrain.store.RunDocument;
 import org.kafkatrain.trainer.data.BatchFeed;
@@ -83,8 +84,9 @@ record RunSetup(
             try (InputStream in = services.store().open(latest.get().object())) {
                 Map<String, Object> checkpoint = TorchCheckpointFile.read(in);
                 Checkpoints.restore(trainer, checkpoint);
-                ledger.restore(checkpoint.get("dead_letters"));
-                position = ResumePoint.of(checkpoint, latest.get());
+                CheckpointEntries entries = CheckpointEntries.fromDict(checkpoint);
+                ledger.restore(entries.deadLetters());
+                position = ResumePoint.of(entries, latest.get());
             }
             LOG.infof(
                     "run %s resumes from %s: epoch %d (%s, %d samples done), step %d, lr %g",
@@ -103,8 +105,9 @@ record RunSetup(
                 try (InputStream in = services.store().open(parent)) {
                     Map<String, Object> checkpoint = TorchCheckpointFile.read(in);
                     Checkpoints.restore(trainer, checkpoint);
-                    ledger.restore(checkpoint.get("dead_letters"));
-                    position = ResumePoint.forkedFrom(checkpoint);
+                    CheckpointEntries entries = CheckpointEntries.fromDict(checkpoint);
+                    ledger.restore(entries.deadLetters());
+                    position = ResumePoint.forkedFrom(entries);
                 }
                 forkedFrom = new RunDocument.ForkedFrom(config.start().fromRun(), parent);
                 LOG.infof(

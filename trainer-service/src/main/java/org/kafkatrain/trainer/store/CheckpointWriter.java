@@ -5,6 +5,7 @@ import org.kafkatrain.contracts.Sha256;
 import org.kafkatrain.engine.Checkpoints;
 import org.kafkatrain.engine.TorchCheckpointFile;
 import org.kafkatrain.engine.Trainer;
+import org.kafkatrain.store.CheckpointEntries;
 import org.kafkatrain.store.CheckpointStore;
 import org.kafkatrain.store.LatestCheckpoint;
 
@@ -26,7 +27,6 @@ import java.util.function.Consumer;
  */
 public final class CheckpointWriter {
     private static final Logger LOG = Logger.getLogger(CheckpointWriter.class);
-    static final String FORMAT = "kafka-train/checkpoint/1";
 
     private final CheckpointStore store;
     private final String runId;
@@ -62,7 +62,7 @@ public final class CheckpointWriter {
             double meanLoss,
             Double top1,
             Double top5,
-            Map<String, Object> deadLetters,
+            CheckpointEntries.DeadLetters deadLetters,
             long now) {
         String key = CheckpointStore.runPrefix(runId)
                 + (epochComplete
@@ -76,23 +76,18 @@ public final class CheckpointWriter {
             best = acc1;
             bestObject = key;
         }
-        Map<String, Object> entries = new LinkedHashMap<>();
-        entries.put("epoch", (long) at.epoch());
-        entries.put("epoch_complete", epochComplete);
-        entries.put("epoch_samples", at.epochSamples());
-        entries.put("step", at.step());
-        entries.put("loss", meanLoss);
-        entries.put("acc1", acc1);
-        entries.put("acc5", acc5);
-        Map<String, Object> offsets = new LinkedHashMap<>();
-        offsets.put("topic", trainTopic);
-        offsets.put("run_start", ResumePoint.toCheckpoint(at.runStart()));
-        offsets.put("epoch_start", ResumePoint.toCheckpoint(at.epochStart()));
-        offsets.put("epoch_end", ResumePoint.toCheckpoint(at.epochEnd()));
-        entries.put("offsets", offsets);
-        entries.put("dead_letters", deadLetters);
-        entries.put("run", runJson);
-        entries.put("format", FORMAT);
+        Map<String, Object> entries = new CheckpointEntries(
+                        at.epoch(),
+                        epochComplete,
+                        at.epochSamples(),
+                        at.step(),
+                        meanLoss,
+                        acc1,
+                        acc5,
+                        new CheckpointEntries.Offsets(trainTopic, at.runStart(), at.epochStart(), at.epochEnd()),
+                        deadLetters,
+                        runJson)
+                .toDict();
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("epoch", Integer.toString(at.epoch()));
         metadata.put("step", Long.toString(at.step()));

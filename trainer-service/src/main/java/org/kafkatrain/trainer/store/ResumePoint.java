@@ -1,8 +1,8 @@
 package org.kafkatrain.trainer.store;
 
+import org.kafkatrain.store.CheckpointEntries;
 import org.kafkatrain.store.LatestCheckpoint;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -53,18 +53,16 @@ public record ResumePoint(
         return !epochComplete && epochSamples > 0;
     }
 
-    /** The checkpoint dict's own entries, as {@link CheckpointWriter} writes them; best from {@code latest} (may be null). */
-    @SuppressWarnings("unchecked")
-    public static ResumePoint of(Map<String, Object> checkpoint, LatestCheckpoint latest) {
-        Map<String, Object> offsets = (Map<String, Object>) checkpoint.get("offsets");
+    /** Where a checkpoint left its run; best from {@code latest} (may be null). */
+    public static ResumePoint of(CheckpointEntries checkpoint, LatestCheckpoint latest) {
         return new ResumePoint(
-                Math.toIntExact((Long) checkpoint.get("epoch")),
-                (Boolean) checkpoint.get("epoch_complete"),
-                (Long) checkpoint.get("epoch_samples"),
-                (Long) checkpoint.get("step"),
-                partitions(offsets.get("run_start")),
-                partitions(offsets.get("epoch_start")),
-                partitions(offsets.get("epoch_end")),
+                checkpoint.epoch(),
+                checkpoint.epochComplete(),
+                checkpoint.epochSamples(),
+                checkpoint.step(),
+                checkpoint.offsets().runStart(),
+                checkpoint.offsets().epochStart(),
+                checkpoint.offsets().epochEnd(),
                 latest == null ? null : latest.bestAcc1(),
                 latest == null ? null : latest.best());
     }
@@ -73,7 +71,7 @@ public record ResumePoint(
      * Where a fork of a run continues: the parent checkpoint's epoch, samples, step and offsets, so the fork sees
      * exactly the data the parent would have seen next; the best-so-far starts anew, being the fork's own.
      */
-    public static ResumePoint forkedFrom(Map<String, Object> checkpoint) {
+    public static ResumePoint forkedFrom(CheckpointEntries checkpoint) {
         ResumePoint parent = of(checkpoint, null);
         return new ResumePoint(
                 parent.epoch,
@@ -85,25 +83,5 @@ public record ResumePoint(
                 parent.epochEnd,
                 null,
                 null);
-    }
-
-    /** Offsets as the checkpoint stores them: partition number -> offset. */
-    public static Map<Long, Long> toCheckpoint(Map<Integer, Long> offsets) {
-        if (offsets == null) {
-            return null;
-        }
-        Map<Long, Long> out = new HashMap<>();
-        offsets.forEach((p, o) -> out.put((long) p, o));
-        return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<Integer, Long> partitions(Object stored) {
-        if (stored == null) {
-            return null;
-        }
-        Map<Integer, Long> out = new HashMap<>();
-        ((Map<Object, Object>) stored).forEach((p, o) -> out.put(((Long) p).intValue(), (Long) o));
-        return out;
     }
 }

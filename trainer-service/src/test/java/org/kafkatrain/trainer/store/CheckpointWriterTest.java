@@ -3,6 +3,7 @@ package org.kafkatrain.trainer.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.kafkatrain.store.CheckpointEntries;
 
 import java.util.Map;
 
@@ -14,7 +15,8 @@ class CheckpointWriterTest {
 
     @Test
     void midEpochCheckpointIsNamedByStepAndCarriesNoAccuracy() {
-        CheckpointWriter.Plan plan = writer.plan(inEpoch3, false, 0.75, 60.0, 90.0, Map.of(), 1L);
+        CheckpointWriter.Plan plan =
+                writer.plan(inEpoch3, false, 0.75, 60.0, 90.0, CheckpointEntries.DeadLetters.NONE, 1L);
         assertThat(plan.key()).isEqualTo("runs/r1/epoch-0003-step-00000120.tar");
         assertThat(plan.entries())
                 .containsEntry("epoch", 3L)
@@ -24,7 +26,7 @@ class CheckpointWriterTest {
                 .containsEntry("loss", 0.75)
                 .containsEntry("acc1", null)
                 .containsEntry("run", "{\"runId\":\"r1\"}")
-                .containsEntry("format", CheckpointWriter.FORMAT);
+                .containsEntry("format", CheckpointEntries.FORMAT);
         assertThat(plan.metadata())
                 .containsEntry("epoch", "3")
                 .containsEntry("step", "120")
@@ -36,7 +38,8 @@ class CheckpointWriterTest {
 
     @Test
     void epochCheckpointBecomesTheBestOnlyWhenItsTop1IsHigher() {
-        CheckpointWriter.Plan first = writer.plan(inEpoch3, true, 0.5, 60.0, 90.0, Map.of(), 1L);
+        CheckpointWriter.Plan first =
+                writer.plan(inEpoch3, true, 0.5, 60.0, 90.0, CheckpointEntries.DeadLetters.NONE, 1L);
         assertThat(first.key()).isEqualTo("runs/r1/epoch-0003.tar");
         assertThat(first.metadata()).containsEntry("acc1", "60.000").containsEntry("acc5", "90.000");
         assertThat(first.latest().best()).isEqualTo(first.key());
@@ -44,7 +47,8 @@ class CheckpointWriterTest {
         assertThat(first.stored().epochComplete()).isTrue();
 
         ResumePoint epoch4 = first.stored().inEpoch(4, 640, 150, inEpoch3.epochStart(), inEpoch3.epochEnd());
-        CheckpointWriter.Plan worse = writer.plan(epoch4, true, 0.4, 55.0, 91.0, Map.of(), 2L);
+        CheckpointWriter.Plan worse =
+                writer.plan(epoch4, true, 0.4, 55.0, 91.0, CheckpointEntries.DeadLetters.NONE, 2L);
         assertThat(worse.latest().object()).isEqualTo("runs/r1/epoch-0004.tar");
         assertThat(worse.latest().best()).as("epoch 3 stays the best").isEqualTo("runs/r1/epoch-0003.tar");
         assertThat(worse.latest().bestAcc1()).isEqualTo(60.0);
@@ -52,9 +56,11 @@ class CheckpointWriterTest {
 
     @Test
     void resumePointReadBackFromTheCheckpointIsTheOneStored() {
-        CheckpointWriter.Plan plan = writer.plan(inEpoch3, false, 0.75, null, null, Map.of("rejected", 2L), 1L);
+        CheckpointWriter.Plan plan = writer.plan(
+                inEpoch3, false, 0.75, null, null, new CheckpointEntries.DeadLetters(Map.of("t-0", 9L), 2L), 1L);
         // The checkpoint file stores offsets with long partition keys, as torch.load shows them.
-        assertThat(ResumePoint.of(plan.entries(), plan.latest())).isEqualTo(plan.stored());
+        assertThat(ResumePoint.of(CheckpointEntries.fromDict(plan.entries()), plan.latest()))
+                .isEqualTo(plan.stored());
         assertThat(plan.stored().midEpoch()).isTrue();
     }
 }
