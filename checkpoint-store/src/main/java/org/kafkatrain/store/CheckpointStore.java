@@ -18,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import okhttp3.OkHttpClient;
 import org.jboss.logging.Logger;
+import org.kafkatrain.contracts.runs.CheckpointObject;
 import org.kafkatrain.contracts.runs.RunSpec;
 
 import java.io.ByteArrayInputStream;
@@ -27,7 +28,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -250,23 +250,22 @@ public class CheckpointStore {
     }
 
     /** The run's checkpoint objects, oldest first, with size and the epoch/step/loss/acc metadata they carry. */
-    public List<Map<String, Object>> checkpoints(String runId) throws IOException {
-        List<Map<String, Object>> out = new ArrayList<>();
+    public List<CheckpointObject> checkpoints(String runId) throws IOException {
+        List<CheckpointObject> out = new ArrayList<>();
         call(() -> {
             for (Result<Item> r : client.listObjects(ListObjectsArgs.builder()
                     .bucket(bucket)
                     .prefix(runPrefix(runId) + "epoch-")
                     .build())) {
                 String key = r.get().objectName();
-                Map<String, Object> entry = new LinkedHashMap<>();
-                entry.put("object", key);
-                entry.put("bytes", r.get().size());
-                entry.putAll(client.statObject(StatObjectArgs.builder()
-                                .bucket(bucket)
-                                .object(key)
-                                .build())
-                        .userMetadata());
-                out.add(entry);
+                out.add(CheckpointObject.of(
+                        key,
+                        r.get().size(),
+                        client.statObject(StatObjectArgs.builder()
+                                        .bucket(bucket)
+                                        .object(key)
+                                        .build())
+                                .userMetadata()));
             }
             return null;
         });

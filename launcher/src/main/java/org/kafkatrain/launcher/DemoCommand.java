@@ -1,6 +1,7 @@
 package org.kafkatrain.launcher;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import org.kafkatrain.contracts.runs.CheckpointObject;
 import org.kafkatrain.contracts.runs.RunField;
 import org.kafkatrain.contracts.runs.RunRequest;
 import org.kafkatrain.contracts.runs.RunState;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -108,7 +108,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.print(epochTable(services.metrics(), runId));
         System.err.println("kafka-train: checkpoints in s3://checkpoints/runs/" + runId + "/:");
         System.out.print(Tables.checkpoints(
-                trainer.get("/runs/" + runId + "/checkpoints", new TypeReference<List<Map<String, Object>>>() {})
+                trainer.get("/runs/" + runId + "/checkpoints", new TypeReference<List<CheckpointObject>>() {})
                         .orElse(List.of())));
         System.err.println("kafka-train: dashboard " + services.metricsUrl + "/?run=" + runId
                 + "   metrics topic: kcat -b " + kafka + " -C -t training.metrics");

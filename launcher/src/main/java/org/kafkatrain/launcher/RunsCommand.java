@@ -3,6 +3,7 @@ package org.kafkatrain.launcher;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.kafkatrain.contracts.TrainingMetrics;
+import org.kafkatrain.contracts.runs.CheckpointObject;
 import org.kafkatrain.contracts.runs.RunOverride;
 import org.kafkatrain.contracts.runs.RunSpec;
 import org.kafkatrain.contracts.runs.RunSpecs;
@@ -16,7 +17,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code runs}: the runs trainer-service knows (running here, or with checkpoints in the bucket), and a run's checkpoints. */
@@ -183,8 +183,8 @@ final class RunsCommand implements Callable<Integer> {
         }
 
         static int print(Services services, String runId) {
-            List<Map<String, Object>> objects = services.trainer()
-                    .get("/runs/" + runId + "/checkpoints", new TypeReference<List<Map<String, Object>>>() {})
+            List<CheckpointObject> objects = services.trainer()
+                    .get("/runs/" + runId + "/checkpoints", new TypeReference<List<CheckpointObject>>() {})
                     .orElse(List.of());
             System.out.print(
                     objects.isEmpty() ? "no checkpoints for run " + runId + "\n" : Tables.checkpoints(objects));

@@ -1,8 +1,9 @@
 package org.kafkatrain.launcher;
 
+import org.kafkatrain.contracts.runs.CheckpointObject;
+
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /** Plain-text tables: a header and rows, columns as wide as their widest cell. */
@@ -29,23 +30,19 @@ final class Tables {
         return out.toString().replaceAll(" +\n", "\n");
     }
 
-    /** The run's checkpoint objects as trainer-service lists them (object, bytes and their epoch/step/loss/acc metadata). */
-    static String checkpoints(List<Map<String, Object>> objects) {
+    /** The run's checkpoint objects as trainer-service lists them (object, size and their metadata). */
+    static String checkpoints(List<CheckpointObject> objects) {
         List<List<String>> rows = objects.stream()
-                .map(m -> List.of(
-                        text(m.get("object")),
-                        megabytes(m.get("bytes")),
-                        text(m.get("epoch")),
-                        text(m.get("step")),
-                        text(m.get("loss")),
-                        text(m.get("acc1")),
-                        text(m.get("acc5"))))
+                .map(c -> List.of(
+                        c.object(),
+                        String.format("%.1f", c.bytes() / 1e6),
+                        text(c.epoch()),
+                        text(c.step()),
+                        text(c.loss()),
+                        text(c.acc1()),
+                        text(c.acc5())))
                 .toList();
         return render(List.of("object", "MB", "epoch", "step", "loss", "acc1", "acc5"), rows);
-    }
-
-    private static String megabytes(Object bytes) {
-        return bytes instanceof Number n ? String.format("%.1f", n.longValue() / 1e6) : "-";
     }
 
     static String text(Object value) {

@@ -5,9 +5,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+import org.kafkatrain.contracts.runs.CheckpointObject;
 
 import java.util.List;
-import java.util.Map;
 
 /** The trainer's read API that the dashboard shows beside the metrics: a run's settings, status and checkpoints. */
 @RegisterRestClient(configKey = "trainer")
@@ -22,5 +22,5 @@ public interface TrainerApi {
 
     @GET
     @Path("checkpoints")
-    List<Map<String, Object>> checkpoints(@PathParam("id") String runId);
+    List<CheckpointObject> checkpoints(@PathParam("id") String runId);
 }

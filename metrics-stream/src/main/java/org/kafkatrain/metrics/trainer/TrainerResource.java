@@ -10,6 +10,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.kafkatrain.contracts.runs.CheckpointObject;
 
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,7 @@ public class TrainerResource {
 
     @GET
     @Path("checkpoints")
-    public List<Map<String, Object>> checkpoints(@PathParam("id") String runId) {
+    public List<CheckpointObject> checkpoints(@PathParam("id") String runId) {
         return trainer.checkpoints(runId);
     }
 

@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.kafkatrain.contracts.runs.CheckpointObject;
 import org.kafkatrain.contracts.runs.RunOverride;
 import org.kafkatrain.contracts.runs.RunRequest;
 import org.kafkatrain.contracts.runs.RunSpec;
@@ -92,7 +93,7 @@ public class RunResource {
     /** Checkpoint objects of a run in the bucket, with their metadata (epoch, step, loss, acc1, acc5). */
     @GET
     @Path("{id}/checkpoints")
-    public List<Map<String, Object>> checkpoints(@PathParam("id") String id) throws IOException {
+    public List<CheckpointObject> checkpoints(@PathParam("id") String id) throws IOException {
         return store.checkpoints(id);
     }
 

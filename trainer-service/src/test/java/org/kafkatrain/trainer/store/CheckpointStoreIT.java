@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.kafkatrain.contracts.runs.AdamKernel;
+import org.kafkatrain.contracts.runs.CheckpointObject;
 import org.kafkatrain.contracts.runs.RunField;
 import org.kafkatrain.contracts.runs.RunOverride;
 import org.kafkatrain.contracts.runs.RunRequest;
@@ -84,7 +85,7 @@ class CheckpointStoreIT {
                 latest(run, "epoch-0002", 2, 45.0, "epoch-0000"));
         store.prune(run, 1, store.latest(run).orElseThrow());
         assertThat(store.checkpoints(run))
-                .extracting(m -> m.get("object"))
+                .extracting(CheckpointObject::object)
                 .containsExactly("runs/" + run + "/epoch-0000.tar", "runs/" + run + "/epoch-0002.tar");
     }
 
