@@ -153,9 +153,8 @@ public class DatasetIngestion {
             producer.flush();
             List<RecordMetadata> acked = awaitAll(sent);
             records.put(split, (long) sent.size());
-            if (!acked.isEmpty()) {
-                written.put(split, recordsOf(topic, acked));
-            }
+            // a split with no image is pinned too, to nothing: its topic may hold other datasets' records
+            written.put(split, recordsOf(topic, acked));
         }
         if (shape == null) {
             throw new IOException("no usable image in " + o.path());

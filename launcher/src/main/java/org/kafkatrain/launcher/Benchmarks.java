@@ -44,8 +44,7 @@ final class Benchmarks {
             case "trainer" -> {
                 stack.kafka();
                 main(
-                        "trainer-service",
-                        "org.kafkatrain.trainer.TrainerBench",
+                        "TrainerBench",
                         env("BENCH_TRAINER_STEPS", "2000"),
                         env("BENCH_TRAINER_BATCH", "8"),
                         env("BENCH_TRAINER_ROUNDS", "10"));
@@ -54,34 +53,21 @@ final class Benchmarks {
             case "pytorch" -> pytorch();
             case "checkpoint" -> {
                 stack.start();
-                main(
-                        "trainer-service",
-                        "org.kafkatrain.trainer.CheckpointStallBench",
-                        env("BENCH_CHECKPOINT_ROUNDS", "5"),
-                        env("BENCH_CHECKPOINT_BATCH", "32"));
+                main("CheckpointStallBench", env("BENCH_CHECKPOINT_ROUNDS", "5"), env("BENCH_CHECKPOINT_BATCH", "32"));
             }
             case "feed" -> {
                 stack.kafka();
-                main(
-                        "trainer-service",
-                        "org.kafkatrain.trainer.FeedBench",
-                        env("BENCH_FEED_IMAGES", "3000"),
-                        env("BENCH_FEED_THREADS", "1,2"));
+                main("FeedBench", env("BENCH_FEED_IMAGES", "3000"), env("BENCH_FEED_THREADS", "1,2"));
             }
             case "scale" -> // 1 replica against 2 data-parallel ones (a process and a core each), Gloo on loopback
                 main(
-                        "trainer-engine",
-                        "org.kafkatrain.engine.ScaleBench",
+                        "ScaleBench",
                         env("BENCH_SCALE_STEPS", "20"),
                         env("BENCH_SCALE_BATCH", "32"),
                         env("BENCH_SCALE_SIZE", "28"));
             case "metrics" -> {
                 stack.kafka();
-                main(
-                        "metrics-stream",
-                        "org.kafkatrain.metrics.streams.MetricsBench",
-                        env("BENCH_METRICS_EVENTS", "60000"),
-                        "20");
+                main("MetricsBench", env("BENCH_METRICS_EVENTS", "60000"), "20");
             }
             case "inference" -> inference();
             case "all" -> ALL.forEach(this::run);
@@ -140,14 +126,7 @@ final class Benchmarks {
     }
 
     private void compute(String size, String batch, String steps, String rounds) {
-        main(
-                "trainer-engine",
-                "org.kafkatrain.engine.ComputeBench",
-                steps,
-                batch,
-                rounds,
-                size,
-                env("BENCH_COMPUTE_VARIANTS", ""));
+        main("ComputeBench", steps, batch, rounds, size, env("BENCH_COMPUTE_VARIANTS", ""));
     }
 
     /** compute and tools/pytorch_compute_bench.py take turns, a round (a process) each, so rounds pair up. */
@@ -209,8 +188,7 @@ final class Benchmarks {
             stack.inference(List.of("-Dinference.batching.max-images=" + batch));
             mainWith(
                     Map.of("INFERENCE_URL", "http://127.0.0.1:" + settings.inferencePort()),
-                    "inference-service",
-                    "org.kafkatrain.inference.InferenceBench",
+                    "InferenceBench",
                     "max=" + batch,
                     env("BENCH_INFERENCE_REQUESTS", "300"),
                     env("BENCH_INFERENCE_RECORDS", "600"));
@@ -218,12 +196,25 @@ final class Benchmarks {
         stack.stopInference();
     }
 
+    /** The benchmarks this class runs, by the simple names of their main classes in org.kafkatrain.bench. */
+    static final List<String> MAINS = List.of(
+            "TrainerBench",
+            "CheckpointStallBench",
+            "FeedBench",
+            "ScaleBench",
+            "MetricsBench",
+            "ComputeBench",
+            "InferenceBench");
+
     private void main(String bench, String... args) {
         mainWith(Map.of(), bench, args);
     }
 
     /** A benchmark's main class (org.kafkatrain.bench) in a JVM of its own, from the benchmarks module. */
     private void mainWith(Map<String, String> extra, String bench, String... args) {
+        if (!MAINS.contains(bench)) {
+            throw new IllegalArgumentException("no benchmark main " + bench + " (Benchmarks.MAINS)");
+        }
         List<String> command = new ArrayList<>(List.of(Foreground.java()));
         command.addAll(List.of(
                 env("BENCH_JVM_OPTS", "-Xms2g -Xmx2g -XX:+AlwaysPreTouch").split("\\s+")));

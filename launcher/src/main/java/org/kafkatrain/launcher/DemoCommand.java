@@ -60,6 +60,12 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!services.local("--trainer-url")
+                || !services.local("--metrics-url")
+                || !services.local("--inference-url")) {
+            throw new LauncherException(
+                    "demo runs on the local stack, which it starts; point train, runs or serve" + " at other services");
+        }
         if (!Files.isDirectory(datasetDir)) {
             throw new LauncherException(
                     "demo needs Fashion-MNIST in " + datasetDir + ": apt-get install dataset-fashion-mnist");

@@ -3,6 +3,7 @@ package org.kafkatrain.launcher;
 import org.kafkatrain.contracts.runs.AdamKernel;
 import org.kafkatrain.contracts.runs.Precision;
 import org.kafkatrain.stack.StackCommand;
+import org.kafkatrain.stack.StackException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -53,9 +54,8 @@ public final class KafkaTrain implements Runnable {
                     return 1;
                 })
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    cmd.getErr()
-                            .println(
-                                    "kafka-train: " + (e instanceof LauncherException ? e.getMessage() : e.toString()));
+                    boolean ours = e instanceof LauncherException || e instanceof StackException;
+                    cmd.getErr().println("kafka-train: " + (ours ? e.getMessage() : e.toString()));
                     return 1;
                 });
     }

@@ -1,11 +1,13 @@
 package org.kafkatrain.launcher;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.kafkatrain.contracts.runs.AdamKernel;
 import org.kafkatrain.contracts.runs.Precision;
 import org.kafkatrain.contracts.runs.RunField;
 import org.kafkatrain.contracts.runs.RunMode;
 import org.kafkatrain.contracts.runs.RunRequest;
+import org.kafkatrain.contracts.runs.RunSpecs;
 import org.kafkatrain.contracts.runs.RunStatus;
 import org.kafkatrain.stack.Stack;
 import org.kafkatrain.stack.StackCommand;
@@ -163,8 +165,14 @@ final class TrainCommand implements Callable<Integer> {
             // a run on the local stack: bring up what it needs (the stack, the trainer, metrics-stream, the ranks)
             Stack stack = StackCommand.fromEnvironment();
             stack.up();
-            if (replicas != null && replicas > 1) {
-                stack.replicas(replicas);
+            // a resumed run keeps its replica count: its ranks are started too
+            int ranks = replicas != null
+                    ? replicas
+                    : trainer.get("/runs/" + id + "/config", new TypeReference<JsonNode>() {})
+                            .map(c -> RunSpecs.read(c).distribution().replicas())
+                            .orElse(1);
+            if (ranks > 1) {
+                stack.replicas(ranks);
             }
         }
         // a data-parallel run too is posted once, to rank 0, which forwards it to its peers

@@ -212,6 +212,7 @@ public final class LocalStack {
                     INHERITED_ADDRESSES.forEach(env::remove);
                     env.put("KT_HOME", dir.toString());
                     run(root, env, "stack", "stop");
+                    deleteTree(dir); // stopped: its pids must not name someone else's processes later
                 }
             }
         } catch (IOException e) {
@@ -233,17 +234,34 @@ public final class LocalStack {
         builder.environment().clear();
         builder.environment().putAll(env);
         try {
+            // the output goes to a file, not a pipe: the servers it starts must not hold the pipe, and the timeout
+            // below must hold even when the launcher hangs
+            Path out = Files.createTempFile("local-stack-", ".out");
+            builder.redirectOutput(out.toFile());
             Process process = builder.start();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                throw new IllegalStateException("./kafka-train " + String.join(" ", args) + " failed: " + out);
+            boolean ended = process.waitFor(5, TimeUnit.MINUTES);
+            if (!ended) {
+                process.destroyForcibly();
             }
-            return out;
+            String text = Files.readString(out, StandardCharsets.UTF_8);
+            Files.deleteIfExists(out);
+            if (!ended || process.exitValue() != 0) {
+                throw new IllegalStateException("./kafka-train " + String.join(" ", args) + " failed: " + text);
+            }
+            return text;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 

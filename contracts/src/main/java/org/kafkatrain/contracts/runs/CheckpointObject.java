@@ -25,7 +25,12 @@ public record CheckpointObject(
                 parse(metadata.get("sha256"), s -> s));
     }
 
+    /** A metadata value, or null where there is none or it does not read (a listing shows what it can). */
     private static <T> T parse(String value, java.util.function.Function<String, T> parser) {
-        return value == null || value.isBlank() ? null : parser.apply(value);
+        try {
+            return value == null || value.isBlank() ? null : parser.apply(value.strip());
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 }

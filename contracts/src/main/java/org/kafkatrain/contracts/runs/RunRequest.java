@@ -63,6 +63,9 @@ public final class RunRequest {
             } else if (value.isObject() && isGroup(key)) {
                 for (Iterator<Map.Entry<String, JsonNode>> g = value.fields(); g.hasNext(); ) {
                     Map.Entry<String, JsonNode> inner = g.next();
+                    if (inner.getValue().isNull()) {
+                        continue; // as at the top: not set
+                    }
                     RunField field =
                             RunField.byPath(key, inner.getKey()).orElseThrow(() -> unknown(key + "." + inner.getKey()));
                     request.set(field, inner.getValue());

@@ -45,8 +45,8 @@ public record RunSpec(
             List<Double> mean,
             List<Double> std) {
         public Data {
-            mean = List.copyOf(mean);
-            std = List.copyOf(std);
+            mean = mean == null ? null : List.copyOf(mean);
+            std = std == null ? null : List.copyOf(std);
         }
     }
 

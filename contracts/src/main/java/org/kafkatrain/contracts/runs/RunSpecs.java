@@ -183,8 +183,30 @@ public final class RunSpecs {
     }
 
     private static void validate(RunSpec s) {
+        if (s.runId() == null
+                || s.data() == null
+                || s.optimization() == null
+                || s.evaluation() == null
+                || s.compute() == null
+                || s.checkpointing() == null
+                || s.start() == null
+                || s.distribution() == null) {
+            throw new IllegalArgumentException("a run spec needs runId and every group (data, optimization, evaluation,"
+                    + " compute, checkpointing, start, distribution)");
+        }
         RunSpec.Data data = s.data();
         RunSpec.Start start = s.start();
+        if (data.trainTopic() == null
+                || data.valTopic() == null
+                || data.mode() == null
+                || s.compute().device() == null
+                || s.compute().precision() == null
+                || s.compute().adam() == null
+                || data.mean() == null
+                || data.std() == null) {
+            throw new IllegalArgumentException("data.trainTopic, data.valTopic, data.mode, data.mean, data.std,"
+                    + " compute.device, compute.precision and compute.adam need values");
+        }
         if (data.dataset() == null || data.dataset().isBlank()) {
             throw new IllegalArgumentException(
                     "data.dataset is required: the id of a manifest on the datasets topic (ingest publishes one)");

@@ -70,6 +70,14 @@ class RunSpecsTest {
     }
 
     @Test
+    void aNullSettingIsNotSetInEitherForm() {
+        RunSpec grouped = resolve("{\"v\":2,\"runId\":\"r\",\"data\":{\"trainTopic\":null,\"mode\":null}}");
+        assertThat(grouped.data().trainTopic()).isEqualTo("images.train");
+        assertThat(grouped.data().mode()).isEqualTo(RunMode.EPOCHS);
+        assertThat(resolve("{\"runId\":\"r\",\"trainTopic\":null}")).isEqualTo(grouped);
+    }
+
+    @Test
     void aSpecSurvivesItsJsonRoundTrip() throws Exception {
         RunSpec spec =
                 RunSpecs.resolve(request("{\"runId\":\"r\",\"dataset\":\"d\",\"mean\":[0.5,0.5,0.5]}"), DEPLOYMENT);

@@ -16,6 +16,7 @@ import org.kafkatrain.contracts.runs.CheckpointObject;
 import org.kafkatrain.contracts.runs.RunOverride;
 import org.kafkatrain.contracts.runs.RunRequest;
 import org.kafkatrain.contracts.runs.RunSpec;
+import org.kafkatrain.contracts.runs.RunSpecs;
 import org.kafkatrain.contracts.runs.RunStatus;
 import org.kafkatrain.store.CheckpointStore;
 import org.kafkatrain.store.RunDocument;
@@ -103,8 +104,12 @@ public class RunResource {
      */
     @POST
     @Path("{id}/ranks/{rank}")
-    public Response startRank(@PathParam("id") String id, @PathParam("rank") int rank, RunSpec spec) {
-        if (spec == null || !id.equals(spec.runId())) {
+    public Response startRank(@PathParam("id") String id, @PathParam("rank") int rank, JsonNode specJson) {
+        if (specJson == null) {
+            throw new IllegalArgumentException("POST /runs/" + id + "/ranks/" + rank + " needs run " + id + "'s spec");
+        }
+        RunSpec spec = RunSpecs.read(specJson); // checked as any spec: a bad one is a 400 here, not a failed run
+        if (!id.equals(spec.runId())) {
             throw new IllegalArgumentException("POST /runs/" + id + "/ranks/" + rank + " needs run " + id + "'s spec");
         }
         RunStatus status = runs.startForwarded(spec, rank);

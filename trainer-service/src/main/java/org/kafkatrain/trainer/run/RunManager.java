@@ -101,16 +101,14 @@ public class RunManager {
         Optional<RunDocument> stored = store.runDocument(runId);
         String fromRun = requested.text(RunField.FROM_RUN);
         RunSpec spec;
+        List<String> overridden = List.of();
         if (stored.isPresent()) {
             RunSpecs.Resumed resumed = RunSpecs.resume(requested, stored.get().spec());
-            if (!resumed.refused().isEmpty()) {
-                if (!override) {
-                    throw new RunConflictException(RunSpecs.refusal(runId, resumed.refused()));
-                }
-                store.recordOverride(runId, resumed.spec(), resumed.refused());
-                LOG.warnf("run %s resumes with overridden settings: %s", runId, resumed.refused());
+            if (!resumed.refused().isEmpty() && !override) {
+                throw new RunConflictException(RunSpecs.refusal(runId, resumed.refused()));
             }
             spec = resumed.spec();
+            overridden = resumed.refused();
         } else if (fromRun != null) {
             RunSpec parent = store.runDocument(fromRun)
                     .orElseThrow(() -> new IllegalArgumentException(
@@ -120,7 +118,13 @@ public class RunManager {
         } else {
             spec = RunSpecs.resolve(requested, deployment(requested.text(RunField.DATASET)));
         }
+        // the run is made (this trainer's part in it checked) before an override is recorded: a refused start
+        // changes nothing
         TrainingRun run = new TrainingRun(spec, services, false, this::startQueued);
+        if (!overridden.isEmpty()) {
+            store.recordOverride(runId, spec, overridden);
+            LOG.warnf("run %s resumes with overridden settings: %s", runId, overridden);
+        }
         runs.put(runId, run);
         queue.add(run);
         startQueued();

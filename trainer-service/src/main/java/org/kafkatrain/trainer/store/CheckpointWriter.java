@@ -17,6 +17,7 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -91,9 +92,9 @@ public final class CheckpointWriter {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("epoch", Integer.toString(at.epoch()));
         metadata.put("step", Long.toString(at.step()));
-        metadata.put("loss", String.format("%.6f", meanLoss));
-        metadata.put("acc1", acc1 == null ? "" : String.format("%.3f", acc1));
-        metadata.put("acc5", acc5 == null ? "" : String.format("%.3f", acc5));
+        metadata.put("loss", String.format(Locale.ROOT, "%.6f", meanLoss));
+        metadata.put("acc1", acc1 == null ? "" : String.format(Locale.ROOT, "%.3f", acc1));
+        metadata.put("acc5", acc5 == null ? "" : String.format(Locale.ROOT, "%.3f", acc5));
         LatestCheckpoint latest = new LatestCheckpoint(
                 LatestCheckpoint.VERSION,
                 runId,
