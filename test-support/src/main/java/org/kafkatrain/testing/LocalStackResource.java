@@ -14,11 +14,18 @@ public class LocalStackResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         stack = LocalStack.ensureRunning();
+        // The variables' names too: a shell that ran eval "$(./kafka-train stack env)" exports a user's stack as
+        // KAFKA_BOOTSTRAP_SERVERS etc., and the Kafka connectors' default broker configuration reads KAFKA_* names
+        // beside kafka.*: these win over the environment, so the application under test never reaches that stack.
         return Map.of(
                 "kafka.bootstrap.servers", stack.kafkaBootstrapServers(),
+                "KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrapServers(),
                 "s3.endpoint", stack.s3Endpoint(),
+                "S3_ENDPOINT", stack.s3Endpoint(),
                 "s3.access-key", stack.s3AccessKey(),
-                "s3.secret-key", stack.s3SecretKey());
+                "S3_ACCESS_KEY", stack.s3AccessKey(),
+                "s3.secret-key", stack.s3SecretKey(),
+                "S3_SECRET_KEY", stack.s3SecretKey());
     }
 
     /** The stack outlives one application's restart between test profiles; it stops with the JVM. */
