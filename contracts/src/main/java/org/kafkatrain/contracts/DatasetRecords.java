@@ -16,16 +16,6 @@ public record DatasetRecords(String topic, List<OffsetRange> ranges) {
         ranges = List.copyOf(ranges);
     }
 
-    /** Whether the record at {@code offset} of {@code partition} is one of the dataset's. */
-    public boolean contains(int partition, long offset) {
-        for (OffsetRange range : ranges) {
-            if (range.contains(partition, offset)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Partition -> the first offset of the dataset's records there. */
     public Map<Integer, Long> start() {
         Map<Integer, Long> start = new HashMap<>();

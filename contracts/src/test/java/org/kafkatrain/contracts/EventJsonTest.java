@@ -71,15 +71,30 @@ class EventJsonTest {
     }
 
     @Test
+    void aManifestWithImpossibleRecordsIsRefusedAsMalformed() {
+        // any client may publish on the datasets topic: a manifest's ranges are checked when it is read
+        String base = "{\"v\":2,\"dataset\":\"d\",\"classes\":[\"a\"],\"height\":2,\"width\":2,\"channels\":1,"
+                + "\"source\":\"s\",\"counts\":{},\"createdAt\":1,\"records\":{\"train\":";
+        for (String records : List.of(
+                "{\"topic\":\"t\",\"ranges\":[{\"partition\":0,\"from\":5,\"to\":3}]}}}",
+                "{\"topic\":\"t\",\"ranges\":[{\"partition\":-1,\"from\":0,\"to\":3}]}}}",
+                "{\"topic\":\"\",\"ranges\":[]}}}",
+                "{\"topic\":\"t\",\"ranges\":\"all\"}}}")) {
+            assertThatThrownBy(() -> EventJson.readManifest((base + records).getBytes(StandardCharsets.UTF_8)))
+                    .as(records)
+                    .isInstanceOfSatisfying(
+                            InvalidRecordException.class,
+                            e -> assertThat(e.problem()).isEqualTo(InvalidRecordException.Problem.MALFORMED_EVENT));
+        }
+    }
+
+    @Test
     void offsetRangesHoldExactlyTheGivenRecords() {
         // offsets 3-5 and 8 of partition 0 (6 and 7 belong to another producer), 0-1 of partition 2
         List<OffsetRange> ranges = OffsetRange.covering(Map.of(0, List.of(5L, 3L, 4L, 8L), 2, List.of(1L, 0L)));
         assertThat(ranges)
                 .containsExactly(new OffsetRange(0, 3, 6), new OffsetRange(0, 8, 9), new OffsetRange(2, 0, 2));
         DatasetRecords records = new DatasetRecords("t", ranges);
-        assertThat(records.contains(0, 5)).isTrue();
-        assertThat(records.contains(0, 6)).isFalse();
-        assertThat(records.contains(1, 0)).isFalse();
         assertThat(records.start()).isEqualTo(Map.of(0, 3L, 2, 0L));
         assertThat(records.end()).isEqualTo(Map.of(0, 9L, 2, 2L));
         assertThat(records.recordCount()).isEqualTo(6);

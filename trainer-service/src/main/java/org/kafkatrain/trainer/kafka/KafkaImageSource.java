@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -50,6 +52,8 @@ public final class KafkaImageSource implements ImageSource {
     private final KafkaPatience patience;
     /** The dataset's records on this topic, or null: the whole topic. */
     private final DatasetRecords pinned;
+    /** The pinned ranges by partition, first offset -> offset after the last: a lookup per record, not a scan. */
+    private final Map<Integer, NavigableMap<Long, Long>> pinnedRanges = new HashMap<>();
 
     /** @param pinned the records a dataset pins on {@code topic}, or null for all of the topic's records */
     public KafkaImageSource(
@@ -66,6 +70,13 @@ public final class KafkaImageSource implements ImageSource {
             throw new IllegalArgumentException("records of " + pinned.topic() + " cannot select from " + topic);
         }
         this.pinned = pinned;
+        if (pinned != null) {
+            for (OffsetRange r : pinned.ranges()) {
+                pinnedRanges
+                        .computeIfAbsent(r.partition(), p -> new TreeMap<>())
+                        .put(r.from(), r.to());
+            }
+        }
         this.tally = tally;
         this.patience = patience;
         this.kafka = kafka;
@@ -118,7 +129,7 @@ public final class KafkaImageSource implements ImageSource {
                     if (record.offset() >= to) {
                         break;
                     }
-                    if (pinned == null || pinned.contains(record.partition(), record.offset())) {
+                    if (pinned == null || nextOfTheSource(record.partition(), record.offset()) == record.offset()) {
                         records.add(record);
                     }
                 }
@@ -190,13 +201,16 @@ public final class KafkaImageSource implements ImageSource {
         if (pinned == null) {
             return offset;
         }
-        long next = Long.MAX_VALUE;
-        for (OffsetRange range : pinned.ranges()) {
-            if (range.partition() == partition && range.to() > offset) {
-                next = Math.min(next, Math.max(offset, range.from()));
-            }
+        NavigableMap<Long, Long> ranges = pinnedRanges.get(partition);
+        if (ranges == null) {
+            return Long.MAX_VALUE;
         }
-        return next;
+        Map.Entry<Long, Long> covering = ranges.floorEntry(offset);
+        if (covering != null && covering.getValue() > offset) {
+            return offset;
+        }
+        Long next = ranges.ceilingKey(offset);
+        return next == null ? Long.MAX_VALUE : next;
     }
 
     /** Hands a decoded record's samples on, or dead-letters it (once per run) with the reason it was refused. */
