@@ -8,13 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.kafkatrain.contracts.Ids;
 import org.kafkatrain.contracts.Topics;
 
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -23,7 +23,6 @@ import java.util.stream.Collectors;
  * of the specs' JSON structure, group by group. Throws IllegalArgumentException naming the setting at fault.
  */
 public final class RunSpecs {
-    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -49,10 +48,7 @@ public final class RunSpecs {
 
     /** The run id, checked: it becomes part of S3 keys and Kafka client ids. */
     public static String runId(String id) {
-        if (id == null || !RUN_ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("runId must match " + RUN_ID.pattern() + ": " + id);
-        }
-        return id;
+        return Ids.check("runId", id);
     }
 
     /**
