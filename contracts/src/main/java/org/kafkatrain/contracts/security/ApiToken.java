@@ -6,9 +6,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The bearer token that guards what changes state (starting and stopping runs, uploads). Reads stay open. With no
- * token configured every request passes: the local stack listens on loopback only, where that is the convenient
- * default; the Helm chart always sets one.
+ * The bearer token that guards what changes state (starting and stopping runs, uploads, loading models). Reads stay
+ * open. A service with no token configured refuses every state-changing request: loopback is no defence against a
+ * web page in the user's browser or another user of the host. The local stack generates one at its first start, the
+ * Helm chart generates one, and compose refuses to start without one.
  */
 public final class ApiToken {
     /** The configuration property, {@code KAFKA_TRAIN_API_TOKEN} in the environment. */
@@ -31,14 +32,19 @@ public final class ApiToken {
      * the reply's timing says nothing about how much of a guess was right.
      */
     public static boolean admits(Optional<String> configured, String authorization) {
-        if (configured.isEmpty() || configured.get().isBlank()) {
-            return true;
+        if (!isSet(configured)) {
+            return false;
         }
         if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return false;
         }
         byte[] given = authorization.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
         return MessageDigest.isEqual(given, configured.get().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Whether a token is configured at all. */
+    public static boolean isSet(Optional<String> configured) {
+        return configured.filter(t -> !t.isBlank()).isPresent();
     }
 
     /** The header a client sends, when the environment gives it a token. */

@@ -33,8 +33,9 @@ class ApiTokenTest {
     }
 
     @Test
-    void withNoTokenConfiguredEveryRequestPasses() {
-        assertThat(ApiToken.admits(Optional.empty(), null)).isTrue();
-        assertThat(ApiToken.admits(Optional.of(" "), null)).isTrue();
+    void withNoTokenConfiguredNoRequestPasses() {
+        assertThat(ApiToken.admits(Optional.empty(), null)).isFalse();
+        assertThat(ApiToken.admits(Optional.empty(), "Bearer ")).isFalse();
+        assertThat(ApiToken.admits(Optional.of(" "), "Bearer  ")).isFalse();
     }
 }
