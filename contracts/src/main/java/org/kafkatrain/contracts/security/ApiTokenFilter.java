@@ -26,8 +26,8 @@ public class ApiTokenFilter {
         }
         String why = ApiToken.isSet(token)
                 ? request.getMethod() + " needs 'Authorization: Bearer <token>' (" + ApiToken.ENV + ")"
-                : "this service has no API token configured, so it refuses every " + request.getMethod()
-                        + ": set " + ApiToken.ENV + " (the local stack generates one: ./kafka-train stack env)";
+                : "this service has no API token configured, so it refuses every " + request.getMethod() + ": set "
+                        + ApiToken.ENV + " (the local stack generates one: ./kafka-train stack env)";
         return Optional.of(RestResponse.ResponseBuilder.create(Response.Status.UNAUTHORIZED, Map.of("error", why))
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
                 .build());

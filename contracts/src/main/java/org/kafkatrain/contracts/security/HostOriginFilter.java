@@ -40,6 +40,7 @@ public class HostOriginFilter {
     }
 
     private static Optional<RestResponse<Map<String, String>>> refuse(String why) {
-        return Optional.of(RestResponse.ResponseBuilder.create(Response.Status.FORBIDDEN, Map.of("error", why)).build());
+        return Optional.of(RestResponse.ResponseBuilder.create(Response.Status.FORBIDDEN, Map.of("error", why))
+                .build());
     }
 }
