@@ -15,6 +15,7 @@ import org.kafkatrain.contracts.ImageFiles;
 import org.kafkatrain.contracts.Topics;
 import org.kafkatrain.contracts.bench.BenchFigure;
 import org.kafkatrain.contracts.bench.BenchResults;
+import org.kafkatrain.contracts.security.ApiToken;
 import org.kafkatrain.fixtures.TrainedRun;
 import org.kafkatrain.store.CheckpointStore;
 
@@ -65,6 +66,9 @@ public final class InferenceBench {
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/predict/" + run.runId))
                 .header("content-type", "image/png")
+                .header(
+                        "Authorization",
+                        ApiToken.bearer(ApiToken.fromEnvironment().orElse("")))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(png))
                 .timeout(Duration.ofMinutes(3))
                 .build();

@@ -86,7 +86,14 @@ class ComposeFileTest {
     void credentialsHaveNoDefaultsAndEveryVariableIsInTheExample() {
         String compose = Repo.read(COMPOSE);
         assertThat(compose).doesNotContain("minioadmin");
-        for (String secret : List.of("MINIO_ROOT_PASSWORD", "S3_SECRET_KEY", "S3_ACCESS_KEY", "MINIO_ROOT_USER")) {
+        for (String secret : List.of(
+                "MINIO_ROOT_PASSWORD",
+                "S3_SECRET_KEY",
+                "S3_ACCESS_KEY",
+                "MINIO_ROOT_USER",
+                "INFERENCE_S3_ACCESS_KEY",
+                "INFERENCE_S3_SECRET_KEY",
+                "KAFKA_TRAIN_API_TOKEN")) {
             assertThat(compose).contains("${" + secret + ":?").doesNotContain("${" + secret + ":-");
         }
         String example = Repo.read(Repo.DOCKER.resolve(".env.example"));
@@ -119,7 +126,8 @@ class ComposeFileTest {
         }
         assumeTrue(installed, "docker-compose is not installed (apt-get install docker-compose)");
         Path env = dir.resolve("test.env");
-        Files.writeString(env, "MINIO_ROOT_USER=u1\nMINIO_ROOT_PASSWORD=p1\nS3_ACCESS_KEY=u2\nS3_SECRET_KEY=p2\n");
+        Files.writeString(env, "MINIO_ROOT_USER=u1\nMINIO_ROOT_PASSWORD=p1\nS3_ACCESS_KEY=u2\nS3_SECRET_KEY=p2\n"
+                + "INFERENCE_S3_ACCESS_KEY=u3\nINFERENCE_S3_SECRET_KEY=p3\nKAFKA_TRAIN_API_TOKEN=t1\n");
         Result valid = run(
                 dir,
                 List.of(
@@ -142,6 +150,14 @@ class ComposeFileTest {
                 dir, List.of("docker-compose", "-f", COMPOSE.toString(), "--env-file", env.toString(), "config", "-q"));
         assertThat(missing.exit()).isNotZero();
         assertThat(missing.output()).contains("MINIO_ROOT_PASSWORD");
+
+        // no open control API: without a token compose starts nothing
+        Files.writeString(env, "MINIO_ROOT_USER=u1\nMINIO_ROOT_PASSWORD=p1\nS3_ACCESS_KEY=u2\nS3_SECRET_KEY=p2\n"
+                + "INFERENCE_S3_ACCESS_KEY=u3\nINFERENCE_S3_SECRET_KEY=p3\n");
+        Result noToken = run(
+                dir, List.of("docker-compose", "-f", COMPOSE.toString(), "--env-file", env.toString(), "config", "-q"));
+        assertThat(noToken.exit()).isNotZero();
+        assertThat(noToken.output()).contains("KAFKA_TRAIN_API_TOKEN");
     }
 
     @SuppressWarnings("unchecked")

@@ -45,7 +45,7 @@ final class Drill {
         this.perClass = perClass;
         this.epochs = epochs;
         this.processes = processes;
-        this.trainer = new ServiceClient("trainer-service", processes.trainerUrl());
+        this.trainer = new ServiceClient("trainer-service", processes.trainerUrl(), Optional.of(processes.apiToken()));
     }
 
     int trainSamples() {

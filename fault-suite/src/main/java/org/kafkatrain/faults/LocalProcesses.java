@@ -42,6 +42,8 @@ final class LocalProcesses {
         // The suite's stack is its own: addresses follow from the ports above, never from the caller's environment.
         env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + basePort);
         env.put("S3_ENDPOINT", "http://127.0.0.1:" + (basePort + 2));
+        // Its own token too: the services refuse state-changing requests without one, and a caller's is not the suite's
+        env.put("KAFKA_TRAIN_API_TOKEN", java.util.UUID.randomUUID().toString());
         env.put("TRAINER_HEAP", "3g");
         if (trainerTmp != null) {
             // Checkpoints spool to java.io.tmpdir: on a small tmpfs, the disk-full fault can fill it.
@@ -59,6 +61,10 @@ final class LocalProcesses {
 
     String trainerUrl() {
         return "http://127.0.0.1:" + env.get("TRAINER_PORT");
+    }
+
+    String apiToken() {
+        return env.get("KAFKA_TRAIN_API_TOKEN");
     }
 
     Path home() {

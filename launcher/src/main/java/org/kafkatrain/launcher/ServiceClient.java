@@ -22,12 +22,15 @@ public final class ServiceClient {
 
     private final String name;
     private final URI base;
+    private final Optional<String> token;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    public ServiceClient(String name, String baseUrl) {
+    /** @param token the API token sent with every request, when there is one */
+    public ServiceClient(String name, String baseUrl, Optional<String> token) {
         this.name = name;
         this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
+        this.token = token;
     }
 
     /** The resource at {@code path}, or empty on 404. */
@@ -102,7 +105,7 @@ public final class ServiceClient {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
-        ApiToken.authorizationFromEnvironment().ifPresent(value -> request.header("Authorization", value));
+        token.ifPresent(value -> request.header("Authorization", ApiToken.bearer(value)));
         try {
             return http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

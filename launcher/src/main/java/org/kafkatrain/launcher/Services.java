@@ -1,8 +1,12 @@
 package org.kafkatrain.launcher;
 
+import org.kafkatrain.contracts.security.ApiToken;
+import org.kafkatrain.stack.StackCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+
+import java.util.Optional;
 
 /**
  * Where the services answer: the local stack's ports, or where a user points. A command brings up the local stack's
@@ -36,14 +40,25 @@ final class Services {
     }
 
     ServiceClient trainer() {
-        return new ServiceClient("trainer-service", trainerUrl);
+        return new ServiceClient("trainer-service", trainerUrl, token("--trainer-url"));
     }
 
     ServiceClient inference() {
-        return new ServiceClient("inference-service", inferenceUrl);
+        return new ServiceClient("inference-service", inferenceUrl, token("--inference-url"));
     }
 
     ServiceClient metrics() {
-        return new ServiceClient("metrics-stream", metricsUrl);
+        return new ServiceClient("metrics-stream", metricsUrl, token("--metrics-url"));
+    }
+
+    /**
+     * {@code KAFKA_TRAIN_API_TOKEN} when set; else, for the local stack's own service, the token the stack generated.
+     * The local token never goes to a service a user pointed at: it is a secret of this host.
+     */
+    private Optional<String> token(String urlOption) {
+        return ApiToken.fromEnvironment()
+                .or(() -> local(urlOption)
+                        ? Optional.of(StackCommand.fromEnvironment().settings().apiToken())
+                        : Optional.empty());
     }
 }

@@ -40,7 +40,7 @@ class ServiceClientTest {
         });
         server.start();
         return new ServiceClient(
-                "metrics-stream", "http://127.0.0.1:" + server.getAddress().getPort());
+                "metrics-stream", "http://127.0.0.1:" + server.getAddress().getPort(), Optional.empty());
     }
 
     @Test
@@ -68,5 +68,25 @@ class ServiceClientTest {
 
         assertThatThrownBy(() -> metrics.get("/runs/r/epochs", INTS)).hasMessageContaining("HTTP 503");
         assertThat(requests).hasValue(1);
+    }
+
+    @Test
+    void theTokenGoesWithEveryRequest() throws IOException {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            seen.add(exchange.getRequestMethod() + " "
+                    + exchange.getRequestHeaders().getFirst("Authorization"));
+            byte[] body = "[1]".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        String url = "http://127.0.0.1:" + server.getAddress().getPort();
+        new ServiceClient("trainer-service", url, Optional.of("t0ken")).post("/runs", List.of(), 200, INTS);
+        new ServiceClient("trainer-service", url, Optional.of("t0ken")).get("/runs", INTS);
+        new ServiceClient("trainer-service", url, Optional.empty()).get("/runs", INTS);
+        assertThat(seen).containsExactly("POST Bearer t0ken", "GET Bearer t0ken", "GET null");
     }
 }

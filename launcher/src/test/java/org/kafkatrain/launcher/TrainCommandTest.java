@@ -17,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What {@code train} sends, against a stand-in trainer on loopback (the JDK's HTTP server answering as
@@ -108,7 +109,7 @@ class TrainCommandTest {
 
     @Test
     void refusedRunFailsWithTheTrainersReason() {
-        ServiceClient trainer = new ServiceClient("trainer-service", url());
+        ServiceClient trainer = new ServiceClient("trainer-service", url(), Optional.empty());
         assertThatThrownBy(() -> trainer.post(
                         "/runs", RunRequest.forRun("r").with(RunField.BATCH_SIZE, 999), 201, TrainCommand.STATUS))
                 .isInstanceOf(LauncherException.class)
@@ -117,7 +118,7 @@ class TrainCommandTest {
 
     @Test
     void trainerThatDoesNotAnswerGivesOneLineThatSaysSo() {
-        ServiceClient nobody = new ServiceClient("trainer-service", "http://127.0.0.1:1");
+        ServiceClient nobody = new ServiceClient("trainer-service", "http://127.0.0.1:1", Optional.empty());
         assertThatThrownBy(() -> nobody.get("/runs", TrainCommand.STATUS))
                 .isInstanceOf(LauncherException.class)
                 .hasMessageContaining("trainer-service at http://127.0.0.1:1/ did not answer");

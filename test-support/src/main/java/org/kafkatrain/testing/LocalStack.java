@@ -130,6 +130,11 @@ public final class LocalStack {
         return env.get("S3_SECRET_KEY");
     }
 
+    /** The token the stack generated, which its services and the application under test require. */
+    public String apiToken() {
+        return env.get("KAFKA_TRAIN_API_TOKEN");
+    }
+
     public Path projectDir() {
         return root;
     }

@@ -1,6 +1,10 @@
 package org.kafkatrain.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.restassured.RestAssured;
+import io.restassured.builder.RequestSpecBuilder;
+import io.restassured.config.HeaderConfig;
+import jakarta.ws.rs.core.HttpHeaders;
 
 import java.util.Map;
 
@@ -17,7 +21,17 @@ public class LocalStackResource implements QuarkusTestResourceLifecycleManager {
         // The variables' names too: a shell that ran eval "$(./kafka-train stack env)" exports a user's stack as
         // KAFKA_BOOTSTRAP_SERVERS etc., and the Kafka connectors' default broker configuration reads KAFKA_* names
         // beside kafka.*: these win over the environment, so the application under test never reaches that stack.
+        // The application under test requires the stack's token of state-changing requests, as a deployment would;
+        // every RestAssured request of the test carries it (a test's own Authorization header replaces it).
+        RestAssured.config = RestAssured.config()
+                .headerConfig(HeaderConfig.headerConfig()
+                        .overwriteHeadersWithName(HttpHeaders.AUTHORIZATION, HttpHeaders.CONTENT_TYPE));
+        RestAssured.requestSpecification = new RequestSpecBuilder()
+                .addHeader(HttpHeaders.AUTHORIZATION, "Bearer " + stack.apiToken())
+                .build();
         return Map.of(
+                "kafka-train.api-token", stack.apiToken(),
+                "KAFKA_TRAIN_API_TOKEN", stack.apiToken(),
                 "kafka.bootstrap.servers", stack.kafkaBootstrapServers(),
                 "KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrapServers(),
                 "s3.endpoint", stack.s3Endpoint(),

@@ -47,8 +47,13 @@ public final class ApiToken {
         return configured.filter(t -> !t.isBlank()).isPresent();
     }
 
-    /** The header a client sends, when the environment gives it a token. */
-    public static Optional<String> authorizationFromEnvironment() {
-        return Optional.ofNullable(System.getenv(ENV)).filter(t -> !t.isBlank()).map(t -> BEARER + t);
+    /** The token the environment gives a client, if any. */
+    public static Optional<String> fromEnvironment() {
+        return Optional.ofNullable(System.getenv(ENV)).filter(t -> !t.isBlank());
+    }
+
+    /** The {@code Authorization} header's value that carries {@code token}. */
+    public static String bearer(String token) {
+        return BEARER + token;
     }
 }

@@ -34,6 +34,9 @@ public record StackSettings(
     /** Well-known development credentials of the local stack only; every service reads them from the environment. */
     private static final String DEVELOPMENT_CREDENTIAL = "minioadmin";
 
+    /** As {@code ApiToken.ENV}; the stack's control needs nothing of the project but itself. */
+    private static final String API_TOKEN = "KAFKA_TRAIN_API_TOKEN";
+
     public static StackSettings of(Map<String, String> env, Path root, Path workingDirectory) {
         int kafkaPort = port(env, "KAFKA_PORT", 9092);
         int s3Port = port(env, "S3_PORT", 9000);
@@ -64,7 +67,17 @@ public record StackSettings(
         out.put("S3_SECRET_KEY", secretKey);
         out.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         out.put("S3_ENDPOINT", s3Endpoint);
+        out.put(API_TOKEN, apiToken());
         return out;
+    }
+
+    /**
+     * The token the stack's services require of every state-changing request: {@code KAFKA_TRAIN_API_TOKEN} when
+     * the caller sets one, else the one generated into the home at first use ({@code api-token}, its owner's only).
+     */
+    public String apiToken() {
+        String given = environment.get(API_TOKEN);
+        return given != null && !given.isBlank() ? given : TokenFile.readOrCreate(home.resolve("api-token"));
     }
 
     /** The environment of a process of the stack's. */
@@ -82,6 +95,7 @@ public record StackSettings(
         out.put("S3_ENDPOINT", s3Endpoint);
         out.put("S3_ACCESS_KEY", accessKey);
         out.put("S3_SECRET_KEY", secretKey);
+        out.put(API_TOKEN, apiToken());
         return out;
     }
 

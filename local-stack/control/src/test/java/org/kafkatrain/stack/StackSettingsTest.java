@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
 /** The stack's settings from the environment, and what `stack env` prints of them for a shell. */
@@ -27,6 +28,28 @@ class StackSettingsTest {
         assertThat(other.options("TRAINER_JAVA_OPTS")).containsExactly("-Xss2m", "-Dx=1");
         assertThatThrownBy(() -> StackSettings.of(Map.of("S3_PORT", "ninety"), root, root))
                 .hasMessageContaining("S3_PORT is not a port: ninety");
+    }
+
+    @Test
+    void theApiTokenIsGeneratedOnceIntoTheHomeReadableByItsOwnerOnly(@TempDir Path root) throws Exception {
+        StackSettings local = StackSettings.of(Map.of(), root, root);
+        String token = local.apiToken();
+        assertThat(token).matches("[A-Za-z0-9_-]{43}");
+        Path file = root.resolve(".local/api-token");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+        assertThat(StackSettings.of(Map.of(), root, root).apiToken()).isEqualTo(token);
+        assertThat(local.exported()).containsEntry("KAFKA_TRAIN_API_TOKEN", token);
+        assertThat(local.shellExports()).containsEntry("KAFKA_TRAIN_API_TOKEN", token);
+        try (var files = Files.list(file.getParent())) {
+            assertThat(files).containsExactly(file);
+        }
+
+        StackSettings given = StackSettings.of(Map.of("KAFKA_TRAIN_API_TOKEN", "chosen"), root, root);
+        assertThat(given.exported()).containsEntry("KAFKA_TRAIN_API_TOKEN", "chosen");
+        assertThat(StackSettings.of(Map.of(), root.resolve("other"), root.resolve("other"))
+                        .apiToken())
+                .isNotEqualTo(token);
     }
 
     @Test
