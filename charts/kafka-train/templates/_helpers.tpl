@@ -154,3 +154,17 @@ securityContext:
 - {name: s3-ca, mountPath: /etc/kafka-train/s3-ca, readOnly: true}
 {{- end }}
 {{- end }}
+
+{{/*
+The names a component answers to (its Service's, in short and long forms, loopback for port-forwards, the
+dashboard's Ingress host, and allowedHosts); a request naming another Host gets 403 (DNS rebinding).
+(dict "root" $ "component" "trainer" "extra" (list "more.names"))
+*/}}
+{{- define "kafka-train.allowedHostsEnv" -}}
+{{- $name := printf "%s-%s" (include "kafka-train.fullname" .root) .component -}}
+{{- $ns := .root.Release.Namespace -}}
+{{- $hosts := list "localhost" "127.0.0.1" "::1" $name (printf "%s.%s" $name $ns) (printf "%s.%s.svc" $name $ns) (printf "%s.%s.svc.cluster.local" $name $ns) -}}
+{{- $hosts = concat $hosts (.extra | default list) .root.Values.allowedHosts -}}
+- name: KAFKA_TRAIN_ALLOWED_HOSTS
+  value: {{ join "," $hosts | quote }}
+{{- end -}}

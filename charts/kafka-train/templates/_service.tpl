@@ -36,6 +36,7 @@ spec:
             - {name: http, containerPort: {{ .port }}}
           env:
             {{- include "kafka-train.kafkaEnv" $root | nindent 12 }}
+            {{- include "kafka-train.allowedHostsEnv" (dict "root" $root "component" .component "extra" .hosts) | nindent 12 }}
             {{- with .env }}
             {{- . | nindent 12 }}
             {{- end }}

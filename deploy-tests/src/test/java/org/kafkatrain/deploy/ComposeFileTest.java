@@ -126,8 +126,10 @@ class ComposeFileTest {
         }
         assumeTrue(installed, "docker-compose is not installed (apt-get install docker-compose)");
         Path env = dir.resolve("test.env");
-        Files.writeString(env, "MINIO_ROOT_USER=u1\nMINIO_ROOT_PASSWORD=p1\nS3_ACCESS_KEY=u2\nS3_SECRET_KEY=p2\n"
-                + "INFERENCE_S3_ACCESS_KEY=u3\nINFERENCE_S3_SECRET_KEY=p3\nKAFKA_TRAIN_API_TOKEN=t1\n");
+        Files.writeString(
+                env,
+                "MINIO_ROOT_USER=u1\nMINIO_ROOT_PASSWORD=p1\nS3_ACCESS_KEY=u2\nS3_SECRET_KEY=p2\n"
+                        + "INFERENCE_S3_ACCESS_KEY=u3\nINFERENCE_S3_SECRET_KEY=p3\nKAFKA_TRAIN_API_TOKEN=t1\n");
         Result valid = run(
                 dir,
                 List.of(
@@ -152,8 +154,10 @@ class ComposeFileTest {
         assertThat(missing.output()).contains("MINIO_ROOT_PASSWORD");
 
         // no open control API: without a token compose starts nothing
-        Files.writeString(env, "MINIO_ROOT_USER=u1\nMINIO_ROOT_PASSWORD=p1\nS3_ACCESS_KEY=u2\nS3_SECRET_KEY=p2\n"
-                + "INFERENCE_S3_ACCESS_KEY=u3\nINFERENCE_S3_SECRET_KEY=p3\n");
+        Files.writeString(
+                env,
+                "MINIO_ROOT_USER=u1\nMINIO_ROOT_PASSWORD=p1\nS3_ACCESS_KEY=u2\nS3_SECRET_KEY=p2\n"
+                        + "INFERENCE_S3_ACCESS_KEY=u3\nINFERENCE_S3_SECRET_KEY=p3\n");
         Result noToken = run(
                 dir, List.of("docker-compose", "-f", COMPOSE.toString(), "--env-file", env.toString(), "config", "-q"));
         assertThat(noToken.exit()).isNotZero();

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,6 +78,10 @@ class HelmChartTest {
                     .isTrue();
             Map<String, EnvVar> env = env(container);
             assertThat(env.get("KAFKA_BOOTSTRAP_SERVERS").getValue()).isEqualTo("kafka-bootstrap.kafka.svc:9092");
+            assertThat(env.get("KAFKA_TRAIN_ALLOWED_HOSTS").getValue().split(","))
+                    .as("%s answers to its Service's names and loopback, and no other Host", component)
+                    .contains("localhost", "127.0.0.1", PREFIX + component)
+                    .anyMatch(host -> host.startsWith(PREFIX + component + ".") && host.endsWith(".svc"));
             env.keySet()
                     .forEach(name -> assertThat(config.reads(name))
                             .as("%s sets %s, which %s does not read", component, name, config.module())
@@ -187,6 +192,17 @@ class HelmChartTest {
                 .allSatisfy(url -> assertThat(url)
                         .matches("http://" + PREFIX + "trainer-[12]\\." + PREFIX + "trainer-ranks\\..*\\.svc:8081"));
         assertThat(env.keySet()).allMatch(ServiceConfig.trainer()::reads);
+        assertThat(env.get("KAFKA_TRAIN_ALLOWED_HOSTS").getValue().split(","))
+                .as("rank 0 forwards a run to the others by their pods' names, which they answer to")
+                .anyMatch(host -> host.startsWith(PREFIX + "trainer-2." + PREFIX + "trainer-ranks."));
+        NetworkPolicy policy = chart.get(NetworkPolicy.class, PREFIX + "trainer");
+        assertThat(policy.getSpec().getIngress())
+                .as("other pods reach the API port only; the ranks reach each other on every port (rendezvous, gloo)")
+                .hasSize(2)
+                .anySatisfy(rule -> assertThat(rule.getPorts())
+                        .extracting(p -> p.getPort().getIntVal())
+                        .containsExactly(8081))
+                .anySatisfy(rule -> assertThat(rule.getPorts()).isNullOrEmpty());
         Service ranks = chart.get(Service.class, PREFIX + "trainer-ranks");
         assertThat(ranks.getSpec().getClusterIP()).isEqualTo("None");
         assertThat(ranks.getSpec().getPorts()).extracting(p -> p.getPort()).contains(29400);

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMappings;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import org.kafkatrain.contracts.security.AllowedHosts;
 import org.kafkatrain.contracts.security.ApiToken;
 
 import java.io.IOException;
@@ -98,11 +99,12 @@ final class ServiceConfig {
 
     /**
      * Whether the service reads this environment variable: named in its file, the environment form of one of its
-     * properties, the API token, or a Kafka client setting (Quarkus passes every {@code KAFKA_*} to the clients).
+     * properties, the API token, the allowed hosts (every service's filter reads it), or a Kafka client setting (Quarkus passes every {@code KAFKA_*} to the clients).
      */
     boolean reads(String env) {
         return envNames.contains(env)
                 || env.equals(ApiToken.ENV) && !module.equals("metrics-stream")
+                || env.equals(envForm(AllowedHosts.PROPERTY))
                 || env.startsWith("KAFKA_SASL_")
                 || env.startsWith("KAFKA_SSL_")
                 || env.equals("KAFKA_SECURITY_PROTOCOL");
