@@ -23,9 +23,18 @@ public final class BatchAssembler {
     private int count;
     private long digest;
 
-    /** @param augmentationSeed seed of crops and flips, or null for none */
+    /**
+     * @param augmentationSeed seed of crops and flips, or null for none
+     * @throws IllegalArgumentException when a batch of that shape does not fit one Java array (2^31 bytes), which
+     *     an int product would wrap into a small or negative size
+     */
     public BatchAssembler(
             int batchSize, int height, int width, int channels, Long augmentationSeed, Consumer<Batch> downstream) {
+        long bytes = (long) batchSize * height * width * channels;
+        if (batchSize <= 0 || height <= 0 || width <= 0 || channels <= 0 || bytes > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a batch of " + batchSize + " images of " + height + "x" + width + "x"
+                    + channels + " is " + bytes + " bytes, more than one batch may hold (2^31): lower batchSize");
+        }
         this.batchSize = batchSize;
         this.height = height;
         this.width = width;

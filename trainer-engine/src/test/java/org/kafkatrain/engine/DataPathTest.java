@@ -1,6 +1,7 @@
 package org.kafkatrain.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +40,16 @@ class DataPathTest {
                 .as("each batch's digest sums the id hashes of its own images")
                 .extracting(Batch::sampleDigest)
                 .containsExactly(0b1111L, 0b1111_0000L, 0b11_0000_0000L);
+    }
+
+    @Test
+    void aBatchLargerThanAnArrayIsRefusedNotWrapped() {
+        // 4096 x 1024 x 1024 x 3 wraps to 0 in int arithmetic: an empty batch array, then an index error mid-epoch
+        assertThatThrownBy(() -> new BatchAssembler(4096, 1024, 1024, 3, null, b -> {}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("12884901888 bytes");
+        assertThatThrownBy(() -> new BatchAssembler(0, 28, 28, 1, null, b -> {}))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

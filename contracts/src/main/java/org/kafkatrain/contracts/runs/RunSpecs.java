@@ -23,6 +23,18 @@ import java.util.stream.Collectors;
  * of the specs' JSON structure, group by group. Throws IllegalArgumentException naming the setting at fault.
  */
 public final class RunSpecs {
+    /**
+     * Bounds of what one run may ask of a trainer, beyond which no run is sensible and memory would run out before
+     * the run fails: a batch (and an evaluation batch) of 4096 images of 224 px is 2.3 GiB of input alone.
+     */
+    public static final int MAX_BATCH = 4096;
+
+    /** Samples the shuffle buffer holds: 65536 Fashion-MNIST images are 51 MB, 65536 of 224 px 9.9 GB. */
+    public static final int MAX_SHUFFLE_BUFFER = 65536;
+
+    public static final int MAX_EPOCHS = 100_000;
+    public static final int MAX_KEEP_LAST = 1000;
+
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -208,17 +220,25 @@ public final class RunSpecs {
                     "data.dataset is required: the id of a manifest on the datasets topic (ingest publishes one)");
         }
         RunSpec.Optimization o = s.optimization();
-        if (o.lr() <= 0 || o.batchSize() <= 0 || o.stepSize() <= 0) {
-            throw new IllegalArgumentException("optimization.lr, optimization.batchSize and optimization.stepSize must"
-                    + " be positive: " + o.lr() + ", " + o.batchSize() + ", " + o.stepSize());
-        }
+        // PyTorch's own checks (Adam: 0 <= beta < 1, eps and weight decay >= 0), and finite values: a NaN passes
+        // every "<= 0" test and an Infinity trains a run of NaN losses
+        within("optimization.lr", o.lr(), 0, false, 10);
+        within("optimization.beta1", o.beta1(), 0, true, Math.nextDown(1.0));
+        within("optimization.beta2", o.beta2(), 0, true, Math.nextDown(1.0));
+        within("optimization.eps", o.eps(), 0, true, 1);
+        within("optimization.weightDecay", o.weightDecay(), 0, true, 10);
+        within("optimization.gamma", o.gamma(), 0, false, 10);
+        within("optimization.batchSize", o.batchSize(), 1, MAX_BATCH);
+        within("optimization.stepSize", o.stepSize(), 1, Integer.MAX_VALUE);
         if (data.mean().size() != 3 || data.std().size() != 3) {
             throw new IllegalArgumentException(
                     "data.mean and data.std need 3 values (RGB): " + data.mean() + ", " + data.std());
         }
-        if (s.epochs() <= 0) {
-            throw new IllegalArgumentException("epochs must be positive: " + s.epochs());
+        for (int c = 0; c < 3; c++) {
+            within("data.mean[" + c + "]", data.mean().get(c), -1, true, 1);
+            within("data.std[" + c + "]", data.std().get(c), 0, false, 10);
         }
+        within("epochs", s.epochs(), 1, MAX_EPOCHS);
         if (data.mode() == RunMode.CONTINUOUS && data.epochSamples() <= 0) {
             throw new IllegalArgumentException("continuous mode needs data.epochSamples > 0");
         }
@@ -242,13 +262,26 @@ public final class RunSpecs {
         if (start.fromRun() != null) {
             runId(start.fromRun()); // checked like any run id
         }
-        if (s.evaluation().batchSize() <= 0
-                || s.checkpointing().keepLast() < 1
-                || data.shuffleBuffer() <= 0
-                || s.checkpointing().every() < 0
-                || s.evaluation().maxSamples() < 0) {
-            throw new IllegalArgumentException("evaluation.batchSize, data.shuffleBuffer and checkpointing.keepLast"
-                    + " must be positive, checkpointing.every and evaluation.maxSamples non-negative");
+        within("evaluation.batchSize", s.evaluation().batchSize(), 1, MAX_BATCH);
+        within("evaluation.maxSamples", s.evaluation().maxSamples(), 0, Long.MAX_VALUE);
+        within("data.shuffleBuffer", data.shuffleBuffer(), 1, MAX_SHUFFLE_BUFFER);
+        within("checkpointing.keepLast", s.checkpointing().keepLast(), 1, MAX_KEEP_LAST);
+        within("checkpointing.every", s.checkpointing().every(), 0, Integer.MAX_VALUE);
+        within("start.freezeEpochs", start.freezeEpochs(), 0, s.epochs());
+    }
+
+    /** {@code value} in {@code [min, max]}, or IllegalArgumentException naming the setting and its range. */
+    private static void within(String setting, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(setting + " must be in [" + min + ", " + max + "]: " + value);
+        }
+    }
+
+    /** A finite {@code value} above {@code min} (or at it, when {@code closed}) and at most {@code max}. */
+    private static void within(String setting, double value, double min, boolean closed, double max) {
+        if (!Double.isFinite(value) || value < min || (!closed && value == min) || value > max) {
+            throw new IllegalArgumentException(setting + " must be a number in " + (closed ? "[" : "(") + min + ", "
+                    + (max == Math.nextDown(1.0) ? "1)" : max + "]") + ": " + value);
         }
     }
 

@@ -121,6 +121,30 @@ class RunSpecsTest {
     }
 
     @Test
+    void numbersOutsideTheirRangeAreRefusedWithTheSettingAndTheRange() {
+        // 1e999 parses as Infinity, which passed "lr <= 0" and trained NaN losses; betas of 1 or more diverge
+        assertThatThrownBy(() -> resolve("{\"runId\":\"r\",\"lr\":1e999}"))
+                .hasMessage("optimization.lr must be a number in (0.0, 10.0]: Infinity");
+        assertThatThrownBy(() -> resolve("{\"runId\":\"r\",\"beta1\":1.0}"))
+                .hasMessage("optimization.beta1 must be a number in [0.0, 1): 1.0");
+        assertThatThrownBy(() -> resolve("{\"runId\":\"r\",\"beta2\":-0.1}")).hasMessageContaining("beta2");
+        assertThatThrownBy(() -> resolve("{\"runId\":\"r\",\"eps\":-1e-8}")).hasMessageContaining("eps");
+        assertThatThrownBy(() -> resolve("{\"runId\":\"r\",\"gamma\":0}")).hasMessageContaining("gamma");
+        assertThatThrownBy(() -> resolve("{\"runId\":\"r\",\"std\":[0.5,0,0.5]}"))
+                .hasMessageContaining("data.std[1]");
+        assertThatThrownBy(() -> resolve("{\"runId\":\"r\",\"batchSize\":1000000}"))
+                .hasMessage("optimization.batchSize must be in [1, " + RunSpecs.MAX_BATCH + "]: 1000000");
+        assertThatThrownBy(() -> resolve("{\"runId\":\"r\",\"shuffleBuffer\":2147483647}"))
+                .hasMessageContaining("data.shuffleBuffer must be in [1, " + RunSpecs.MAX_SHUFFLE_BUFFER + "]");
+        assertThatThrownBy(() -> resolve("{\"runId\":\"r\",\"keepLast\":2000000000}"))
+                .hasMessageContaining("checkpointing.keepLast");
+        assertThatThrownBy(() -> resolve("{\"runId\":\"r\",\"checkpointEvery\":-5}"))
+                .hasMessageContaining("checkpointing.every");
+        assertThatThrownBy(() -> resolve("{\"runId\":\"r\",\"evalBatchSize\":99999}"))
+                .hasMessageContaining("evaluation.batchSize");
+    }
+
+    @Test
     void aResumedRunKeepsItsSpecAndMayChangeOnlyWhatRunFieldCallsAdjustable() {
         RunSpec stored = resolve("{\"runId\":\"r\",\"dataset\":\"d\",\"epochs\":2,\"replicas\":2}");
         RunSpecs.Resumed same = RunSpecs.resume(RunRequest.forRun("r"), stored);
