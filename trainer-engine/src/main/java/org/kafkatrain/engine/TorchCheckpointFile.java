@@ -42,14 +42,23 @@ public final class TorchCheckpointFile {
         }
     }
 
+    /** {@link #read(InputStream, TorchFileLimits)} within {@link TorchFileLimits#DEFAULT}. */
+    public static Map<String, Object> read(InputStream in) throws IOException {
+        return read(in, TorchFileLimits.DEFAULT);
+    }
+
     /**
      * Reads a checkpoint written by {@link #write} or by Python's {@code torch.save}. Python's zip writer follows
      * each stored record with a data descriptor, which a streaming zip reader cannot handle; so the archive is read
      * through its central directory, from a temporary file.
+     *
+     * @param limits what the file may make the reader allocate, as it may come from anyone
+     * @throws IOException if the file is not such an archive, or states or holds more than {@code limits} allow
      */
     @SuppressWarnings("unchecked")
-    public static Map<String, Object> read(InputStream in) throws IOException {
+    public static Map<String, Object> read(InputStream in, TorchFileLimits limits) throws IOException {
         Map<String, byte[]> records = new HashMap<>();
+        long total = 0;
         Path file = Files.createTempFile("kafka-train-checkpoint-", ".tar");
         try {
             Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
@@ -57,7 +66,9 @@ public final class TorchCheckpointFile {
                 for (ZipEntry e : Collections.list(zip.entries())) {
                     String name = e.getName();
                     try (InputStream entry = zip.getInputStream(e)) {
-                        records.put(name.substring(name.indexOf('/') + 1), entry.readAllBytes());
+                        byte[] bytes = readAtMost(entry, name, limits, total);
+                        records.put(name.substring(name.indexOf('/') + 1), bytes);
+                        total += bytes.length;
                     }
                 }
             }
@@ -70,18 +81,40 @@ public final class TorchCheckpointFile {
         if (pickle == null) {
             throw new IOException("not a torch.save archive: no data.pkl");
         }
-        Object value = TorchPickle.read(pickle, key -> {
-            byte[] storage = records.get("data/" + key);
-            if (storage == null) {
-                throw new IllegalArgumentException("archive lacks storage record data/" + key);
-            }
-            return storage;
-        });
+        Object value = TorchPickle.read(
+                pickle,
+                key -> {
+                    byte[] storage = records.get("data/" + key);
+                    if (storage == null) {
+                        throw new IllegalArgumentException("archive lacks storage record data/" + key);
+                    }
+                    return storage;
+                },
+                limits,
+                total);
         if (!(value instanceof Map<?, ?> map)) {
             throw new IOException(
                     "checkpoint is not a dict but " + value.getClass().getSimpleName());
         }
         return (Map<String, Object>) map;
+    }
+
+    /**
+     * An entry's bytes, refusing them past {@code maxEntryBytes} or past what remains of {@code maxTotalBytes} after
+     * {@code total}. Read with that bound rather than by the size in its header, which is the file's word and which a
+     * deflate bomb understates.
+     */
+    private static byte[] readAtMost(InputStream entry, String name, TorchFileLimits limits, long total)
+            throws IOException {
+        long remaining = limits.maxTotalBytes() - total;
+        byte[] bytes = entry.readNBytes((int) Math.min(limits.maxEntryBytes(), remaining));
+        if (entry.read() != -1) {
+            throw new IOException("torch.save archive entry " + name + " inflates past "
+                    + (limits.maxEntryBytes() <= remaining
+                            ? "maxEntryBytes " + limits.maxEntryBytes()
+                            : "maxTotalBytes " + limits.maxTotalBytes() + " with the entries before it"));
+        }
+        return bytes;
     }
 
     private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {

@@ -1,6 +1,7 @@
 package org.kafkatrain.engine;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -80,9 +81,17 @@ final class TorchPickle {
         return w.out.toByteArray();
     }
 
-    /** Unpickles what {@link #write} (or torch.save for these types) produced; tensors come from {@code storage}. */
-    static Object read(byte[] pickle, Function<String, byte[]> storage) {
-        return new Reader(pickle, storage).run();
+    /**
+     * Unpickles what {@link #write} (or torch.save for these types) produced; tensors come from {@code storage}. The
+     * pickle comes from a file that may be hostile, so a length or tensor it states is checked against what is there
+     * and against {@code limits} (of which the file's other entries already took {@code spent} bytes) before anything
+     * is allocated for it.
+     *
+     * @throws IOException if the pickle states more than it holds, or a tensor beyond its storage or the limits
+     */
+    static Object read(byte[] pickle, Function<String, byte[]> storage, TorchFileLimits limits, long spent)
+            throws IOException {
+        return new Reader(pickle, storage, limits, spent).run();
     }
 
     private static final class Writer {
@@ -224,13 +233,18 @@ final class TorchPickle {
         private final Function<String, byte[]> storage;
         private final Deque<Object> stack = new ArrayDeque<>();
         private final Map<Integer, Object> memo = new HashMap<>();
+        private final TorchFileLimits limits;
+        /** The bytes the file has taken so far, against {@link TorchFileLimits#maxTotalBytes}. */
+        private long total;
 
-        Reader(byte[] pickle, Function<String, byte[]> storage) {
+        Reader(byte[] pickle, Function<String, byte[]> storage, TorchFileLimits limits, long spent) {
             this.in = ByteBuffer.wrap(pickle).order(ByteOrder.LITTLE_ENDIAN);
             this.storage = storage;
+            this.limits = limits;
+            this.total = spent;
         }
 
-        Object run() {
+        Object run() throws IOException {
             while (true) {
                 int op = in.get() & 0xff;
                 switch (op) {
@@ -304,7 +318,7 @@ final class TorchPickle {
             }
         }
 
-        private Object reduce(Global global, Tuple args) {
+        private Object reduce(Global global, Tuple args) throws IOException {
             return switch (global.name()) {
                 case "collections.OrderedDict" -> new OrderedMap();
                 case "torch._utils._rebuild_tensor_v2" -> {
@@ -312,10 +326,8 @@ final class TorchPickle {
                     long offset = (Long) args.items().get(1);
                     long[] shape = longs((Tuple) args.items().get(2));
                     long[] stride = longs((Tuple) args.items().get(3));
-                    yield new TensorData(
-                            ref.dtype(),
-                            shape,
-                            gather(storage.apply(ref.key()), ref.dtype().bytes, offset, shape, stride));
+                    byte[] all = checkedStorage(ref, offset, shape, stride);
+                    yield new TensorData(ref.dtype(), shape, gather(all, ref.dtype().bytes, offset, shape, stride));
                 }
                 default -> throw new IllegalArgumentException("unsupported pickle global " + global.name());
             };
@@ -323,6 +335,53 @@ final class TorchPickle {
 
         private static long[] longs(Tuple t) {
             return t.items().stream().mapToLong(o -> (Long) o).toArray();
+        }
+
+        /**
+         * The storage of a tensor with this offset, shape and stride, once the tensor is known to stay inside it and
+         * within the limits; its bytes count against the file's total. Checked before {@link #gather} allocates: the
+         * shape is the file's word, and a stride of 0 lets a one-element storage stand for any number of elements.
+         */
+        private byte[] checkedStorage(StorageRef ref, long offset, long[] shape, long[] stride) throws IOException {
+            String tensor = "tensor of storage data/" + ref.key() + " (" + ref.dtype() + Arrays.toString(shape)
+                    + ", stride " + Arrays.toString(stride) + ", offset " + offset + ")";
+            if (stride.length != shape.length
+                    || offset < 0
+                    || Arrays.stream(shape).anyMatch(n -> n < 0)
+                    || Arrays.stream(stride).anyMatch(n -> n < 0)) {
+                throw new IOException(
+                        tensor + ": not a view torch.save writes (a negative number, or no stride per size)");
+            }
+            long bytes;
+            long reach; // the bytes of storage it reads, up to the end of its furthest element
+            try {
+                long numel = 1;
+                long last = offset;
+                for (int d = 0; d < shape.length; d++) {
+                    numel = Math.multiplyExact(numel, shape[d]);
+                    last = Math.addExact(last, Math.multiplyExact(shape[d] - 1, stride[d]));
+                }
+                int size = ref.dtype().bytes;
+                bytes = Math.multiplyExact(numel, size);
+                reach = Math.multiplyExact(numel == 0 ? offset : last + 1, size);
+            } catch (ArithmeticException e) {
+                throw new IOException(tensor + ": its sizes overflow a long", e);
+            }
+            if (bytes > limits.maxTensorBytes()) {
+                throw new IOException(
+                        tensor + " takes " + bytes + " bytes, more than maxTensorBytes " + limits.maxTensorBytes());
+            }
+            if (bytes > limits.maxTotalBytes() - total) {
+                throw new IOException(tensor + " takes " + bytes + " bytes after " + total
+                        + ", more than maxTotalBytes " + limits.maxTotalBytes() + " in all");
+            }
+            byte[] all = storage.apply(ref.key());
+            if (reach > all.length) {
+                throw new IOException(tensor + " reads " + reach + " bytes of its storage, which holds " + all.length
+                        + " bytes: the file is truncated or not what torch.save wrote");
+            }
+            total += bytes;
+            return all;
         }
 
         /**
@@ -404,7 +463,11 @@ final class TorchPickle {
             return v;
         }
 
-        private String readString(int length) {
+        private String readString(int length) throws IOException {
+            if (length < 0 || length > in.remaining()) { // before allocating: the length is the file's word
+                throw new IOException("pickle string at " + in.position() + " states " + length + " bytes where "
+                        + in.remaining() + " remain");
+            }
             byte[] b = new byte[length];
             in.get(b);
             return new String(b, StandardCharsets.UTF_8);
