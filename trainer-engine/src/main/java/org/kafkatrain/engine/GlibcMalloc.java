@@ -68,6 +68,15 @@ public final class GlibcMalloc {
         return applied;
     }
 
+    /** Gives the free memory of glibc's heaps back to the kernel ({@code malloc_trim(0)}); nothing elsewhere. */
+    public static void trim() {
+        try {
+            Mallopt.malloc_trim(0);
+        } catch (LinkageError e) {
+            // not glibc: its allocator returns memory by its own policy
+        }
+    }
+
     /** Bound on first use, so that a C library without {@code mallopt} fails in {@link #keepFreedMemory} alone. */
     private static final class Mallopt {
         static {
@@ -75,6 +84,8 @@ public final class GlibcMalloc {
         }
 
         private static native int mallopt(int param, int value);
+
+        private static native int malloc_trim(long pad);
 
         static boolean set(int param, int value) {
             return mallopt(param, value) == 1;

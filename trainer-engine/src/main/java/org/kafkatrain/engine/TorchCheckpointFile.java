@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -55,13 +54,31 @@ public final class TorchCheckpointFile {
      * @param limits what the file may make the reader allocate, as it may come from anyone
      * @throws IOException if the file is not such an archive, or states or holds more than {@code limits} allow
      */
+    /** A state dict's pickle, ResNet-152's with Adam's state, is a few hundred KB. */
+    static final int MAX_PICKLE_BYTES = 64 << 20;
+
+    /** Copies {@code in} to {@code file}, failing past {@code max} bytes: a stream may be endless ({@code /dev/zero}). */
+    private static void copyAtMost(InputStream in, Path file, long max) throws IOException {
+        try (var out = Files.newOutputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            long copied = 0;
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                copied += n;
+                if (copied > max) {
+                    throw new IOException("a torch.save file of more than " + max + " bytes");
+                }
+                out.write(buffer, 0, n);
+            }
+        }
+    }
+
     @SuppressWarnings("unchecked")
     public static Map<String, Object> read(InputStream in, TorchFileLimits limits) throws IOException {
         Map<String, byte[]> records = new HashMap<>();
         long total = 0;
         Path file = Files.createTempFile("kafka-train-checkpoint-", ".tar");
         try {
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            copyAtMost(in, file, limits.maxTotalBytes());
             try (ZipFile zip = new ZipFile(file.toFile())) {
                 for (ZipEntry e : Collections.list(zip.entries())) {
                     String name = e.getName();
@@ -81,17 +98,28 @@ public final class TorchCheckpointFile {
         if (pickle == null) {
             throw new IOException("not a torch.save archive: no data.pkl");
         }
-        Object value = TorchPickle.read(
-                pickle,
-                key -> {
-                    byte[] storage = records.get("data/" + key);
-                    if (storage == null) {
-                        throw new IllegalArgumentException("archive lacks storage record data/" + key);
-                    }
-                    return storage;
-                },
-                limits,
-                total);
+        if (pickle.length > MAX_PICKLE_BYTES) {
+            // each of its one-byte opcodes can make an object: the pickle alone could fill the heap
+            throw new IOException("data.pkl is " + pickle.length + " bytes, more than a state dict's pickle ("
+                    + MAX_PICKLE_BYTES + ")");
+        }
+        Object value;
+        try {
+            value = TorchPickle.read(
+                    pickle,
+                    key -> {
+                        byte[] storage = records.get("data/" + key);
+                        if (storage == null) {
+                            throw new IllegalArgumentException("archive lacks storage record data/" + key);
+                        }
+                        return storage;
+                    },
+                    limits,
+                    total);
+        } catch (RuntimeException e) {
+            // a malformed pickle (an opcode or global it may not use, a value of the wrong type) is a bad file
+            throw new IOException("not a readable torch.save pickle: " + e.getMessage(), e);
+        }
         if (!(value instanceof Map<?, ?> map)) {
             throw new IOException(
                     "checkpoint is not a dict but " + value.getClass().getSimpleName());

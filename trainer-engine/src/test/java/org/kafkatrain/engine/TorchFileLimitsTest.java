@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -104,6 +105,41 @@ class TorchFileLimitsTest {
         assertThatThrownBy(() -> read(archive, SMALL))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("4194304");
+    }
+
+    @Test
+    void anEndlessStreamIsCutAtTheFilesTotalNotCopiedToDisk() {
+        // /dev/zero as initWeights: copied whole to a temp file before, until the disk was full
+        InputStream endless = new InputStream() {
+            @Override
+            public int read() {
+                return 0;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                return len;
+            }
+        };
+        assertThatThrownBy(() -> TorchCheckpointFile.read(endless, SMALL))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("more than 4194304 bytes");
+    }
+
+    @Test
+    void aLargePickleOrAMalformedOneIsABadFileNotAnErrorOfAnotherKind() {
+        byte[] huge = rezipped(
+                entries(view(new long[] {1}, new long[] {1})),
+                "data.pkl",
+                pkl -> new byte[TorchCheckpointFile.MAX_PICKLE_BYTES + 1]);
+        assertThatThrownBy(() -> read(huge, TorchFileLimits.DEFAULT))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("data.pkl is");
+        // an opcode the reader does not take escaped as IllegalArgumentException, which callers did not expect
+        byte[] odd = rezipped(entries(view(new long[] {1}, new long[] {1})), "data.pkl", pkl -> new byte[] {0});
+        assertThatThrownBy(() -> read(odd, TorchFileLimits.DEFAULT))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("not a readable torch.save pickle");
     }
 
     private static Map<String, Object> read(byte[] archive, TorchFileLimits limits) throws IOException {
