@@ -1,10 +1,6 @@
 package org.kafkatrain.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.restassured.RestAssured;
-import io.restassured.builder.RequestSpecBuilder;
-import io.restassured.config.HeaderConfig;
-import jakarta.ws.rs.core.HttpHeaders;
 
 import java.util.Map;
 
@@ -22,13 +18,8 @@ public class LocalStackResource implements QuarkusTestResourceLifecycleManager {
         // KAFKA_BOOTSTRAP_SERVERS etc., and the Kafka connectors' default broker configuration reads KAFKA_* names
         // beside kafka.*: these win over the environment, so the application under test never reaches that stack.
         // The application under test requires the stack's token of state-changing requests, as a deployment would;
-        // every RestAssured request of the test carries it (a test's own Authorization header replaces it).
-        RestAssured.config = RestAssured.config()
-                .headerConfig(HeaderConfig.headerConfig()
-                        .overwriteHeadersWithName(HttpHeaders.AUTHORIZATION, HttpHeaders.CONTENT_TYPE));
-        RestAssured.requestSpecification = new RequestSpecBuilder()
-                .addHeader(HttpHeaders.AUTHORIZATION, "Bearer " + stack.apiToken())
-                .build();
+        // every RestAssured request of the test carries it, unless the test sets an Authorization header of its own
+        TokenFilter.carry(stack.apiToken());
         return Map.of(
                 "kafka-train.api-token", stack.apiToken(),
                 "KAFKA_TRAIN_API_TOKEN", stack.apiToken(),

@@ -46,7 +46,8 @@ class ReplicasIT {
         Process rank1 = start(stack, ports[1], 1, rendezvous, "");
         try {
             config.put("runId", "calm-" + id);
-            TrainerProcess.authorized().port(ports[1])
+            TrainerProcess.authorized()
+                    .port(ports[1])
                     .contentType(ContentType.JSON)
                     .body(config)
                     .post("/runs")
@@ -66,7 +67,8 @@ class ReplicasIT {
             single.put("runId", "single-" + id);
             single.put("replicas", 1);
             single.put("batchSize", 32);
-            TrainerProcess.authorized().port(ports[0])
+            TrainerProcess.authorized()
+                    .port(ports[0])
                     .contentType(ContentType.JSON)
                     .body(single)
                     .post("/runs")
@@ -145,7 +147,8 @@ class ReplicasIT {
     }
 
     private static void post(int port, Map<String, Object> config) {
-        TrainerProcess.authorized().port(port)
+        TrainerProcess.authorized()
+                .port(port)
                 .contentType(ContentType.JSON)
                 .body(config)
                 .post("/runs")

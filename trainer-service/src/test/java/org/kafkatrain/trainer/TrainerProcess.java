@@ -92,12 +92,18 @@ final class TrainerProcess {
     }
 
     static void post(Map<String, Object> config) {
-        authorized().contentType(ContentType.JSON).body(config).post("/runs").then().statusCode(201);
+        authorized()
+                .contentType(ContentType.JSON)
+                .body(config)
+                .post("/runs")
+                .then()
+                .statusCode(201);
     }
 
     /** A request carrying the token of the tests' stack, which a trainer it started requires of a POST. */
     static io.restassured.specification.RequestSpecification authorized() {
-        return given().header("Authorization", "Bearer " + LocalStack.ensureRunning().apiToken());
+        return given().header(
+                        "Authorization", "Bearer " + LocalStack.ensureRunning().apiToken());
     }
 
     static JsonPath status(String run) {

@@ -22,6 +22,7 @@ import org.kafkatrain.store.CheckpointStore;
 import org.kafkatrain.store.RunDocument;
 import org.kafkatrain.trainer.run.RunConflictException;
 import org.kafkatrain.trainer.run.RunManager;
+import org.kafkatrain.trainer.run.RunQueueFullException;
 
 import java.io.IOException;
 import java.net.URI;
@@ -130,6 +131,13 @@ public class RunResource {
     @ServerExceptionMapper
     public RestResponse<Map<String, String>> busy(RunConflictException e) {
         return RestResponse.status(Response.Status.CONFLICT, Map.of("error", e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Map<String, String>> queueFull(RunQueueFullException e) {
+        return RestResponse.ResponseBuilder.create(Response.Status.TOO_MANY_REQUESTS, Map.of("error", e.getMessage()))
+                .header("Retry-After", "60")
+                .build();
     }
 
     @ServerExceptionMapper

@@ -1,12 +1,15 @@
 package org.kafkatrain.trainer.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import org.kafkatrain.contracts.DecoderLimits;
 import org.kafkatrain.contracts.Topics;
 import org.kafkatrain.contracts.runs.AdamKernel;
 import org.kafkatrain.contracts.runs.RunField;
+import org.kafkatrain.engine.TorchFileLimits;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -51,6 +54,21 @@ public interface TrainerConfig {
     @WithDefault("1")
     int maxConcurrentRuns();
 
+    /** Runs that may wait QUEUED for a slot; a run started beyond them is refused with 429, so the queue is bounded. */
+    @WithDefault("16")
+    int maxQueuedRuns();
+
+    /**
+     * The directory under which {@code initWeights} may name a file ({@code file:/dir/weights.pt}); unset by default,
+     * so a run starts only from weights in the bucket: a path on the trainer's host is the host's, not the caller's.
+     * Checked at {@code POST /runs}, symbolic links resolved; only regular files.
+     */
+    Optional<Path> initWeightsDir();
+
+    /** The largest {@code initWeights} file a run reads, from that directory or the bucket. */
+    @WithDefault("2G")
+    MemorySize maxInitWeightsSize();
+
     /**
      * Threads decoding a poll's records (JPEG/PNG decode, raw pixels checked) ahead of the shuffle, results kept in
      * record order; 1 decodes on the feed thread. More pays off where decoding is the feed's bottleneck (JPEG at
@@ -87,6 +105,31 @@ public interface TrainerConfig {
     double maxRejectedShare();
 
     DecoderLimits limits();
+
+    TorchFiles torchFiles();
+
+    /**
+     * {@code trainer.torch-files.*}: what a {@code torch.save} file a run reads (initWeights, the checkpoint it
+     * resumes or forks from) may make the trainer allocate; each unset one is {@link TorchFileLimits#DEFAULT}'s.
+     */
+    interface TorchFiles {
+        /** Bytes of one entry of the archive, uncompressed. */
+        Optional<MemorySize> maxEntrySize();
+
+        /** Bytes of one tensor, as its shape states. */
+        Optional<MemorySize> maxTensorSize();
+
+        /** Bytes of the whole file, and of all its tensors together. */
+        Optional<MemorySize> maxTotalSize();
+
+        default TorchFileLimits limits() {
+            TorchFileLimits d = TorchFileLimits.DEFAULT;
+            return new TorchFileLimits(
+                    maxEntrySize().map(MemorySize::asLongValue).orElse(d.maxEntryBytes()),
+                    maxTensorSize().map(MemorySize::asLongValue).orElse(d.maxTensorBytes()),
+                    maxTotalSize().map(MemorySize::asLongValue).orElse(d.maxTotalBytes()));
+        }
+    }
 
     Replicas replicas();
 

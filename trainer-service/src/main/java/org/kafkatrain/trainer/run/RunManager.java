@@ -90,16 +90,16 @@ public class RunManager {
      *
      * @param override apply changes to a resumed run's data or model settings (recorded in its run.json)
      */
-    public synchronized RunStatus start(RunRequest requested, boolean override) throws IOException {
+    public RunStatus start(RunRequest requested, boolean override) throws IOException {
+        // The spec is resolved before the manager's lock is taken: reading run.json and the dataset's manifest may
+        // wait for S3 or the broker, and status and stop must not wait with them
         String runId = RunSpecs.runId(requested.runId());
-        TrainingRun same = runs.get(runId);
-        if (same != null && status(same).state().live()) {
-            throw new RunConflictException(
-                    "run " + runId + " is " + status(same).state() + " already");
-        }
-        threadsByRun.values().removeIf(t -> !t.isAlive()); // only threads of runs still going are kept
-        Optional<RunDocument> stored = store.runDocument(runId);
         String fromRun = requested.text(RunField.FROM_RUN);
+        if (fromRun != null) {
+            RunSpecs.runId(fromRun); // part of an S3 key: checked before any is read
+        }
+        services.initWeights().check(requested.text(RunField.INIT_WEIGHTS));
+        Optional<RunDocument> stored = store.runDocument(runId);
         RunSpec spec;
         List<String> overridden = List.of();
         if (stored.isPresent()) {
@@ -118,8 +118,17 @@ public class RunManager {
         } else {
             spec = RunSpecs.resolve(requested, deployment(requested.text(RunField.DATASET)));
         }
-        // the run is made (this trainer's part in it checked) before an override is recorded: a refused start
-        // changes nothing
+        services.initWeights().check(spec.start().initWeights());
+        return admit(spec, overridden);
+    }
+
+    /**
+     * Registers a resolved run and queues it, unless it is live already or the queue is full. The run is made (this
+     * trainer's part in it checked) before an override is recorded: a refused start changes nothing.
+     */
+    private synchronized RunStatus admit(RunSpec spec, List<String> overridden) throws IOException {
+        String runId = spec.runId();
+        refuseIfLiveOrQueueFull(runId);
         TrainingRun run = new TrainingRun(spec, services, false, this::startQueued);
         if (!overridden.isEmpty()) {
             store.recordOverride(runId, spec, overridden);
@@ -129,6 +138,20 @@ public class RunManager {
         queue.add(run);
         startQueued();
         return status(run);
+    }
+
+    /** Guarded by this. */
+    private void refuseIfLiveOrQueueFull(String runId) {
+        TrainingRun same = runs.get(runId);
+        if (same != null && status(same).state().live()) {
+            throw new RunConflictException(
+                    "run " + runId + " is " + status(same).state() + " already");
+        }
+        if (queue.size() >= config.maxQueuedRuns() && holdingSlots().size() >= config.maxConcurrentRuns()) {
+            throw new RunQueueFullException("this trainer has " + queue.size() + " runs queued already"
+                    + " (trainer.max-queued-runs): start this one when one of them has started or been stopped");
+        }
+        threadsByRun.values().removeIf(t -> !t.isAlive()); // only threads of runs still going are kept
     }
 
     /**
@@ -145,12 +168,7 @@ public class RunManager {
                             + " (trainer.replicas.rank), not rank " + rank + " of run " + runId + "'s "
                             + spec.distribution().replicas() + " replicas");
         }
-        TrainingRun same = runs.get(runId);
-        if (same != null && status(same).state().live()) {
-            throw new RunConflictException(
-                    "run " + runId + " is " + status(same).state() + " already");
-        }
-        threadsByRun.values().removeIf(t -> !t.isAlive());
+        refuseIfLiveOrQueueFull(runId);
         TrainingRun run = new TrainingRun(spec, services, true, this::startQueued);
         runs.put(runId, run);
         queue.add(run);

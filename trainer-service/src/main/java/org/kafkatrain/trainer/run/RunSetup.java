@@ -27,8 +27,6 @@ import org.kafkatrain.trainer.store.ResumePoint;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +80,8 @@ record RunSetup(
         ResumePoint position;
         if (latest.isPresent()) {
             try (InputStream in = services.store().open(latest.get().object())) {
-                Map<String, Object> checkpoint = TorchCheckpointFile.read(in);
+                Map<String, Object> checkpoint = TorchCheckpointFile.read(
+                        in, services.config().torchFiles().limits());
                 Checkpoints.restore(trainer, checkpoint);
                 CheckpointEntries entries = CheckpointEntries.fromDict(checkpoint);
                 ledger.restore(entries.deadLetters());
@@ -103,7 +102,8 @@ record RunSetup(
                 String parent = services.store()
                         .checkpointKey(config.start().fromRun(), config.start().fromCheckpoint());
                 try (InputStream in = services.store().open(parent)) {
-                    Map<String, Object> checkpoint = TorchCheckpointFile.read(in);
+                    Map<String, Object> checkpoint = TorchCheckpointFile.read(
+                            in, services.config().torchFiles().limits());
                     Checkpoints.restore(trainer, checkpoint);
                     CheckpointEntries entries = CheckpointEntries.fromDict(checkpoint);
                     ledger.restore(entries.deadLetters());
@@ -211,13 +211,11 @@ record RunSetup(
         return "; check that the topic holds dataset " + manifest.dataset() + "'s records (--dataset, --train-topic)";
     }
 
-    /** The file of {@code initWeights}: a {@code file:} path on this machine, else an object key in the bucket. */
+    /** The file of {@code initWeights}: an object key in the bucket, or a file the operator allows. */
     private static Map<String, Object> initialWeights(RunSpec config, TrainerServices services) throws IOException {
         String source = config.start().initWeights();
-        try (InputStream in = source.startsWith("file:")
-                ? Files.newInputStream(Path.of(source.substring("file:".length())))
-                : services.store().open(source)) {
-            return TorchCheckpointFile.read(in);
+        try (InputStream in = services.initWeights().open(source, services.store())) {
+            return TorchCheckpointFile.read(in, services.config().torchFiles().limits());
         } catch (IOException e) {
             throw new IOException("cannot read initWeights " + source + ": " + e.getMessage(), e);
         }

@@ -102,6 +102,12 @@ public class TrainerServices {
         return store;
     }
 
+    /** Where runs' initWeights may come from, and how large they may be. */
+    InitWeights initWeights() {
+        return new InitWeights(
+                config.initWeightsDir(), config.maxInitWeightsSize().asLongValue());
+    }
+
     StepEventPublisher steps() {
         return steps;
     }

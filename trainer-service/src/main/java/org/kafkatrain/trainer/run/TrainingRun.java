@@ -4,7 +4,9 @@ import org.jboss.logging.Logger;
 import org.kafkatrain.contracts.runs.RunSpec;
 import org.kafkatrain.contracts.runs.RunState;
 import org.kafkatrain.contracts.runs.RunStatus;
+import org.kafkatrain.engine.NativeRuntime;
 import org.kafkatrain.trainer.data.BatchFeed;
+import org.kafkatrain.trainer.data.DeadLetterLedger;
 import org.kafkatrain.trainer.data.IntakeTally;
 import org.kafkatrain.trainer.events.StepEventListener;
 import org.kafkatrain.trainer.loop.EpochMeter;
@@ -36,6 +38,9 @@ final class TrainingRun implements Runnable {
     private final Runnable onEnd;
     private volatile boolean stopRequested;
     private volatile RunSetup setup;
+    /** The setup's dead-letter count, kept for the status of an ended run, whose setup is let go. */
+    private volatile DeadLetterLedger ledger;
+
     private volatile String device;
     private final RunReplicas replicas;
 
@@ -53,7 +58,7 @@ final class TrainingRun implements Runnable {
                 config.runId(),
                 config.epochs(),
                 config.optimization().lr(),
-                () -> setup == null ? 0 : setup.ledger().rejected());
+                () -> ledger == null ? 0 : ledger.rejected());
         this.replicas = RunReplicas.of(
                 config, services.config().replicas(), services.peers(), forwarded, () -> stopRequested, board::current);
     }
@@ -96,6 +101,7 @@ final class TrainingRun implements Runnable {
                 LOG.warnf("run %s: %s", config.runId(), waiting);
                 board.problem(waiting);
             });
+            ledger = setup.ledger();
             board.running(
                     setup.position(),
                     setup.samplesPerEpoch(config),
@@ -124,6 +130,9 @@ final class TrainingRun implements Runnable {
             board.failed(t.getClass().getSimpleName() + ": " + t.getMessage());
         } finally {
             replicas.close(failure);
+            // An ended run keeps its status, not its model: the manager lists ended runs for as long as it lives
+            setup = null;
+            NativeRuntime.releaseUnreferenced();
             onEnd.run();
         }
     }
