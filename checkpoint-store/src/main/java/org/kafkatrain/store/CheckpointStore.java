@@ -88,10 +88,6 @@ public class CheckpointStore {
         return bucket;
     }
 
-    public String endpoint() {
-        return config.endpoint();
-    }
-
     /** Creates the bucket if it is missing; a run calls it before its first write. */
     public void ensureBucket() throws IOException {
         if (!bucketExists()) {
