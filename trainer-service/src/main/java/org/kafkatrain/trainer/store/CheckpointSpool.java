@@ -3,9 +3,14 @@ package org.kafkatrain.trainer.store;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.OptionalLong;
 import java.util.UUID;
 
@@ -38,6 +43,17 @@ public final class CheckpointSpool {
     /** A new file name for a checkpoint of {@code runId}, owned by this process. */
     public Path newFile(String runId) {
         return dir.resolve(PREFIX + ProcessHandle.current().pid() + "-" + runId + "-" + UUID.randomUUID() + ".tar");
+    }
+
+    /**
+     * Opens a new spool file that only this user can read, whatever the umask: it holds the run's trained weights,
+     * which other users of the host need not see.
+     */
+    public static OutputStream create(Path file) throws IOException {
+        return Channels.newOutputStream(Files.newByteChannel(
+                file,
+                EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))));
     }
 
     /**

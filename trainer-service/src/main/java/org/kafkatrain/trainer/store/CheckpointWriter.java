@@ -147,7 +147,7 @@ public final class CheckpointWriter {
             // A full disk frees up as often as S3 comes back: a partial file is deleted, so it holds no space.
             store.retryPatiently("disk space to spool " + plan.key() + " in " + dir, patience, onWait, () -> {
                 sha256.reset();
-                try (OutputStream out = new DigestOutputStream(Files.newOutputStream(file), sha256)) {
+                try (OutputStream out = new DigestOutputStream(CheckpointSpool.create(file), sha256)) {
                     TorchCheckpointFile.write(dict, out);
                 } catch (IOException e) {
                     Files.deleteIfExists(file);

@@ -1,6 +1,7 @@
 package org.kafkatrain.trainer.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,20 @@ class CheckpointSpoolTest {
         } finally {
             running.destroy();
         }
+    }
+
+    @Test
+    void aSpoolFileIsItsOwnersOnlyWhateverTheUmask(@TempDir Path dir) throws Exception {
+        // Files.newOutputStream took the umask's 0644: the run's weights readable by every user of the host
+        Path file = new CheckpointSpool(dir).newFile("r");
+        try (var out = CheckpointSpool.create(file)) {
+            out.write(1);
+        }
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                        java.nio.file.Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+        assertThatThrownBy(() -> CheckpointSpool.create(file))
+                .isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
     }
 
     @Test
