@@ -21,6 +21,14 @@ public final class ImageFiles {
      * before any pixel buffer is allocated.
      */
     public static BufferedImage read(byte[] bytes, int maxSide) throws InvalidRecordException {
+        return read(bytes, maxSide, null);
+    }
+
+    /**
+     * As {@link #read(byte[], int)}, the image only of {@code format} ("png", "jpeg"; null: any): what a sender
+     * declared is what gets decoded, not whichever of ImageIO's codecs (TIFF, BMP, GIF) claims the bytes.
+     */
+    public static BufferedImage read(byte[] bytes, int maxSide, String format) throws InvalidRecordException {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
@@ -29,6 +37,11 @@ public final class ImageFiles {
             }
             ImageReader reader = readers.next();
             try {
+                if (format != null && !reader.getFormatName().equalsIgnoreCase(format)) {
+                    throw new InvalidRecordException(
+                            Problem.CORRUPT_IMAGE,
+                            "a " + reader.getFormatName() + " image where " + format + " was declared");
+                }
                 reader.setInput(in, true, true);
                 int width = reader.getWidth(0);
                 int height = reader.getHeight(0);

@@ -6,6 +6,7 @@ import jakarta.ws.rs.core.Response.Status;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.kafkatrain.contracts.DatasetManifest;
+import org.kafkatrain.contracts.Ids;
 import org.kafkatrain.contracts.ImageFiles;
 import org.kafkatrain.contracts.ImageRecordCodec;
 import org.kafkatrain.contracts.ImageTransform;
@@ -22,6 +23,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -40,10 +42,23 @@ public class ImageUploads {
     @Inject
     IngestConfig config;
 
-    Map<String, Object> publish(String dataset, String label, String split, byte[] body)
+    /** The content types an upload may declare, and the one ImageIO format each lets through. */
+    private static final Map<String, String> FORMATS = Map.of("image/png", "png", "image/jpeg", "jpeg");
+
+    /** @param contentType the image's declared type, image/png or image/jpeg: the only format decoded */
+    Map<String, Object> publish(String dataset, String label, String split, byte[] body, String contentType)
             throws UploadRejectedException, IOException {
         if (dataset == null || dataset.isBlank()) {
             throw new UploadRejectedException(Status.BAD_REQUEST, "'dataset' is required");
+        }
+        if (!Ids.valid(dataset)) {
+            throw new UploadRejectedException(Status.BAD_REQUEST, "no dataset is named so: " + dataset);
+        }
+        String format = FORMATS.get(
+                contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT));
+        if (format == null) {
+            throw new UploadRejectedException(
+                    Status.UNSUPPORTED_MEDIA_TYPE, "an image is image/png or image/jpeg, not " + contentType);
         }
         String topic = split == null || split.equals("train")
                 ? config.upload().trainTopic()
@@ -58,7 +73,7 @@ public class ImageUploads {
         }
         BufferedImage decoded;
         try {
-            decoded = ImageFiles.read(body, config.limits().maxImageSide());
+            decoded = ImageFiles.read(body, config.limits().maxImageSide(), format);
         } catch (InvalidRecordException e) {
             Status status = e.problem() == InvalidRecordException.Problem.IMAGE_TOO_LARGE
                     ? Status.REQUEST_ENTITY_TOO_LARGE

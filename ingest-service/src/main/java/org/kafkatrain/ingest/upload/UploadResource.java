@@ -34,7 +34,7 @@ public class UploadResource {
             @QueryParam("label") String label,
             @QueryParam("split") String split,
             @HeaderParam("Content-Type") String contentType) {
-        return respond(() -> uploads.publish(dataset, label, split, body));
+        return respond(() -> uploads.publish(dataset, label, split, body, contentType));
     }
 
     @POST
@@ -47,7 +47,8 @@ public class UploadResource {
         if (file == null) {
             return error(Response.Status.BAD_REQUEST, "multipart field 'file' is missing");
         }
-        return respond(() -> uploads.publish(dataset, label, split, Files.readAllBytes(file.uploadedFile())));
+        return respond(() ->
+                uploads.publish(dataset, label, split, Files.readAllBytes(file.uploadedFile()), file.contentType()));
     }
 
     private Response respond(Upload upload) {

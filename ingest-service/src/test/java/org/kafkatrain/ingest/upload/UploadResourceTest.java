@@ -144,7 +144,54 @@ class UploadResourceTest {
                 .then()
                 .statusCode(415);
 
+        // what is declared is what is decoded: a BMP or a JPEG sent as image/png is not read by another codec
+        given().contentType("image/png")
+                .body(bmp(16, 16))
+                .queryParam("dataset", dataset)
+                .queryParam("label", "cat")
+                .post("/images")
+                .then()
+                .statusCode(400)
+                .body("error", containsString("a bmp image where png was declared"));
+        given().contentType("image/png")
+                .body(image(16, 16, 3, "jpeg"))
+                .queryParam("dataset", dataset)
+                .queryParam("label", "cat")
+                .post("/images")
+                .then()
+                .statusCode(400)
+                .body("error", containsString("where png was declared"));
+        given().multiPart("file", "x.bmp", bmp(16, 16), "image/bmp")
+                .multiPart("label", "0")
+                .multiPart("dataset", dataset)
+                .post("/images")
+                .then()
+                .statusCode(415);
+        given().contentType("image/png")
+                .body(png)
+                .queryParam("dataset", "<img src=x onerror=alert(1)>")
+                .queryParam("label", "cat")
+                .post("/images")
+                .then()
+                .statusCode(400)
+                .body("error", containsString("no dataset is named so"));
+        // a page of another origin posting a form (no preflight) adds nothing to a training set
+        given().header("Origin", "http://attacker.example")
+                .multiPart("file", "x.jpg", image(20, 20, 3, "jpeg"), "image/jpeg")
+                .multiPart("label", "0")
+                .multiPart("dataset", dataset)
+                .post("/images")
+                .then()
+                .statusCode(403);
+
         assertThat(countOf(dataset)).isEqualTo(before);
+    }
+
+    private static byte[] bmp(int h, int w) throws java.io.IOException {
+        var out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(
+                new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_3BYTE_BGR), "bmp", out);
+        return out.toByteArray();
     }
 
     private int countOf(String prefix) throws Exception {
