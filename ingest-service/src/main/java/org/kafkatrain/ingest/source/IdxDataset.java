@@ -61,6 +61,9 @@ public final class IdxDataset implements DatasetSource {
         }
     }
 
+    /** IDX datasets are small images (MNIST's 28 px); the decoder's own bound for any image (DecoderLimits). */
+    private static final int MAX_SIDE = 1024;
+
     private List<SourceImage> split(String prefix, String split) throws IOException {
         Path imagesFile = find(root, prefix + "-images-idx3-ubyte");
         Path labelsFile = find(root, prefix + "-labels-idx1-ubyte");
@@ -72,8 +75,15 @@ public final class IdxDataset implements DatasetSource {
             if (in.readInt() != LABELS_MAGIC) {
                 throw new IOException(labelsFile + " is not an IDX label file");
             }
-            labels = new byte[in.readInt()];
-            in.readFully(labels);
+            int declared = in.readInt();
+            if (declared < 0) {
+                throw new IOException(labelsFile + " declares " + declared + " labels");
+            }
+            // read as they come, not allocated from the header: a header may claim 2^31 labels in a 9-byte file
+            labels = in.readNBytes(declared);
+            if (labels.length != declared) {
+                throw new IOException(labelsFile + " declares " + declared + " labels and holds " + labels.length);
+            }
         }
         List<SourceImage> images = new ArrayList<>(labels.length);
         try (DataInputStream in = open(imagesFile)) {
@@ -85,6 +95,10 @@ public final class IdxDataset implements DatasetSource {
             int cols = in.readInt();
             if (count != labels.length) {
                 throw new IOException(imagesFile + " holds " + count + " images for " + labels.length + " labels");
+            }
+            if (rows <= 0 || cols <= 0 || rows > MAX_SIDE || cols > MAX_SIDE) {
+                throw new IOException(
+                        imagesFile + " declares " + rows + "x" + cols + " images; at most " + MAX_SIDE + " px a side");
             }
             for (int i = 0; i < count; i++) {
                 byte[] pixels = new byte[rows * cols];
