@@ -87,8 +87,10 @@ final class ServeCommand implements Callable<Integer> {
                                     String.format(Locale.ROOT, "%.4f", c.probability())))
                             .toList()));
         }
-        log.println("kafka-train: predict from a shell:");
-        out.println("  curl --data-binary @" + (image == null ? "image.png" : image) + " -H 'content-type: "
+        log.println(
+                "kafka-train: predict from a shell (after eval \"$(./kafka-train stack env)\", which exports the token):");
+        out.println("  curl -H \"Authorization: Bearer $KAFKA_TRAIN_API_TOKEN\" --data-binary @"
+                + (image == null ? "image.png" : image) + " -H 'content-type: "
                 + (image != null && !image.toString().endsWith(".png") ? "image/jpeg" : "image/png") + "' " + url
                 + "/predict/" + run);
     }
