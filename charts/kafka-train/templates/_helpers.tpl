@@ -123,6 +123,11 @@ securityContext:
 {{- end -}}
 
 {{/* The checkpoint store's settings: endpoint, bucket, region, credentials from the Secret, the CA of a TLS endpoint. */}}
+{{/* inference-service's S3 settings: its own read-only keys when s3.inferenceKeys says the Secret holds them */}}
+{{- define "kafka-train.inferenceS3Env" -}}
+{{- include "kafka-train.s3Env" (merge (dict "keyPrefix" (ternary "inference-" "" .Values.s3.inferenceKeys)) .) }}
+{{- end }}
+
 {{- define "kafka-train.s3Env" -}}
 - name: S3_ENDPOINT
   value: {{ required "s3.endpoint is required" .Values.s3.endpoint | quote }}
@@ -132,10 +137,10 @@ securityContext:
   value: {{ .Values.s3.region | quote }}
 - name: S3_ACCESS_KEY
   valueFrom:
-    secretKeyRef: {name: {{ include "kafka-train.secretName" . }}, key: s3-access-key}
+    secretKeyRef: {name: {{ include "kafka-train.secretName" . }}, key: {{ .keyPrefix | default "" }}s3-access-key}
 - name: S3_SECRET_KEY
   valueFrom:
-    secretKeyRef: {name: {{ include "kafka-train.secretName" . }}, key: s3-secret-key}
+    secretKeyRef: {name: {{ include "kafka-train.secretName" . }}, key: {{ .keyPrefix | default "" }}s3-secret-key}
 {{- if .Values.s3.tls.caSecret }}
 - name: S3_CA_FILE
   value: /etc/kafka-train/s3-ca/ca.crt

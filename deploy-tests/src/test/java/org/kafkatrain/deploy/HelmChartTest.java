@@ -213,6 +213,45 @@ class HelmChartTest {
     }
 
     @Test
+    void inferenceReadsTheBucketWithItsOwnKeysWhenAsked() {
+        assertThat(s3KeyOf(Chart.render("ci/minimal-values.yaml"))).isEqualTo("s3-access-key");
+        Chart own = Chart.render(
+                List.of("ci/minimal-values.yaml"),
+                Map.of(
+                        "s3.inferenceKeys", "true",
+                        "secrets.create.inferenceS3AccessKey", "reader",
+                        "secrets.create.inferenceS3SecretKey", "reader-secret-placeholder"));
+        assertThat(s3KeyOf(own)).isEqualTo("inference-s3-access-key");
+        assertThat(env(own.get(Deployment.class, PREFIX + "trainer")
+                                .getSpec()
+                                .getTemplate()
+                                .getSpec()
+                                .getContainers()
+                                .get(0))
+                        .get("S3_ACCESS_KEY")
+                        .getValueFrom()
+                        .getSecretKeyRef()
+                        .getKey())
+                .isEqualTo("s3-access-key");
+        assertThatThrownBy(() -> Chart.render(List.of("ci/minimal-values.yaml"), Map.of("s3.inferenceKeys", "true")))
+                .hasMessageContaining("inferenceS3AccessKey");
+    }
+
+    private static String s3KeyOf(Chart chart) {
+        Container inference = chart.get(Deployment.class, PREFIX + "inference")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
+        return env(inference)
+                .get("S3_ACCESS_KEY")
+                .getValueFrom()
+                .getSecretKeyRef()
+                .getKey();
+    }
+
+    @Test
     void theSchemaRefusesAMissingKafkaAddress() {
         assertThatThrownBy(() -> Chart.render(List.of("ci/minimal-values.yaml"), Map.of("kafka.bootstrapServers", "")))
                 .hasMessageContaining("bootstrapServers");
