@@ -26,6 +26,8 @@ public interface MetricsConfig {
 
     TopicSettings topics();
 
+    Sse sse();
+
     /** Hopping event-time windows. */
     interface Window {
         @WithDefault("PT60S")
@@ -65,6 +67,17 @@ public interface MetricsConfig {
     interface TopicSettings {
         @WithDefault("1")
         int partitions();
+    }
+
+    /** The live feed behind the dashboard (server-sent events, {@code GET /runs/{id}/stream}). */
+    interface Sse {
+        /**
+         * Clients streaming at once; one more is answered 503. Each holds a connection and a subscription to
+         * training.metrics for as long as it stays, so without a bound a client opening streams in a loop would
+         * exhaust the instance.
+         */
+        @WithDefault("64")
+        int maxClients();
     }
 
     /** The defaults above, without a running application (for the topology's plain tests and benchmarks). */

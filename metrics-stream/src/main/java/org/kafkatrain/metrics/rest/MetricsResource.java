@@ -9,6 +9,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -29,17 +30,24 @@ import java.util.Map;
 
 /**
  * {@code GET /runs} lists runs; {@code GET /runs/{id}/metrics} the current rolling metrics; {@code GET /runs/{id}/epochs}
- * the per-epoch history ({@code /epochs/table} as text); {@code GET /runs/{id}/stream} the run's metrics as they arrive (server-sent events);
- * {@code GET /stats} what the stream set aside.
+ * the per-epoch history ({@code /epochs/table} as text); {@code GET /runs/{id}/stream} the run's metrics as they arrive
+ * (server-sent events, to at most {@code metrics.sse.max-clients} clients at once); {@code GET /stats} what the stream
+ * set aside.
  */
 @Path("/")
 public class MetricsResource {
+    /** A place on a full live feed frees when someone closes a dashboard: no point asking again within seconds. */
+    private static final int RETRY_FULL_FEED_SECONDS = 10;
+
     @Inject
     MetricsQueries queries;
 
     @Inject
     @Channel("metrics-feed")
     Multi<byte[]> feed;
+
+    @Inject
+    LiveFeedClients liveClients;
 
     @GET
     @Path("runs")
@@ -96,8 +104,8 @@ public class MetricsResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<TrainingMetrics> stream(@PathParam("id") String runId) {
-        return feed.map(MetricsResource::parse)
-                .filter(m -> m != null && m.runId().equals(runId));
+        return liveClients.admit(feed.map(MetricsResource::parse)
+                .filter(m -> m != null && m.runId().equals(runId)));
     }
 
     @GET
@@ -128,6 +136,15 @@ public class MetricsResource {
     @ServerExceptionMapper
     public RestResponse<Map<String, String>> storeGone(InvalidStateStoreException e) {
         return RestResponse.status(Response.Status.SERVICE_UNAVAILABLE, Map.of("error", e.getMessage()));
+    }
+
+    /** The live feed is full: 503, with when to ask again. */
+    @ServerExceptionMapper
+    public RestResponse<Map<String, String>> feedFull(LiveFeedClients.Full e) {
+        return RestResponse.ResponseBuilder.create(Response.Status.SERVICE_UNAVAILABLE, Map.of("error", e.getMessage()))
+                .header(HttpHeaders.RETRY_AFTER, RETRY_FULL_FEED_SECONDS)
+                .type(MediaType.APPLICATION_JSON)
+                .build();
     }
 
     private static TrainingMetrics parse(byte[] bytes) {

@@ -68,7 +68,8 @@ public class TopologyProducer {
 
         KStream<String, TrainingStep> steps = builder.stream(
                         s.stepsTopic(),
-                        Consumed.with(Serdes.String(), stepSerde).withTimestampExtractor(new StepTimestampExtractor()))
+                        Consumed.with(Serdes.String(), Serdes.serdeFrom(stepSerde.serializer(), new StepDeserializer()))
+                                .withTimestampExtractor(new StepTimestampExtractor()))
                 .processValues(() -> new DeduplicateSteps(s.dedupRetention()), DeduplicateSteps.STORE);
 
         builder.addStateStore(Stores.keyValueStoreBuilder(

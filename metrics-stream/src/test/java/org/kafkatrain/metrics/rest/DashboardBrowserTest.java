@@ -18,7 +18,10 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 import java.io.File;
+import java.io.IOException;
 import java.net.URL;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -29,10 +32,12 @@ import java.util.UUID;
  * The dashboard in headless Chromium (Debian's chromium and chromium-driver, which .ci/run installs): the page
  * loads, subscribes to a run, its charts (ECharts, from the webjar) hold every step of events sent while it is
  * open, and two runs show side by side. Its twin without a
- * browser is {@link MetricsApiTest#liveStreamDeliversARunsMetricsAsServerSentEvents}.
+ * browser is {@link MetricsApiTest#liveStreamDeliversARunsMetricsAsServerSentEvents}. The trainer behind it is
+ * {@link HostileTrainer}, whose answers carry markup: the page shows it as text and runs none of it.
  */
 @QuarkusTest
 @QuarkusTestResource(LocalStackResource.class)
+@QuarkusTestResource(value = HostileTrainer.class, restrictToAnnotatedClass = true)
 class DashboardBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -58,27 +63,8 @@ class DashboardBrowserTest {
 
     @Test
     void chartsDrawPointsForEventsSentWhileThePageIsOpen() throws Exception {
-        Assumptions.assumeTrue(
-                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "needs apt packages chromium and chromium-driver");
         String run = "ui-" + UUID.randomUUID();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments(
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-dev-shm-usage",
-                "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .build();
-        ChromeDriver browser = new ChromeDriver(service, options);
+        ChromeDriver browser = browser();
         try {
             browser.get(new URL(base, "?run=" + run).toString());
             await().atMost(Duration.ofSeconds(30))
@@ -105,5 +91,64 @@ class DashboardBrowserTest {
         } finally {
             browser.quit();
         }
+    }
+
+    /**
+     * Markup where ids and keys go, from the address ({@code ?run=}) and from the trainer (a dataset id, a setting,
+     * the run's state, an S3 key): shown as text, never run.
+     */
+    @Test
+    void markupInRunIdsAndTheTrainersAnswersIsShownAsTextAndNeverRuns() throws Exception {
+        String run = HostileTrainer.markup("run");
+        ChromeDriver browser = browser();
+        try {
+            browser.get(new URL(base, "?run=" + URLEncoder.encode(run, StandardCharsets.UTF_8)).toString());
+            // the trainer's answers are drawn last: once they are on the page (or a piece ran), let any other image's
+            // error handler fire
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> pwned(browser) != null
+                            || !browser.findElements(By.cssSelector("#checkpoints tr"))
+                                    .isEmpty());
+            Thread.sleep(1_000);
+            assertThat(pwned(browser)).as("markup that ran as script").isNull();
+            assertThat(browser.findElement(By.id("settings")).getText())
+                    .contains(
+                            run,
+                            HostileTrainer.markup("dataset"),
+                            HostileTrainer.markup("setting"),
+                            HostileTrainer.markup("state"));
+            assertThat(browser.findElement(By.id("checkpoints")).getText()).contains(HostileTrainer.markup("s3 key"));
+            assertThat(browser.findElement(By.id("runs")).getText()).contains(run);
+        } finally {
+            browser.quit();
+        }
+    }
+
+    /** Where the page's markup ran as script, as {@link HostileTrainer#markup} records it; null where none did. */
+    private static Object pwned(ChromeDriver browser) {
+        return browser.executeScript("return window.pwned === undefined ? null : window.pwned.join(', ');");
+    }
+
+    private static ChromeDriver browser() throws IOException {
+        Assumptions.assumeTrue(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "needs apt packages chromium and chromium-driver");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .build();
+        return new ChromeDriver(service, options);
     }
 }

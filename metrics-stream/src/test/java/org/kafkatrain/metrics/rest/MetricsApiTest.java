@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
+import org.kafkatrain.contracts.Topics;
 import org.kafkatrain.contracts.TrainingMetrics;
 import org.kafkatrain.metrics.StepEvents;
 import org.kafkatrain.testing.LocalStackResource;
@@ -58,10 +60,12 @@ class MetricsApiTest {
         });
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> given().get("/runs").then().statusCode(200).body("$", hasItem(run)));
-        given().get("/runs/" + run + "/epochs")
-                .then()
-                .statusCode(200)
-                .body("[0].samples", org.hamcrest.Matchers.is(48));
+        // the epoch summary is read back from training.metrics on its own, maybe after the run's first metrics
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().get("/runs/" + run + "/epochs")
+                        .then()
+                        .statusCode(200)
+                        .body("[0].samples", org.hamcrest.Matchers.is(48)));
         given().get("/runs/" + run + "/metrics").then().statusCode(200).body("kind", hasItem("last_n"));
         given().get("/runs/nope-" + UUID.randomUUID() + "/metrics").then().statusCode(404);
 
@@ -100,6 +104,17 @@ class MetricsApiTest {
         given().get("/runs").then().statusCode(200);
     }
 
+    /** DNS rebinding: a page of another site whose name resolves here sends its own name as Host. */
+    @Test
+    void aRequestNamingAnotherHostIsRefused() {
+        given().header("Host", "rebound.example:8082")
+                .get("/runs")
+                .then()
+                .statusCode(403)
+                .body("error", org.hamcrest.Matchers.containsString("kafka-train.allowed-hosts"));
+        given().get("/runs").then().statusCode(200);
+    }
+
     @Test
     void malformedStepEventsGoToTheDeadLetterTopicAndTheStreamGoesOn() throws Exception {
         String key = "garbage-" + UUID.randomUUID();
@@ -116,6 +131,24 @@ class MetricsApiTest {
                         .anyMatch(r -> key.equals(r.key())));
         // and valid events after it are still processed
         stepEventsBecomeMetricsOnTheTopicAndInTheApi();
+    }
+
+    @Test
+    void stepEventsWhoseRunIdIsNoIdGoToTheDeadLetterTopicWithTheReason() {
+        String run = "<img src=x onerror=alert(1)>" + UUID.randomUUID();
+        StepEvents.send(bootstrap, stepsTopic, StepEvents.epoch(run, 0, 2, System.currentTimeMillis()));
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> assertThat(TopicContents.readAll(bootstrap, stepsTopic + ".dlq").stream()
+                                .filter(r -> run.equals(r.key()))
+                                .map(r -> new String(
+                                        r.headers()
+                                                .lastHeader(Topics.HEADER_DEAD_LETTER_REASON)
+                                                .value(),
+                                        StandardCharsets.UTF_8)))
+                        .hasSize(3)
+                        .allSatisfy(reason -> assertThat(reason).contains("runId must match")));
+        given().get("/runs").then().statusCode(200).body("$", not(hasItem(run)));
     }
 
     @Test

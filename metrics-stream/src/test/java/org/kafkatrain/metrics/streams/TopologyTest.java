@@ -171,6 +171,7 @@ class TopologyTest {
         long invalid = StreamCounters.INVALID.get();
         rawSteps.pipeInput("r", "{not json".getBytes(StandardCharsets.UTF_8), Instant.ofEpochMilli(1_000));
         rawSteps.pipeInput("r", "{\"v\":9}".getBytes(StandardCharsets.UTF_8), Instant.ofEpochMilli(1_000));
+        rawSteps.pipeInput("r", null, Instant.ofEpochMilli(1_000)); // a tombstone
         send(step("", 1, 0, 1_000, 10, 1.0, 1, 1)); // no run id
         send(new TrainingStep(1, "nonsense", "r", TrainingStep.TRAIN, 0, 1, 0, 10, 1.0, 1, 1, 1e-3, 1, 0, 1_000, null));
         // The stream thread keeps going: a valid pair of steps still yields its last-N metric.
@@ -178,7 +179,20 @@ class TopologyTest {
         send(step("r", 2, 0, 3_000, 10, 1.0, 1, 1));
         assertThat(ofKind(TrainingMetrics.LAST_N)).hasSize(1);
         assertThat(StreamCounters.MALFORMED.get() - malformed).isEqualTo(2);
-        assertThat(StreamCounters.INVALID.get() - invalid).isEqualTo(2);
+        assertThat(StreamCounters.INVALID.get() - invalid).isEqualTo(3);
+    }
+
+    @Test
+    void eventsWhoseRunIdIsNoIdAreRefused() {
+        long invalid = StreamCounters.INVALID.get();
+        // each would become a store key (a '|' splits keys), a path segment or the dashboard's markup
+        List<String> hostile = List.of("<img src=x onerror=alert(1)>", "a|train", "../../runs", "x".repeat(65));
+        for (String run : hostile) {
+            send(step(run, 1, 0, 1_000, 10, 1.0, 1, 1));
+            send(step(run, 2, 0, 2_000, 10, 1.0, 1, 1));
+        }
+        assertThat(metrics.readValuesToList()).as("no metrics for any of them").isEmpty();
+        assertThat(StreamCounters.INVALID.get() - invalid).isEqualTo(2L * hostile.size());
     }
 
     private void send(TrainingStep step) {
