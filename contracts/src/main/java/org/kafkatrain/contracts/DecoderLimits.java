@@ -16,8 +16,17 @@ public interface DecoderLimits {
     @WithDefault("2097152")
     int maxRecordBytes();
 
+    /**
+     * Most pixels (height x width, summed over its images) one record may decode to, checked from the envelope and
+     * the images' headers before any is decoded: 4 Mi, twice what a 2 MiB record of raw pixels holds, so that a
+     * small record of compressed images cannot decode to gigabytes.
+     */
+    @WithDefault("4194304")
+    long maxPixelsPerRecord();
+
     /** These limits for the decoder; labels checked against {@code numClasses} when it is known (else 0). */
     default RecordLimits recordLimits(int numClasses) {
-        return new RecordLimits(maxImageSide(), maxImagesPerRecord(), maxRecordBytes(), numClasses);
+        return new RecordLimits(
+                maxImageSide(), maxImagesPerRecord(), maxRecordBytes(), maxPixelsPerRecord(), numClasses, null);
     }
 }

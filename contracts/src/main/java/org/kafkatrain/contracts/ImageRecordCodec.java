@@ -8,8 +8,14 @@ import org.kafkatrain.contracts.proto.ImageBatch;
 import org.kafkatrain.contracts.proto.LabeledImage;
 import org.kafkatrain.contracts.proto.PixelEncoding;
 
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 
@@ -21,7 +27,9 @@ import java.util.Locale;
  *   header, so that any Kafka client (kcat included) can feed the trainer.</li>
  * </ol>
  * Decoding is total: any input yields either a {@link DecodedRecord} whose samples are all raw HWC uint8 within the
- * {@link RecordLimits}, or an {@link InvalidRecordException} naming the problem.
+ * {@link RecordLimits}, or an {@link InvalidRecordException} naming the problem. What a record will decode to (the
+ * envelope's declared shapes, each PNG or JPEG header) is checked against the limits before any pixel is decoded: a
+ * few kilobytes of compressed zeros can stand for a gigabyte of pixels.
  */
 public final class ImageRecordCodec {
     public static final int SCHEMA_VERSION = 1;
@@ -166,11 +174,40 @@ public final class ImageRecordCodec {
             throw new InvalidRecordException(
                     Problem.TOO_MANY_IMAGES, count + " images exceeds the limit of " + limits.maxImagesPerRecord());
         }
+        checkPixelBudget(batch);
         List<Sample> samples = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             samples.add(decodeImage(batch.getImages(i), i, recordId));
         }
         return new DecodedRecord(batch.getDataset(), samples);
+    }
+
+    /**
+     * The envelope's declared shapes against the record's pixel budget, before anything is decoded; each PNG or
+     * JPEG is held to its declared shape by its header. Images with shapes out of bounds are left to
+     * {@link #decodeImage}, which refuses them with their own problem.
+     */
+    private void checkPixelBudget(ImageBatch batch) throws InvalidRecordException {
+        long total = 0;
+        for (int i = 0; i < batch.getImagesCount(); i++) {
+            LabeledImage image = batch.getImages(i);
+            if (image.getHeight() > 0
+                    && image.getWidth() > 0
+                    && image.getHeight() <= limits.maxImageSide()
+                    && image.getWidth() <= limits.maxImageSide()) {
+                long pixels = (long) image.getHeight() * image.getWidth();
+                if (pixels > limits.maxPixelsPerRecord() - total) {
+                    throw overBudget("images 0.." + i);
+                }
+                total += pixels;
+            }
+        }
+    }
+
+    private InvalidRecordException overBudget(String what) {
+        return new InvalidRecordException(
+                Problem.RECORD_TOO_LARGE,
+                what + " hold more than the limit of " + limits.maxPixelsPerRecord() + " pixels per record");
     }
 
     private Sample decodeImage(LabeledImage image, int index, String recordId) throws InvalidRecordException {
@@ -189,6 +226,11 @@ public final class ImageRecordCodec {
         if (c != 1 && c != 3) {
             throw new InvalidRecordException(Problem.BAD_CHANNELS, where + ": " + c + " channels, expected 1 or 3");
         }
+        RecordLimits.Shape expected = limits.shape();
+        if (expected != null && !expected.equals(new RecordLimits.Shape(h, w, c))) {
+            throw new InvalidRecordException(
+                    Problem.SHAPE_MISMATCH, where + ": " + h + "x" + w + "x" + c + ", expected " + expected);
+        }
         checkLabel(image.getLabel(), where);
         byte[] data = image.getData().toByteArray();
         byte[] pixels = switch (image.getEncoding()) {
@@ -201,13 +243,14 @@ public final class ImageRecordCodec {
                 yield data;
             }
             case PNG, JPEG -> {
-                BufferedImage decoded = ImageFiles.read(data, limits.maxImageSide());
-                if (decoded.getHeight() != h || decoded.getWidth() != w) {
-                    throw new InvalidRecordException(
-                            Problem.SHAPE_MISMATCH,
-                            where + ": declared " + h + "x" + w + ", image is " + decoded.getHeight() + "x"
-                                    + decoded.getWidth());
-                }
+                // the declared shape is what the budget counted: the header must agree before decoding
+                BufferedImage decoded = read(data, (height, width) -> {
+                    if (height != h || width != w) {
+                        throw new InvalidRecordException(
+                                Problem.SHAPE_MISMATCH,
+                                where + ": declared " + h + "x" + w + ", image is " + height + "x" + width);
+                    }
+                });
                 yield ImageFiles.toPixels(decoded, c);
             }
             default ->
@@ -233,8 +276,28 @@ public final class ImageRecordCodec {
             }
             checkLabel(classIndex, "label");
         }
-        BufferedImage decoded = ImageFiles.read(value, limits.maxImageSide());
+        RecordLimits.Shape expected = limits.shape();
+        BufferedImage decoded = read(value, (height, width) -> {
+            if (height > limits.maxImageSide() || width > limits.maxImageSide()) {
+                throw new InvalidRecordException(
+                        Problem.IMAGE_TOO_LARGE,
+                        height + "x" + width + " exceeds the limit of " + limits.maxImageSide() + " px per side");
+            }
+            if ((long) height * width > limits.maxPixelsPerRecord()) {
+                throw overBudget("its " + height + "x" + width + " pixels");
+            }
+            if (expected != null && (height != expected.height() || width != expected.width())) {
+                throw new InvalidRecordException(
+                        Problem.SHAPE_MISMATCH, "image is " + height + "x" + width + ", expected " + expected);
+            }
+        });
         int channels = ImageFiles.channelsOf(decoded);
+        if (expected != null && channels != expected.channels()) {
+            throw new InvalidRecordException(
+                    Problem.SHAPE_MISMATCH,
+                    "image is " + decoded.getHeight() + "x" + decoded.getWidth() + "x" + channels + ", expected "
+                            + expected);
+        }
         return new Sample(
                 id,
                 classIndex,
@@ -242,6 +305,43 @@ public final class ImageRecordCodec {
                 decoded.getWidth(),
                 channels,
                 ImageFiles.toPixels(decoded, channels));
+    }
+
+    /** What an image's header must show before its pixels are decoded. */
+    @FunctionalInterface
+    private interface HeaderCheck {
+        void check(int height, int width) throws InvalidRecordException;
+    }
+
+    /**
+     * Decodes a PNG or JPEG once its header has passed {@code check}: ImageIO's readers give the size from the
+     * header alone, so a refused image costs no pixel buffer.
+     */
+    private static BufferedImage read(byte[] bytes, HeaderCheck check) throws InvalidRecordException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new InvalidRecordException(
+                        Problem.CORRUPT_IMAGE, "not a PNG or JPEG image (" + bytes.length + " bytes)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                int height = reader.getHeight(0);
+                int width = reader.getWidth(0);
+                if (height <= 0 || width <= 0) {
+                    throw new InvalidRecordException(Problem.BAD_SHAPE, "image header says " + height + "x" + width);
+                }
+                check.check(height, width);
+                return reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            // ImageIO signals truncated and corrupt files with IIOException but also with unchecked exceptions
+            // (array bounds, illegal state) from its codecs: all of them mean the same thing here.
+            throw new InvalidRecordException(Problem.CORRUPT_IMAGE, "cannot decode image: " + e, e);
+        }
     }
 
     private void checkLabel(int label, String where) throws InvalidRecordException {

@@ -14,7 +14,8 @@ import java.util.Random;
  */
 class DecoderFuzzTest {
     private static final int ROUNDS = 4000;
-    private final ImageRecordCodec codec = new ImageRecordCodec(new RecordLimits(256, 64, 256 * 1024, 10));
+    private final ImageRecordCodec codec =
+            new ImageRecordCodec(new RecordLimits(256, 64, 256 * 1024, 256 * 256 * 64, 10, null));
 
     @Test
     void randomAndMutatedImageRecordsYieldOnlyTypedErrors() {

@@ -1,12 +1,19 @@
 package org.kafkatrain.contracts;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.kafkatrain.contracts.InvalidRecordException.Problem;
+import org.kafkatrain.contracts.proto.ImageBatch;
+import org.kafkatrain.contracts.proto.LabeledImage;
 import org.kafkatrain.contracts.proto.PixelEncoding;
 
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 class ImageRecordCodecTest {
@@ -87,6 +94,96 @@ class ImageRecordCodecTest {
         assertThat(codec.decode(ImageRecordCodec.BATCH_MEDIA_TYPE + ";v=1", null, null, "x", value)
                         .samples())
                 .hasSize(1);
+    }
+
+    @Test
+    void aSmallRecordOfLargeBlankImagesIsRefusedBeforeItsPixelsAreDecoded() throws InvalidRecordException {
+        // The record: ~2 MB of all-zero 1024x1024 PNGs would hold ~2 GB of pixels once decoded.
+        byte[] blank = ImageFiles.encode(new byte[1024 * 1024], 1024, 1024, 1, "png");
+        LabeledImage image = declaredPng(1024, 1024, blank);
+        int count = Math.min(1800, (RecordLimits.DEFAULT.maxRecordBytes() - 64) / (blank.length + 16));
+        byte[] value = envelope(Collections.nCopies(count, image));
+        assertThat(count).as("images in a record under the byte limit").isGreaterThan(1000);
+
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> codec.decode(ImageRecordCodec.BATCH_CONTENT_TYPE, null, null, "x", value))
+                .isInstanceOfSatisfying(
+                        InvalidRecordException.class,
+                        e -> assertThat(e.problem()).isEqualTo(Problem.RECORD_TOO_LARGE))
+                .hasMessageContaining("4194304");
+        assertThat((System.nanoTime() - t0) / 1e9).as("seconds to refuse").isLessThan(1);
+    }
+
+    @Test
+    void thePixelBudgetIsCheckedFromTheHeaderNotFromDecodedPixels() {
+        // Truncated after the header: a decoder that decoded first would call them corrupt, not too large.
+        byte[] png = ImageFiles.encode(new byte[64 * 64], 64, 64, 1, "png");
+        byte[] headerOnly = Arrays.copyOf(png, 40);
+        ImageRecordCodec small = new ImageRecordCodec(new RecordLimits(1024, 16, 1 << 20, 64 * 64 - 1, 10, null));
+
+        assertThatThrownBy(() -> small.decode("image/png", "1", null, "x", headerOnly))
+                .isInstanceOfSatisfying(
+                        InvalidRecordException.class,
+                        e -> assertThat(e.problem()).isEqualTo(Problem.RECORD_TOO_LARGE));
+        byte[] batch = envelope(List.of(declaredPng(64, 64, headerOnly)));
+        assertThatThrownBy(() -> small.decode(ImageRecordCodec.BATCH_CONTENT_TYPE, null, null, "x", batch))
+                .isInstanceOfSatisfying(
+                        InvalidRecordException.class,
+                        e -> assertThat(e.problem()).isEqualTo(Problem.RECORD_TOO_LARGE));
+    }
+
+    @Test
+    void anExpectedShapeRefusesOtherImagesUndecoded() throws InvalidRecordException {
+        ImageRecordCodec mnist =
+                new ImageRecordCodec(RecordLimits.DEFAULT.withNumClasses(10).withShape(28, 28, 1));
+        byte[] png = ImageFiles.encode(new byte[64 * 64], 64, 64, 1, "png");
+        byte[] headerOnly = Arrays.copyOf(png, 40);
+        byte[] batch = envelope(List.of(declaredPng(64, 64, headerOnly)));
+
+        assertThatThrownBy(() -> mnist.decode(ImageRecordCodec.BATCH_CONTENT_TYPE, null, null, "x", batch))
+                .isInstanceOfSatisfying(
+                        InvalidRecordException.class,
+                        e -> assertThat(e.problem()).isEqualTo(Problem.SHAPE_MISMATCH))
+                .hasMessageContaining("28x28x1");
+        assertThatThrownBy(() -> mnist.decode("image/png", "1", null, "x", headerOnly))
+                .isInstanceOfSatisfying(
+                        InvalidRecordException.class,
+                        e -> assertThat(e.problem()).isEqualTo(Problem.SHAPE_MISMATCH));
+        byte[] rgb = ImageFiles.encode(new byte[28 * 28 * 3], 28, 28, 3, "png");
+        assertThatThrownBy(() -> mnist.decode("image/png", "1", null, "x", rgb))
+                .isInstanceOfSatisfying(
+                        InvalidRecordException.class,
+                        e -> assertThat(e.problem()).isEqualTo(Problem.SHAPE_MISMATCH));
+        Sample fits = TestImages.sample("ok", 2, 28, 28, 1, 5);
+        assertThat(mnist.decode(
+                                ImageRecordCodec.BATCH_CONTENT_TYPE,
+                                null,
+                                null,
+                                "x",
+                                ImageRecordCodec.encodeBatch("ds", List.of(fits), PixelEncoding.PNG))
+                        .samples())
+                .singleElement()
+                .satisfies(s -> assertThat(s.pixels()).isEqualTo(fits.pixels()));
+    }
+
+    /** A PNG in an envelope image, declared {@code height x width x 1}. */
+    private static LabeledImage declaredPng(int height, int width, byte[] png) {
+        return LabeledImage.newBuilder()
+                .setLabel(1)
+                .setHeight(height)
+                .setWidth(width)
+                .setChannels(1)
+                .setEncoding(PixelEncoding.PNG)
+                .setData(ByteString.copyFrom(png))
+                .build();
+    }
+
+    private static byte[] envelope(List<LabeledImage> images) {
+        return ImageBatch.newBuilder()
+                .setSchemaVersion(1)
+                .addAllImages(images)
+                .build()
+                .toByteArray();
     }
 
     private static void assertClose(Sample actual, Sample expected, int tolerance) {

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 /** Every way a record can break its contract, each with the problem the decoder must name. */
 class MalformedRecordTest {
     private static final String BATCH = ImageRecordCodec.BATCH_CONTENT_TYPE;
-    private static final RecordLimits LIMITS = new RecordLimits(64, 8, 64 * 1024, 10);
+    private static final RecordLimits LIMITS = new RecordLimits(64, 8, 64 * 1024, 64 * 64 * 8, 10, null);
 
     static Stream<Arguments> malformed() {
         byte[] png = ImageFiles.encode(new byte[8 * 8], 8, 8, 1, "png");

@@ -12,8 +12,8 @@ import java.util.Map;
 
 /**
  * Errors as the Open Inference Protocol writes them ({@code {"error": "..."}}): an image or request that cannot be
- * read is the client's 400, an unknown run 404, a model that cannot be loaded now (S3 away) 503; never a 500 for
- * bad input.
+ * read is the client's 400, one beyond the configured bounds 413, an unknown run (or a model not loaded, to a
+ * read) 404, a model that cannot be loaded now (S3 away) 503; never a 500 for bad input.
  */
 public class ApiErrors {
     private static final Logger LOG = Logger.getLogger(ApiErrors.class);
@@ -26,6 +26,11 @@ public class ApiErrors {
     @ServerExceptionMapper
     public RestResponse<Map<String, String>> badRequest(IllegalArgumentException e) {
         return error(Response.Status.BAD_REQUEST, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Map<String, String>> tooLarge(RequestTooLargeException e) {
+        return error(Response.Status.REQUEST_ENTITY_TOO_LARGE, e.getMessage());
     }
 
     @ServerExceptionMapper

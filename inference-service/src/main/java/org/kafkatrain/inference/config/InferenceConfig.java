@@ -7,7 +7,10 @@ import org.kafkatrain.contracts.DecoderLimits;
 import java.time.Duration;
 import java.util.Optional;
 
-/** {@code inference.*}: which model to serve, on which device, and how requests are batched. */
+/**
+ * {@code inference.*}: which model to serve, on which device, how many at once, how requests are batched, and what
+ * one request or record may hold.
+ */
 @ConfigMapping(prefix = "inference")
 public interface InferenceConfig {
     /**
@@ -41,13 +44,37 @@ public interface InferenceConfig {
     @WithDefault("run")
     String runHeader();
 
+    /**
+     * Most models served at once, each a ResNet-50's weights in native (or GPU) memory: one more, once loaded,
+     * unloads the least recently used (never {@link #run()}'s), so memory holds this many plus the one loading.
+     */
+    @WithDefault("4")
+    int maxLoadedModels();
+
     Batching batching();
 
-    DecoderLimits limits();
+    Limits limits();
+
+    /**
+     * What one record on {@code images.infer} or one REST request may hold before it is refused: the decoders'
+     * limits, which bound a request's images too ({@code max-pixels-per-record} all its images together), and
+     * REST's own.
+     */
+    interface Limits extends DecoderLimits {
+        /**
+         * Most images in one {@code /v2} inference request; more is refused with 413 before any image is built:
+         * every image is time on the one device thread, and memory while it waits.
+         */
+        @WithDefault("256")
+        int maxImagesPerRequest();
+    }
 
     /** Micro-batching: requests and records waiting together go through the model as one batch. */
     interface Batching {
-        /** Most images in one forward pass. */
+        /**
+         * Most images in one forward pass; a request or record with more goes through in passes of this many, taking
+         * turns with the others waiting.
+         */
         @WithDefault("32")
         int maxImages();
 

@@ -7,7 +7,7 @@ import java.util.List;
  *
  * @param checkpoint S3 object key of the checkpoint
  * @param acc1       val top-1 % of the checkpoint's epoch (null for a mid-epoch checkpoint)
- * @param sha256     the checkpoint's SHA-256, checked when it was downloaded (null when the trainer recorded none)
+ * @param sha256     the checkpoint's SHA-256 as the trainer recorded it, which the download hashed to
  */
 public record ModelInfo(
         String runId,

@@ -19,11 +19,12 @@ import java.io.InputStream;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Loads a run's checkpoint from S3 into a {@link Predictor}: the object the request names (latest, best, or a file),
- * the run's classes, input shape and normalization from its {@code run.json}, the download checked against the
- * SHA-256 the trainer recorded.
+ * the run's classes, input shape and normalization from its {@code run.json}. Only an object of the run itself is
+ * loaded, and only one whose SHA-256 the trainer recorded beside it; the download must hash to that.
  */
 @ApplicationScoped
 public class ModelLoader {
@@ -45,15 +46,32 @@ public class ModelLoader {
         } catch (IllegalArgumentException e) {
             throw new UnknownModelException(e.getMessage());
         }
-        return load(runId, object, store.metadata(object).orElse(Map.of()).get("sha256"));
+        return load(runId, object, null);
     }
 
     /**
-     * @param object         the checkpoint's key
-     * @param expectedSha256 what the download must hash to; null when the trainer recorded no hash
+     * @param object          the checkpoint's key, under {@code runs/<runId>/}
+     * @param announcedSha256 the hash a checkpoint event gave, which must be the one the trainer recorded; null
+     *                        when no event is involved
      */
-    public ServedModel load(String runId, String object, String expectedSha256) throws IOException {
+    public ServedModel load(String runId, String object, String announcedSha256) throws IOException {
         long t0 = System.nanoTime();
+        Optional<String> refusal = CheckpointOrigin.refusal(runId, object);
+        if (refusal.isPresent()) {
+            throw new IOException("refusing to load " + object + ": " + refusal.get());
+        }
+        // the hash the trainer stored with the object, not one from an event that anyone could have written
+        String recorded = store.metadata(object)
+                .orElseThrow(() -> new UnknownModelException("run " + runId + " has no checkpoint " + object))
+                .get("sha256");
+        if (recorded == null || recorded.isBlank()) {
+            throw new IOException("checkpoint " + object
+                    + " has no sha256 recorded beside it: refusing an object the trainer did not write");
+        }
+        if (announcedSha256 != null && !announcedSha256.equals(recorded)) {
+            throw new IOException("checkpoint " + object + " was announced with SHA-256 " + announcedSha256
+                    + ", the trainer recorded " + recorded);
+        }
         RunDocument run = store.runDocument(runId)
                 .orElseThrow(() -> new UnknownModelException("run " + runId + " has no run.json"));
         DatasetManifest dataset = run.dataset();
@@ -66,9 +84,13 @@ public class ModelLoader {
             checkpoint = TorchCheckpointFile.read(in);
         }
         String actual = Sha256.hex(sha256);
-        if (expectedSha256 != null && !expectedSha256.isEmpty() && !expectedSha256.equals(actual)) {
-            throw new IOException("checkpoint " + object + " hashes to " + actual + ", the trainer recorded "
-                    + expectedSha256 + ": refusing a corrupt or replaced object");
+        if (!recorded.equals(actual)) {
+            throw new IOException("checkpoint " + object + " hashes to " + actual + ", the trainer recorded " + recorded
+                    + ": refusing a corrupt or replaced object");
+        }
+        CheckpointEntries entries = CheckpointEntries.fromDict(checkpoint);
+        if (entries == null) {
+            throw new IOException(object + " is not a kafka-train checkpoint (no offsets, epoch or step in it)");
         }
         Predictor predictor = new Predictor(
                 checkpoint,
@@ -76,10 +98,6 @@ public class ModelLoader {
                 run.spec().data().mean(),
                 run.spec().data().std(),
                 device());
-        CheckpointEntries entries = CheckpointEntries.fromDict(checkpoint);
-        if (entries == null) {
-            throw new IOException(object + " is not a kafka-train checkpoint (no offsets, epoch or step in it)");
-        }
         ModelInfo info = new ModelInfo(
                 runId,
                 object,

@@ -13,6 +13,8 @@ public final class ServedModel {
     private final ModelInfo info;
     private final Predictor predictor;
     private final AtomicInteger references = new AtomicInteger(1);
+    /** When a request last took it (System.nanoTime): the registry unloads the least recently used first. */
+    private volatile long lastUsed = System.nanoTime();
 
     public ServedModel(ModelInfo info, Predictor predictor) {
         this.info = info;
@@ -31,10 +33,15 @@ public final class ServedModel {
     boolean acquire() {
         for (int n = references.get(); n > 0; n = references.get()) {
             if (references.compareAndSet(n, n + 1)) {
+                lastUsed = System.nanoTime();
                 return true;
             }
         }
         return false;
+    }
+
+    long lastUsed() {
+        return lastUsed;
     }
 
     /** Lets a reference go; the last one frees the weights. */

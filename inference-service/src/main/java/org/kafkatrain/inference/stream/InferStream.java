@@ -42,6 +42,10 @@ public class InferStream {
 
     private ImageRecordCodec codec;
 
+    /**
+     * The decoder with {@code inference.limits.*}: with 64 records decoding at once, each record's pixel budget
+     * (checked before its images are decoded) is what bounds the memory they take.
+     */
     @PostConstruct
     void codec() {
         codec = ImageRecordCodec.labelsOptional(config.limits().recordLimits(0));
