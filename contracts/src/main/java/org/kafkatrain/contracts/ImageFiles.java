@@ -16,6 +16,12 @@ import java.util.Iterator;
 public final class ImageFiles {
     private ImageFiles() {}
 
+    /** What an image's header must show before its pixels are decoded. */
+    @FunctionalInterface
+    public interface HeaderCheck {
+        void check(int height, int width) throws InvalidRecordException;
+    }
+
     /**
      * Decodes a PNG or JPEG (or any format ImageIO reads). The header's size is checked against {@code maxSide}
      * before any pixel buffer is allocated.
@@ -24,11 +30,23 @@ public final class ImageFiles {
         return read(bytes, maxSide, null);
     }
 
-    /**
-     * As {@link #read(byte[], int)}, the image only of {@code format} ("png", "jpeg"; null: any): what a sender
-     * declared is what gets decoded, not whichever of ImageIO's codecs (TIFF, BMP, GIF) claims the bytes.
-     */
+    /** As {@link #read(byte[], int)}, the image only of {@code format} (see {@link #read(byte[], String, HeaderCheck)}). */
     public static BufferedImage read(byte[] bytes, int maxSide, String format) throws InvalidRecordException {
+        return read(bytes, format, (height, width) -> {
+            if (width > maxSide || height > maxSide) {
+                throw new InvalidRecordException(
+                        Problem.IMAGE_TOO_LARGE,
+                        height + "x" + width + " exceeds the limit of " + maxSide + " px per side");
+            }
+        });
+    }
+
+    /**
+     * Decodes an image of {@code format} ("png", "jpeg"; null: any ImageIO reads) once its header has passed
+     * {@code check}: ImageIO's readers give the size from the header alone, so a refused image costs no pixel buffer;
+     * and what a sender declared is what gets decoded, not whichever codec (TIFF, BMP, GIF) claims the bytes.
+     */
+    public static BufferedImage read(byte[] bytes, String format, HeaderCheck check) throws InvalidRecordException {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
@@ -48,11 +66,7 @@ public final class ImageFiles {
                 if (width <= 0 || height <= 0) {
                     throw new InvalidRecordException(Problem.BAD_SHAPE, "image header says " + height + "x" + width);
                 }
-                if (width > maxSide || height > maxSide) {
-                    throw new InvalidRecordException(
-                            Problem.IMAGE_TOO_LARGE,
-                            height + "x" + width + " exceeds the limit of " + maxSide + " px per side");
-                }
+                check.check(height, width);
                 return reader.read(0);
             } finally {
                 reader.dispose();

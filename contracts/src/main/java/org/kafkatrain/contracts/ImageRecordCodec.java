@@ -8,14 +8,8 @@ import org.kafkatrain.contracts.proto.ImageBatch;
 import org.kafkatrain.contracts.proto.LabeledImage;
 import org.kafkatrain.contracts.proto.PixelEncoding;
 
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 
@@ -131,7 +125,9 @@ public final class ImageRecordCodec {
                 yield decodeBatch(value, id);
             }
             case PNG, JPEG ->
-                new DecodedRecord(dataset == null ? "" : dataset, List.of(decodeSingle(label, id, value)));
+                new DecodedRecord(
+                        dataset == null ? "" : dataset,
+                        List.of(decodeSingle(label, id, value, media.equals(PNG) ? "png" : "jpeg")));
             default ->
                 throw new InvalidRecordException(Problem.UNKNOWN_CONTENT_TYPE, "content-type '" + contentType + "'");
         };
@@ -244,7 +240,8 @@ public final class ImageRecordCodec {
             }
             case PNG, JPEG -> {
                 // the declared shape is what the budget counted: the header must agree before decoding
-                BufferedImage decoded = read(data, (height, width) -> {
+                String format = image.getEncoding() == PixelEncoding.PNG ? "png" : "jpeg";
+                BufferedImage decoded = ImageFiles.read(data, format, (height, width) -> {
                     if (height != h || width != w) {
                         throw new InvalidRecordException(
                                 Problem.SHAPE_MISMATCH,
@@ -262,7 +259,8 @@ public final class ImageRecordCodec {
         return new Sample(id, image.getLabel(), h, w, c, pixels);
     }
 
-    private Sample decodeSingle(String label, String id, byte[] value) throws InvalidRecordException {
+    /** @param format the one image format its content type lets through */
+    private Sample decodeSingle(String label, String id, byte[] value, String format) throws InvalidRecordException {
         if (label == null && labelsRequired) {
             throw new InvalidRecordException(Problem.MISSING_LABEL, "single-image record without a 'label' header");
         }
@@ -277,7 +275,7 @@ public final class ImageRecordCodec {
             checkLabel(classIndex, "label");
         }
         RecordLimits.Shape expected = limits.shape();
-        BufferedImage decoded = read(value, (height, width) -> {
+        BufferedImage decoded = ImageFiles.read(value, format, (height, width) -> {
             if (height > limits.maxImageSide() || width > limits.maxImageSide()) {
                 throw new InvalidRecordException(
                         Problem.IMAGE_TOO_LARGE,
@@ -305,43 +303,6 @@ public final class ImageRecordCodec {
                 decoded.getWidth(),
                 channels,
                 ImageFiles.toPixels(decoded, channels));
-    }
-
-    /** What an image's header must show before its pixels are decoded. */
-    @FunctionalInterface
-    private interface HeaderCheck {
-        void check(int height, int width) throws InvalidRecordException;
-    }
-
-    /**
-     * Decodes a PNG or JPEG once its header has passed {@code check}: ImageIO's readers give the size from the
-     * header alone, so a refused image costs no pixel buffer.
-     */
-    private static BufferedImage read(byte[] bytes, HeaderCheck check) throws InvalidRecordException {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw new InvalidRecordException(
-                        Problem.CORRUPT_IMAGE, "not a PNG or JPEG image (" + bytes.length + " bytes)");
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                int height = reader.getHeight(0);
-                int width = reader.getWidth(0);
-                if (height <= 0 || width <= 0) {
-                    throw new InvalidRecordException(Problem.BAD_SHAPE, "image header says " + height + "x" + width);
-                }
-                check.check(height, width);
-                return reader.read(0);
-            } finally {
-                reader.dispose();
-            }
-        } catch (IOException | RuntimeException e) {
-            // ImageIO signals truncated and corrupt files with IIOException but also with unchecked exceptions
-            // (array bounds, illegal state) from its codecs: all of them mean the same thing here.
-            throw new InvalidRecordException(Problem.CORRUPT_IMAGE, "cannot decode image: " + e, e);
-        }
     }
 
     private void checkLabel(int label, String where) throws InvalidRecordException {

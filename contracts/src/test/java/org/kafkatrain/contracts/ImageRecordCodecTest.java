@@ -197,4 +197,19 @@ class ImageRecordCodecTest {
         }
         assertThat(worst).isLessThanOrEqualTo(tolerance);
     }
+
+    @Test
+    void theDeclaredContentTypeIsTheOnlyFormatDecoded() throws Exception {
+        // a BMP (or a JPEG) sent as image/png was decoded by whichever ImageIO codec claimed it
+        var out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(
+                new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_BYTE_GRAY), "bmp", out);
+        assertThatThrownBy(() -> codec.decode("image/png", "1", null, "id", out.toByteArray()))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessageContaining("a bmp image where png was declared");
+        byte[] jpeg = ImageFiles.encode(new byte[64], 8, 8, 1, "jpeg");
+        assertThatThrownBy(() -> codec.decode("image/png", "1", null, "id", jpeg))
+                .hasMessageContaining("where png was declared");
+        assertThat(codec.decode("image/jpeg", "1", null, "id", jpeg).samples()).hasSize(1);
+    }
 }

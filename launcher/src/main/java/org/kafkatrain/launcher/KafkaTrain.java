@@ -26,7 +26,8 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             BenchIngestCommand.class,
             ReportCommand.class,
-            FaultsCommand.class
+            FaultsCommand.class,
+            AbuseCommand.class
         })
 public final class KafkaTrain implements Runnable {
     @CommandLine.Spec

@@ -59,8 +59,9 @@ final class ServeCommand implements Callable<Integer> {
     /** Loads the run's model, prints what it serves, the prediction for {@code image} (when given) and the curl. */
     static void show(ServiceClient inference, String url, String run, Path image, PrintStream log, PrintStream out)
             throws IOException {
+        // a GET never loads a model (it would let anyone fill the service's memory): the token-guarded load does
         JsonNode model = inference
-                .get("/v2/models/" + run, new TypeReference<JsonNode>() {})
+                .postIfFound("/v2/repository/models/" + run + "/load", new TypeReference<JsonNode>() {})
                 .orElseThrow(() -> new LauncherException("run " + run + " has no checkpoint to serve"));
         JsonNode p = model.get("parameters");
         log.printf(

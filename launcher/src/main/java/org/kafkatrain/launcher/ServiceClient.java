@@ -84,6 +84,11 @@ public final class ServiceClient {
         return post(path, "application/json", json.getBytes(StandardCharsets.UTF_8), expected, type);
     }
 
+    /** POSTs nothing to {@code path} (an action) and reads the reply; empty on 404. */
+    public <T> Optional<T> postIfFound(String path, TypeReference<T> type) {
+        return found(path, send(HttpRequest.newBuilder(resolve(path)).POST(HttpRequest.BodyPublishers.noBody())), type);
+    }
+
     /** POSTs {@code body} as {@code contentType} (an image, say) and reads the JSON reply. */
     public <T> T post(String path, String contentType, byte[] body, int expected, TypeReference<T> type) {
         HttpRequest.Builder request = HttpRequest.newBuilder(resolve(path))

@@ -27,7 +27,10 @@ public class HostOriginFilter {
             return Optional.empty();
         }
         AllowedHosts allowed = AllowedHosts.of(hosts);
-        String host = request.getHeaderString(HttpHeaders.HOST);
+        // HTTP/2 (and an HTTP/1.1 request upgraded to h2c, as Java's HttpClient sends) names the host in :authority,
+        // not Host: the request's URI carries either
+        String host = Optional.ofNullable(request.getHeaderString(HttpHeaders.HOST))
+                .orElse(request.getUriInfo().getRequestUri().getRawAuthority());
         if (!allowed.admitsHost(host)) {
             return refuse("Host " + host + " is not an allowed name (" + AllowedHosts.PROPERTY + ")");
         }

@@ -136,8 +136,10 @@ public class TrainerServices {
             Consumer<String> onWait,
             boolean deadLetter) {
         KafkaPatience patience = new KafkaPatience(config.kafkaPatience(), onWait);
-        ImageRecordCodec codec = new ImageRecordCodec(
-                config.limits().recordLimits(manifest.classes().size()));
+        // the run's shape known to the codec: a compressed image of another size is refused from its header, undecoded
+        ImageRecordCodec codec = new ImageRecordCodec(config.limits()
+                .recordLimits(manifest.classes().size())
+                .withShape(manifest.height(), manifest.width(), manifest.channels()));
         RecordDecoder decoder =
                 new RecordDecoder(codec, manifest.height(), manifest.width(), manifest.channels(), decoders);
         return (clientId, topic) -> new KafkaImageSource(
