@@ -107,6 +107,22 @@ class SecureDefaultsTest {
     }
 
     @Test
+    void aClientThatUpgradesToHttp2IsKnownByItsAuthority() throws Exception {
+        // Java's HttpClient asks for h2c; the upgraded request names its host in :authority, with no Host header
+        var http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_2)
+                .build();
+        for (int i = 0; i < 2; i++) {
+            var response = http.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                    "http://localhost:" + io.restassured.RestAssured.port + "/runs"))
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aPageOfAnotherOriginCannotStopARun() {
         // what fetch(url, {method: 'POST', mode: 'no-cors'}) sends: no preflight, text/plain, no Authorization
         given().header("Origin", "http://attacker.example")
