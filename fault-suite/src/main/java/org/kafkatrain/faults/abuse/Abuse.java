@@ -64,6 +64,7 @@ final class Abuse implements AutoCloseable {
     final List<String> trainedRuns = new ArrayList<>();
 
     private int goodCount;
+    private int warmUps;
 
     Abuse(AbusePipeline pipeline) throws Exception {
         this.pipeline = pipeline;
@@ -137,6 +138,21 @@ final class Abuse implements AutoCloseable {
             }
         }
         say("model " + model + " served; the cases begin");
+    }
+
+    /**
+     * Brings a restarted service to where the suite's start left it: the trainer trains a run (libtorch's first
+     * allocations), the others serve their good request (inference loads the model).
+     */
+    void warmUp(Service s) throws IOException, InterruptedException {
+        if (s == Service.TRAINER) {
+            String run = "abuse-" + stamp + "-warm-" + (++warmUps);
+            Reply started = http.postJson(trainer("/runs"), runRequest(run).toString());
+            if (started.status() == 201) {
+                awaitRunEnd(run, Duration.ofMinutes(10));
+            }
+        }
+        goodRequest(s);
     }
 
     /** A run of one epoch on the suite's dataset, batch 16: the request the cases change. */

@@ -216,18 +216,17 @@ public final class AbuseSuite implements Callable<Integer> {
                 Optional<String> bad = good(target);
                 if (bad.isPresent()) {
                     after.add(bad.get());
-                    Abuse.say(target.label + " does not serve a good request: restarting it for the next case");
-                    abuse.pipeline.restart(target);
-                    levels.remove(target);
-                    abuse.goodRequest(target);
+                    restart(target, "does not serve a good request");
                 } else {
                     Memory.Reading now = settle(target, before);
                     memoryText = now.describe() + " (" + now.growth(before) + ")";
                     if (!tolerance.admits(before, now)) {
                         after.add("memory stays above its level before (" + now.growth(before) + "; tolerance "
                                 + tolerance + ")");
+                        restart(target, "keeps " + now.growth(before) + " more than before");
+                    } else {
+                        levels.put(target, now);
                     }
-                    levels.put(target, now);
                 }
             } else if (target == null) {
                 memoryText = "own process";
@@ -239,6 +238,17 @@ public final class AbuseSuite implements Callable<Integer> {
                 Abuse.say(AbuseTable.line(o));
             }
             return outcomes;
+        }
+
+        /**
+         * Starts the service again, and warms it up as the suite's start did, so that the next case is judged on its
+         * own and not on what this one left behind.
+         */
+        private void restart(Service target, String why) throws Exception {
+            Abuse.say(target.label + " " + why + ": restarting it for the next case");
+            abuse.pipeline.restart(target);
+            levels.remove(target);
+            abuse.warmUp(target);
         }
 
         /** The target's next good request, tried for a while: a service busy with what it was sent may catch up. */

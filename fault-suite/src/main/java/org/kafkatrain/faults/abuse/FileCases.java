@@ -252,6 +252,9 @@ final class FileCases {
                 failures.add("a " + r.status() + ": the service failed instead of refusing the object");
             } else if (!r.body().contains("\"error\"")) {
                 failures.add("the answer gives no reason");
+            } else if (r.body().contains("heap space") || r.body().contains("OutOfMemoryError")) {
+                failures.add("ran out of heap (-Xmx" + a.pipeline.heap(Service.INFERENCE) + ") loading it instead of"
+                        + " refusing it");
             }
             return Answer.of(r.summary(Abuse.ANSWER_CHARS), r.time(), failures);
         });
@@ -367,6 +370,8 @@ final class FileCases {
                 failures.add("ran out of heap (-Xmx" + a.pipeline.heap(Service.INGEST) + ") instead of refusing");
             } else if (exit == 1 && !reason.startsWith("ingest:")) {
                 failures.add("exit 1 with no reason line");
+            } else if (reason.endsWith(": null")) {
+                failures.add("the reason is 'null'");
             }
             String text = "exit " + exit + ": " + RecordCases.cut(reason, Abuse.ANSWER_CHARS - 30) + " (peak RSS "
                     + peak / HostileFiles.MIB + " MB)";
