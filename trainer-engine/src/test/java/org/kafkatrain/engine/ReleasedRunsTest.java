@@ -11,7 +11,7 @@ import java.util.Random;
 
 /**
  * A process that trains one run after another (the trainer service) holds no run's model once it has ended: five
- * ResNet-50 trainers made, stepped and let go in turn leave the process's resident memory near where the first left
+ * ResNet-50 trainers made, stepped and let go in turn leave the process's resident memory near where the second left
  * it, instead of one model, its gradients and Adam's state (about 380 MB) more per run.
  */
 class ReleasedRunsTest {
