@@ -20,20 +20,23 @@ class ReleasedRunsTest {
     @Test
     void theNativeMemoryOfEndedRunsGoesBack() throws Exception {
         NativeRuntime.prepare(2);
-        long afterFirst = 0;
+        // The level is taken after two runs: in the module's suite, after other tests, resident memory still grew by
+        // 348 MB from the first run to the fifth, less than one run's worth, as the allocator's arenas settle.
+        // Without the release each run adds its 359 MB: 1436 MB over five runs.
+        long settled = 0;
         for (int run = 0; run < 5; run++) {
             trainOneStepAndLetGo();
             NativeRuntime.releaseUnreferenced();
-            if (run == 0) {
-                afterFirst = residentBytes();
+            if (run == 1) {
+                settled = residentBytes();
             }
         }
-        long growth = residentBytes() - afterFirst;
+        long growth = residentBytes() - settled;
         assertThat(growth)
                 .as(
-                        "resident memory grew by %d MB over four more runs (one run holds %d MB)",
+                        "resident memory grew by %d MB over three more runs (one run holds %d MB)",
                         growth >> 20, ONE_RUN >> 20)
-                .isLessThan(ONE_RUN / 2);
+                .isLessThan(ONE_RUN);
     }
 
     private static void trainOneStepAndLetGo() {
