@@ -173,14 +173,14 @@ final class Abuse implements AutoCloseable {
         long deadline = System.nanoTime() + patience.toNanos();
         JsonNode last = null;
         while (System.nanoTime() < deadline) {
-            Reply r = http.get(trainer("/runs/" + runId));
-            if (r.status() == 200) {
-                // the body is cut for the table: read the whole status again
+            try {
                 last = status(runId);
                 String state = last.path("state").asText();
                 if (state.equals("FINISHED") || state.equals("FAILED") || state.equals("STOPPED")) {
                     return last;
                 }
+            } catch (IOException e) {
+                // the trainer is away (restarting) or the run not known yet: ask again
             }
             Thread.sleep(300);
         }

@@ -162,11 +162,26 @@ final class AbusePipeline {
         return "http://127.0.0.1:" + port(s);
     }
 
-    /** Everything, started where not running: broker, S3, trainer, metrics, inference, the upload server. */
-    void up() {
-        stack.up();
-        stack.inference();
-        ingestServer();
+    /**
+     * Everything, started where not running: broker, S3, trainer, metrics, inference, the upload server. Tried
+     * three times: a port that was free a moment before can be a client connection's own for a moment (the local
+     * ports of outgoing connections are drawn from 32768-60999), and what is running already is left as it is.
+     */
+    void up() throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                stack.up();
+                stack.inference();
+                ingestServer();
+                return;
+            } catch (org.kafkatrain.stack.StackException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                System.out.println("[abuse] " + e.getMessage() + "; trying again");
+                Thread.sleep(2000);
+            }
+        }
     }
 
     /** Stops everything the suite started. */
@@ -201,7 +216,7 @@ final class AbusePipeline {
     }
 
     /** SIGKILL (a service that stopped answering), then starts it again; waits until it is ready. */
-    void restart(Service s) {
+    void restart(Service s) throws InterruptedException {
         process(s).ifPresent(p -> {
             p.destroyForcibly();
             p.onExit().join();

@@ -54,8 +54,8 @@ public final class AbuseSuite implements Callable<Integer> {
     @Option(
             names = "--base-port",
             description = "Kafka, controller, S3, trainer, metrics, inference, upload server on this port and the next"
-                    + " six (default: 39192)")
-    int basePort = 39192;
+                    + " six (default: 29192, below the ports of outgoing connections)")
+    int basePort = 29192;
 
     @Option(names = "--home", description = "the suite's data folder (default: .local/abuse)")
     Path home;
