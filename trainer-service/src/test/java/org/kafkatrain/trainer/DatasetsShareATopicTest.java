@@ -141,7 +141,7 @@ class DatasetsShareATopicTest {
         JsonPath status = awaitEnd(run);
         assertThat(status.getString("state")).isEqualTo("FAILED");
         assertThat(status.getString("message"))
-                .contains("epoch 0 trained no sample", "LABEL_OUT_OF_RANGE 1", "rgb-" + id + ".train");
+                .contains("epoch 0 trained no sample", "SHAPE_MISMATCH 1", "rgb-" + id + ".train");
     }
 
     private static JsonPath awaitEnd(String run) {

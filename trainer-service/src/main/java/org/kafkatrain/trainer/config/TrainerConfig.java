@@ -1,6 +1,5 @@
 package org.kafkatrain.trainer.config;
 
-import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import org.kafkatrain.contracts.DecoderLimits;
@@ -65,9 +64,9 @@ public interface TrainerConfig {
      */
     Optional<Path> initWeightsDir();
 
-    /** The largest {@code initWeights} file a run reads, from that directory or the bucket. */
-    @WithDefault("2G")
-    MemorySize maxInitWeightsSize();
+    /** The largest {@code initWeights} file a run reads, from that directory or the bucket, in bytes (2 GiB). */
+    @WithDefault("2147483648")
+    long maxInitWeightsBytes();
 
     /**
      * Threads decoding a poll's records (JPEG/PNG decode, raw pixels checked) ahead of the shuffle, results kept in
@@ -114,20 +113,20 @@ public interface TrainerConfig {
      */
     interface TorchFiles {
         /** Bytes of one entry of the archive, uncompressed. */
-        Optional<MemorySize> maxEntrySize();
+        Optional<Long> maxEntryBytes();
 
         /** Bytes of one tensor, as its shape states. */
-        Optional<MemorySize> maxTensorSize();
+        Optional<Long> maxTensorBytes();
 
         /** Bytes of the whole file, and of all its tensors together. */
-        Optional<MemorySize> maxTotalSize();
+        Optional<Long> maxTotalBytes();
 
         default TorchFileLimits limits() {
             TorchFileLimits d = TorchFileLimits.DEFAULT;
             return new TorchFileLimits(
-                    maxEntrySize().map(MemorySize::asLongValue).orElse(d.maxEntryBytes()),
-                    maxTensorSize().map(MemorySize::asLongValue).orElse(d.maxTensorBytes()),
-                    maxTotalSize().map(MemorySize::asLongValue).orElse(d.maxTotalBytes()));
+                    maxEntryBytes().orElse(d.maxEntryBytes()),
+                    maxTensorBytes().orElse(d.maxTensorBytes()),
+                    maxTotalBytes().orElse(d.maxTotalBytes()));
         }
     }
 

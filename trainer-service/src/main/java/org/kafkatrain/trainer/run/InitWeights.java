@@ -13,7 +13,7 @@ import java.util.Optional;
  * Where a run's {@code initWeights} come from: an object in the bucket, or a {@code file:} path, which only names a
  * regular file under the operator's {@code trainer.init-weights-dir}. A caller learns nothing of the host's files:
  * a path outside the directory, a missing file, a FIFO or a device all get the same answer, at {@code POST /runs},
- * before anything is read; and no source is read past {@code trainer.max-init-weights-size}.
+ * before anything is read; and no source is read past {@code trainer.max-init-weights-bytes}.
  */
 final class InitWeights {
     private static final String FILE = "file:";
@@ -89,7 +89,7 @@ final class InitWeights {
             read += n;
             if (read > max) {
                 throw new IOException(
-                        "initWeights " + source + " is larger than trainer.max-init-weights-size (" + max + " bytes)");
+                        "initWeights " + source + " is larger than trainer.max-init-weights-bytes (" + max + " bytes)");
             }
         }
     }

@@ -104,8 +104,7 @@ public class TrainerServices {
 
     /** Where runs' initWeights may come from, and how large they may be. */
     InitWeights initWeights() {
-        return new InitWeights(
-                config.initWeightsDir(), config.maxInitWeightsSize().asLongValue());
+        return new InitWeights(config.initWeightsDir(), config.maxInitWeightsBytes());
     }
 
     StepEventPublisher steps() {

@@ -46,7 +46,7 @@ class SecureDefaultsTest {
             return Map.of(
                     "trainer.max-queued-runs", "1",
                     "trainer.init-weights-dir", WEIGHTS_DIR.toString(),
-                    "trainer.max-init-weights-size", "1K");
+                    "trainer.max-init-weights-bytes", "1024");
         }
     }
 
