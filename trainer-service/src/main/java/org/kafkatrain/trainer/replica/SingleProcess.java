@@ -68,6 +68,9 @@ final class SingleProcess implements RunReplicas {
         return own;
     }
 
+    /** Lets the run's trainer go: an ended run keeps its status, not its weights, gradients and optimizer state. */
     @Override
-    public void close(Throwable failure) {}
+    public void close(Throwable failure) {
+        trainer = null;
+    }
 }
