@@ -62,6 +62,7 @@ final class TrainerProcess {
         pb.environment().put("S3_ENDPOINT", s3Endpoint);
         pb.environment().put("S3_ACCESS_KEY", stack.s3AccessKey());
         pb.environment().put("S3_SECRET_KEY", stack.s3SecretKey());
+        pb.environment().put("KAFKA_TRAIN_API_TOKEN", stack.apiToken());
         pb.environment().putAll(env);
         Process p = pb.start();
         System.out.printf("[trainer] trainer-service pid %d on port %d, log %s%n", p.pid(), port, log);
