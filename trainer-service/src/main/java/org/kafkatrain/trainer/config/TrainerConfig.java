@@ -124,7 +124,11 @@ public interface TrainerConfig {
         default TorchFileLimits limits() {
             TorchFileLimits d = TorchFileLimits.DEFAULT;
             return new TorchFileLimits(
-                    maxEntryBytes().orElse(d.maxEntryBytes()),
+                    // one entry is read into one array of the heap: unset, a quarter of the heap at most, so that
+                    // a deflate bomb is refused rather than running a small heap out
+                    maxEntryBytes()
+                            .orElse(Math.min(
+                                    d.maxEntryBytes(), Runtime.getRuntime().maxMemory() / 4)),
                     maxTensorBytes().orElse(d.maxTensorBytes()),
                     maxTotalBytes().orElse(d.maxTotalBytes()));
         }
